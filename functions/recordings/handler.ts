@@ -1,0 +1,9 @@
+import { loadRecordingsConfig } from '../../shared/config.ts';
+import { createAwsClients, createRecordingDeps } from '../../shared/composition/recording-deps.ts';
+import { createRecordingsHandler } from './create-handler.ts';
+
+// Composition root: config, clients and adapters are built once per container, at cold start.
+const config = loadRecordingsConfig(process.env);
+
+/** Lambda entry for `POST /v1/calls/{id}/recordings` (and the JSON 404/405 of every other route). */
+export const handler = createRecordingsHandler(createRecordingDeps(config, createAwsClients()));

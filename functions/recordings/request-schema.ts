@@ -1,0 +1,42 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { InvalidActionError, InvalidJsonError, InvalidRequestError, PayloadTooLargeError } from '../../shared/errors.ts';
+import type { ParsedCommand } from '../../shared/use-cases/control-recording.ts';
+
+/** Largest accepted request body. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+// Unknown fields are ignored (and dropped), as Twilio-class APIs do; only `action` is read.
+const bodySchema = z.object({ action: z.string().optional() });
+
+/**
+ * Parses the body ourselves so every failure has the spec's code: no/empty body or `{}` → start;
+ * not JSON → `invalid_json`; not an object or non-string action → `invalid_request`; other action →
+ * `invalid_action`. Errors are returned, not thrown: they are answered only after authentication.
+ */
+export function parseRecordingCommand(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): ParsedCommand {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) {
+    return { ok: false, error: new PayloadTooLargeError(MAX_BODY_BYTES), syntax: true };
+  }
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') return { ok: true, action: 'start' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: new InvalidJsonError(), syntax: true };
+  }
+  const parsed = bodySchema.safeParse(json);
+  if (!parsed.success) {
+    const message =
+      typeof json === 'object' && json !== null && !Array.isArray(json)
+        ? 'action must be a string'
+        : 'request body must be a JSON object';
+    return { ok: false, error: new InvalidRequestError(message), syntax: false };
+  }
+  const action = parsed.data.action ?? 'start';
+  if (action !== 'start' && action !== 'stop') return { ok: false, error: new InvalidActionError(), syntax: false };
+  return { ok: true, action };
+}

@@ -1,0 +1,105 @@
+import type { ApiKey, Call, OutboxEvent, Recording } from '../../domain/types.ts';
+import { GSI1, keys, OUTBOX_PARTITION } from './table-schema.ts';
+
+type Item = Record<string, unknown>;
+
+// Item attributes that address the item rather than describe the entity.
+const ADDRESS_ATTRIBUTES = ['pk', 'sk', 'type', GSI1.partition, GSI1.sort] as const;
+
+function withoutAddress(item: Item): Item {
+  const rest = { ...item };
+  for (const name of ADDRESS_ATTRIBUTES) delete rest[name];
+  return rest;
+}
+
+/** Call item ↔ domain call. */
+export function toCallItem(call: Call): Item {
+  return { ...keys.call(call.id), type: 'call', ...call };
+}
+
+/** Domain call from its item. */
+export function fromCallItem(item: Item): Call {
+  const call = withoutAddress(item) as unknown as Call;
+  const active = call.active_recording;
+  return {
+    ...call,
+    recording_seq: call.recording_seq ?? 0,
+    // DynamoDB maps do not keep key order; rebuild the recording so answers list fields in spec order.
+    ...(active?.recording ? { active_recording: { ...active, recording: fromRecordingItem(active.recording as unknown as Item) } } : {}),
+  };
+}
+
+/** API key item: addressed by the key's hash, listed per application through GSI1. */
+export function toApiKeyItem(apiKey: ApiKey & { created_at: string; key_prefix: string }): Item {
+  return {
+    ...keys.apiKey(apiKey.key_hash),
+    type: 'api_key',
+    [GSI1.partition]: `APP#${apiKey.application_id}#KEYS`,
+    [GSI1.sort]: `KEY#${apiKey.key_hash}`,
+    ...apiKey,
+  };
+}
+
+/** Domain API key from its item. */
+export function fromApiKeyItem(item: Item): ApiKey {
+  return {
+    key_hash: String(item.key_hash),
+    application_id: String(item.application_id),
+    customer_id: String(item.customer_id),
+    status: item.status === 'active' ? 'active' : 'revoked',
+    application_status: item.application_status === 'active' ? 'active' : 'disabled',
+  };
+}
+
+/** Recording item, stored in its call's partition so a call's recordings are one query. */
+export function toRecordingItem(recording: Recording, seq: number): Item {
+  return { ...keys.recording(recording.call_id, seq), type: 'recording', seq, ...recording };
+}
+
+/** Domain recording from its item (only the spec's fields, in the spec's order). */
+export function fromRecordingItem(item: Item): Recording {
+  const r = item as unknown as Recording;
+  return {
+    id: r.id,
+    call_id: r.call_id,
+    customer_id: r.customer_id,
+    application_id: r.application_id,
+    provider_call_id: r.provider_call_id,
+    status: r.status,
+    storage_type: r.storage_type,
+    file_url: r.file_url,
+    duration_seconds: r.duration_seconds,
+    size_bytes: r.size_bytes,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+}
+
+/** Sort key of an outbox event in GSI1: creation time, then id, so the sweep reads oldest first. */
+export function outboxSortKey(createdAtMs: number, eventId: string): string {
+  return `${String(createdAtMs).padStart(15, '0')}#${eventId}`;
+}
+
+/** Outbox item: lives in the call's partition, listed through the sparse GSI1 `OUTBOX` partition. */
+export function toOutboxItem(event: OutboxEvent): Item {
+  return {
+    ...keys.outboxEvent(event.call_id, event.event_id),
+    type: 'outbox_event',
+    [GSI1.partition]: OUTBOX_PARTITION,
+    [GSI1.sort]: outboxSortKey(Date.parse(event.created_at), event.event_id),
+    ...event,
+  };
+}
+
+/** Domain outbox event from its item. */
+export function fromOutboxItem(item: Item): OutboxEvent {
+  const e = item as unknown as OutboxEvent;
+  return {
+    event_id: e.event_id,
+    event_type: e.event_type,
+    application_id: e.application_id,
+    call_id: e.call_id,
+    created_at: e.created_at,
+    body: e.body,
+  };
+}

@@ -1,0 +1,51 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/** Partition and sort key attribute names of the single table. */
+export const KEY_ATTRIBUTES = { partition: 'pk', sort: 'sk' } as const;
+
+/** The one global secondary index: API keys by application and the pending-event outbox. */
+export const GSI1 = { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk' } as const;
+
+/** Attribute DynamoDB's TTL deletes expired items by (none are written yet; reserved for delivery logs). */
+export const TTL_ATTRIBUTE = 'expires_at';
+
+/** Key builders: every item's address in one place, so adapters and docs cannot drift. */
+export const keys = {
+  apiKey: (hash: string) => ({ pk: `KEY#${hash}`, sk: 'KEY' }),
+  application: (id: string) => ({ pk: `APP#${id}`, sk: 'APP' }),
+  customer: (id: string) => ({ pk: `CUST#${id}`, sk: 'CUST' }),
+  call: (id: string) => ({ pk: `CALL#${id}`, sk: 'CALL' }),
+  recording: (callId: string, seq: number) => ({ pk: `CALL#${callId}`, sk: `REC#${String(seq).padStart(6, '0')}` }),
+  outboxEvent: (callId: string, eventId: string) => ({ pk: `CALL#${callId}`, sk: `EVT#${eventId}` }),
+} as const;
+
+/** GSI1 partition holding every event not yet handed to the queue. */
+export const OUTBOX_PARTITION = 'OUTBOX';
+
+/** CreateTable input matching the CDK table, for the emulators (tests and local runs). */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: KEY_ATTRIBUTES.partition, AttributeType: 'S' },
+      { AttributeName: KEY_ATTRIBUTES.sort, AttributeType: 'S' },
+      { AttributeName: GSI1.partition, AttributeType: 'S' },
+      { AttributeName: GSI1.sort, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: KEY_ATTRIBUTES.partition, KeyType: 'HASH' },
+      { AttributeName: KEY_ATTRIBUTES.sort, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: GSI1.name,
+        KeySchema: [
+          { AttributeName: GSI1.partition, KeyType: 'HASH' },
+          { AttributeName: GSI1.sort, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}

@@ -1,0 +1,60 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbRecordingStore } from '../adapters/dynamodb/dynamodb-recording-store.ts';
+import { createFreeSwitchProvider } from '../adapters/freeswitch/freeswitch-provider.ts';
+import { createSimulatedMediaServer } from '../adapters/simulated/simulated-media-server.ts';
+import { createSqsEventQueue } from '../adapters/sqs/sqs-event-queue.ts';
+import { randomIds } from '../adapters/system/random-ids.ts';
+import { systemClock } from '../adapters/system/system-clock.ts';
+import type { RecordingsConfig } from '../config.ts';
+import { createJsonLogger } from '../logging/json-logger.ts';
+import type { RecordingProvider } from '../ports.ts';
+
+/** The AWS SDK clients; endpoints come from the SDK's own environment (e.g. `AWS_ENDPOINT_URL_DYNAMODB`). */
+export interface AwsClients {
+  documents: DynamoDBDocumentClient;
+  sqs: SQSClient;
+}
+
+/** Builds the SDK clients once; callers keep them for the life of the container. */
+export function createAwsClients(): AwsClients {
+  return {
+    documents: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    sqs: new SQSClient({}),
+  };
+}
+
+/** The media server adapter the configuration names. */
+export function createProvider(config: RecordingsConfig): RecordingProvider {
+  if (config.RECORDING_PROVIDER === 'freeswitch') {
+    return createFreeSwitchProvider({
+      host: config.ESL_HOST,
+      port: config.ESL_PORT,
+      password: config.ESL_PASSWORD,
+      timeoutMs: config.ESL_TIMEOUT_MS,
+      recordingPathTemplate: config.RECORDING_PATH_TEMPLATE,
+      recordingUrlTemplate: config.RECORDING_URL_TEMPLATE,
+    });
+  }
+  return createSimulatedMediaServer({
+    directory: config.SIMULATED_RECORDINGS_DIR,
+    baseUrl: config.SIMULATED_RECORDINGS_BASE_URL,
+    clock: systemClock,
+  });
+}
+
+/** Wires the real adapters for the recording use cases. */
+export function createRecordingDeps(config: RecordingsConfig, clients: AwsClients) {
+  return {
+    store: createDynamoDbRecordingStore(clients.documents, config.TABLE_NAME),
+    queue: createSqsEventQueue(clients.sqs, config.WEBHOOK_QUEUE_URL),
+    provider: createProvider(config),
+    clock: systemClock,
+    ids: randomIds,
+    logger: createJsonLogger({ service: 'recordings' }),
+    settings: { claimLeaseMs: config.CLAIM_LEASE_MS },
+  };
+}

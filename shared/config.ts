@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const common = z.object({
+  TABLE_NAME: z.string().min(3),
+  WEBHOOK_QUEUE_URL: z.url(),
+  CLAIM_LEASE_MS: positiveInt(10_000),
+  OUTBOX_GRACE_MS: positiveInt(30_000),
+});
+
+const freeswitch = z.object({
+  RECORDING_PROVIDER: z.literal('freeswitch'),
+  ESL_HOST: z.string().min(1),
+  ESL_PORT: positiveInt(8021),
+  ESL_PASSWORD: z.string().min(1),
+  ESL_TIMEOUT_MS: positiveInt(3000),
+  RECORDING_PATH_TEMPLATE: z.string().min(1).default('/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav'),
+  RECORDING_URL_TEMPLATE: z.string().min(1),
+});
+
+const simulated = z.object({
+  RECORDING_PROVIDER: z.literal('simulated'),
+  SIMULATED_RECORDINGS_DIR: z.string().min(1),
+  SIMULATED_RECORDINGS_BASE_URL: z.url(),
+});
+
+const recordingsSchema = z.intersection(common, z.discriminatedUnion('RECORDING_PROVIDER', [freeswitch, simulated]));
+
+/** Settings of the `recordings` function (and the outbox sweep), parsed once at cold start. */
+export type RecordingsConfig = z.infer<typeof recordingsSchema>;
+
+/** Settings of the outbox sweep. */
+export type OutboxSweepConfig = z.infer<typeof common>;
+
+type Env = Record<string, string | undefined>;
+
+function parseEnv<T extends z.ZodType>(schema: T, env: Env): z.infer<T> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Parses the `recordings` function's environment; the error names every missing or invalid variable. */
+export function loadRecordingsConfig(env: Env): RecordingsConfig {
+  return parseEnv(recordingsSchema, env);
+}
+
+/** Parses the outbox sweep's environment. */
+export function loadOutboxSweepConfig(env: Env): OutboxSweepConfig {
+  return parseEnv(common, env);
+}

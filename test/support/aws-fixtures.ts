@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { toApiKeyItem, toCallItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
+import { createTableInput, keys } from '../../shared/adapters/dynamodb/table-schema.ts';
+import { hashApiKey } from '../../shared/domain/api-key.ts';
+import type { Call } from '../../shared/domain/types.ts';
+
+/** SDK clients pointed at the emulators by the global setup's environment. */
+export function createTestClients() {
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { documents, sqs: new SQSClient({}) };
+}
+
+/** A short random suffix for names that must not collide between test files. */
+export function uniqueSuffix(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** Creates a fresh table with the production schema and returns its name. */
+export async function createTestTable(documents: DynamoDBDocumentClient): Promise<string> {
+  const name = `recordings-test-${uniqueSuffix()}`;
+  await documents.send(new CreateTableCommand(createTableInput(name)));
+  return name;
+}
+
+/** Creates a fresh standard queue and returns its URL. */
+export async function createTestQueue(sqs: SQSClient): Promise<string> {
+  const out = await sqs.send(new CreateQueueCommand({ QueueName: `webhooks-test-${uniqueSuffix()}` }));
+  if (!out.QueueUrl) throw new Error('no queue url');
+  return out.QueueUrl;
+}
+
+/** Receives (and deletes) every message currently in the queue. */
+export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<Message[]> {
+  const all: Message[] = [];
+  for (;;) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) return all;
+    for (const message of messages) {
+      all.push(message);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+  }
+}
+
+/** A seeded tenant: its key in clear (as the customer holds it) and its ids. */
+export interface SeededTenant {
+  apiKey: string;
+  customerId: string;
+  applicationId: string;
+}
+
+/** Writes an application's active API key (and the application status copied onto it). */
+export async function seedTenant(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  overrides: { keyStatus?: 'active' | 'revoked'; applicationStatus?: 'active' | 'disabled' } = {},
+): Promise<SeededTenant> {
+  const suffix = uniqueSuffix();
+  const tenant = {
+    apiKey: `mv_test_${randomBytes(16).toString('hex')}`,
+    customerId: `cust_${suffix}`,
+    applicationId: `app_${suffix}`,
+  };
+  await documents.send(
+    new PutCommand({
+      TableName: table,
+      Item: toApiKeyItem({
+        key_hash: hashApiKey(tenant.apiKey),
+        application_id: tenant.applicationId,
+        customer_id: tenant.customerId,
+        status: overrides.keyStatus ?? 'active',
+        application_status: overrides.applicationStatus ?? 'active',
+        created_at: '2026-11-24T10:00:00Z',
+        key_prefix: tenant.apiKey.slice(0, 12),
+      }),
+    }),
+  );
+  return tenant;
+}
+
+/** Writes an active call of the tenant (with a provider call id unless overridden). */
+export async function seedCall(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  tenant: SeededTenant,
+  overrides: Partial<Call> = {},
+): Promise<Call> {
+  const suffix = uniqueSuffix();
+  const call: Call = {
+    id: `call_${suffix}`,
+    customer_id: tenant.customerId,
+    application_id: tenant.applicationId,
+    provider_call_id: `0b6c6d2e-${suffix}-4c1a-9a57-5f0e3b1c2d3e`,
+    status: 'in_progress',
+    direction: 'inbound',
+    from: '+15551230001',
+    to: '+15551230002',
+    created_at: '2026-11-24T10:00:00Z',
+    recording_seq: 0,
+    ...overrides,
+  };
+  await documents.send(new PutCommand({ TableName: table, Item: toCallItem(call) }));
+  return call;
+}
+
+/** Every item in a call's partition (call, recordings, outbox events), for asserting stored state. */
+export async function callPartition(documents: DynamoDBDocumentClient, table: string, callId: string) {
+  const out = await documents.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.call(callId).pk },
+      ConsistentRead: true,
+    }),
+  );
+  const items = out.Items ?? [];
+  return {
+    call: items.find((item) => item.sk === 'CALL'),
+    recordings: items.filter((item) => String(item.sk).startsWith('REC#')),
+    outbox: items.filter((item) => String(item.sk).startsWith('EVT#')),
+  };
+}

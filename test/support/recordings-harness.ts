@@ -1,0 +1,83 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { randomIds } from '../../shared/adapters/system/random-ids.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import { createJsonLogger } from '../../shared/logging/json-logger.ts';
+import type { EventQueue, RecordingProvider } from '../../shared/ports.ts';
+import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
+import { apiEvent, lambdaContext } from './api-events.ts';
+import { createTestClients, createTestQueue, createTestTable } from './aws-fixtures.ts';
+
+/** A parsed handler answer. */
+export interface ApiAnswer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * The real `recordings` handler over DynamoDB Local and the SQS emulator, with a table and queue of
+ * its own. The provider is the caller's (fake FreeSWITCH via ESL, or the simulator).
+ */
+export async function createRecordingsHarness(options: {
+  provider: RecordingProvider;
+  queue?: (real: EventQueue) => EventQueue;
+  claimLeaseMs?: number;
+}) {
+  const clients = createTestClients();
+  const [table, queueUrl] = await Promise.all([createTestTable(clients.documents), createTestQueue(clients.sqs)]);
+  const store = createDynamoDbRecordingStore(clients.documents, table);
+  const realQueue = createSqsEventQueue(clients.sqs, queueUrl);
+  const logLines: string[] = [];
+  const deps = {
+    store,
+    queue: options.queue ? options.queue(realQueue) : realQueue,
+    provider: options.provider,
+    clock: systemClock,
+    ids: randomIds,
+    logger: createJsonLogger({ service: 'recordings' }, (_level, line) => logLines.push(line)),
+    settings: { claimLeaseMs: options.claimLeaseMs ?? 10_000 },
+  };
+  const handler = createRecordingsHandler(deps);
+
+  async function request(options: {
+    path: string;
+    method?: string;
+    apiKey?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    isBase64Encoded?: boolean;
+  }): Promise<ApiAnswer> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    const result = (await handler(
+      apiEvent({ ...options, headers }),
+      lambdaContext(),
+    )) as APIGatewayProxyStructuredResultV2;
+    return {
+      statusCode: result.statusCode ?? 0,
+      headers: (result.headers ?? {}) as Record<string, string>,
+      body: JSON.parse(String(result.body)),
+    };
+  }
+
+  return {
+    ...clients,
+    table,
+    queueUrl,
+    store,
+    deps,
+    logLines,
+    handler,
+    request,
+    /** POST /v1/calls/{id}/recordings with a JSON body (or none). */
+    post(callId: string, apiKey: string | undefined, body?: unknown) {
+      return request({
+        path: `/v1/calls/${callId}/recordings`,
+        ...(apiKey ? { apiKey } : {}),
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+    },
+  };
+}
