@@ -1,0 +1,31 @@
+import { expect } from 'vitest';
+import type { Call } from '../../shared/domain/types.ts';
+
+/** RFC 3339 UTC with seconds precision, e.g. `2026-05-29T12:00:00Z`. */
+export const RFC3339_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** The full recording object the API must show for `call` in the given state. */
+export function expectedRecording(
+  call: Call,
+  fields: { id?: string; status: 'started' | 'completed' | 'failed'; file_url?: unknown; duration_seconds?: unknown; size_bytes?: unknown },
+) {
+  return {
+    id: fields.id ?? `rec_${call.id}`,
+    call_id: call.id,
+    customer_id: call.customer_id,
+    application_id: call.application_id,
+    provider_call_id: call.provider_call_id,
+    status: fields.status,
+    storage_type: 'local',
+    file_url: fields.file_url ?? '',
+    duration_seconds: fields.duration_seconds ?? 0,
+    size_bytes: fields.size_bytes ?? 0,
+    created_at: expect.stringMatching(RFC3339_SECONDS),
+    updated_at: expect.stringMatching(RFC3339_SECONDS),
+  };
+}
+
+/** The spec's error envelope. */
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
