@@ -146,6 +146,7 @@ describe('stop', () => {
     const answer = await h.post(call.id, tenant.apiKey, { action: 'stop' });
 
     const { recording } = (answer.body as { data: { recording: { duration_seconds: number; size_bytes: number } } }).data;
+    expect([1, 2]).toContain(recording.duration_seconds);
     expect(answer).toEqual({
       statusCode: 200,
       headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
@@ -157,7 +158,7 @@ describe('stop', () => {
           recording: expectedRecording(call, {
             status: 'completed',
             file_url: fileUrl(call),
-            duration_seconds: 1,
+            duration_seconds: expect.any(Number),
             size_bytes: expect.any(Number),
           }),
         },
