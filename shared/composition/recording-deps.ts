@@ -1,6 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbRecordingStore } from '../adapters/dynamodb/dynamodb-recording-store.ts';
 import { createFreeSwitchProvider } from '../adapters/freeswitch/freeswitch-provider.ts';
 import { createSimulatedMediaServer } from '../adapters/simulated/simulated-media-server.ts';
@@ -8,24 +5,9 @@ import { createSqsEventQueue } from '../adapters/sqs/sqs-event-queue.ts';
 import { randomIds } from '../adapters/system/random-ids.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
 import type { RecordingsConfig } from '../config.ts';
+import type { AwsClients } from './aws-clients.ts';
 import { createJsonLogger } from '../logging/json-logger.ts';
 import type { RecordingProvider } from '../ports.ts';
-
-/** The AWS SDK clients; endpoints come from the SDK's own environment (e.g. `AWS_ENDPOINT_URL_DYNAMODB`). */
-export interface AwsClients {
-  documents: DynamoDBDocumentClient;
-  sqs: SQSClient;
-}
-
-/** Builds the SDK clients once; callers keep them for the life of the container. */
-export function createAwsClients(): AwsClients {
-  return {
-    documents: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    sqs: new SQSClient({}),
-  };
-}
 
 /** The media server adapter the configuration names. */
 export function createProvider(config: RecordingsConfig): RecordingProvider {

@@ -1,0 +1,127 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Handler } from 'aws-lambda';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toApiKeyItem, toOutboxItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
+import { hashApiKey } from '../../shared/domain/api-key.ts';
+import { lambdaContext } from '../support/api-events.ts';
+import { createTestClients, createTestQueue, createTestTable, drainQueue, seedCall } from '../support/aws-fixtures.ts';
+import { expectedRecording } from '../support/expectations.ts';
+
+// The tenant the files in events/ speak for (see events/README.md).
+const SAMPLE = { apiKey: 'mv_test_sampleevents0000000000001', customerId: 'cust_sample', applicationId: 'app_sample' };
+
+const clients = createTestClients();
+let directory: string;
+let queueUrl: string;
+let table: string;
+let handler: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+
+const readEvent = async (name: string) =>
+  JSON.parse(await readFile(join(import.meta.dirname, '../../events', name), 'utf8')) as APIGatewayProxyEventV2;
+const invoke = async (name: string) => {
+  const result = (await handler(await readEvent(name), lambdaContext(), () => undefined)) as APIGatewayProxyStructuredResultV2;
+  return { statusCode: result.statusCode, body: JSON.parse(String(result.body)) };
+};
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'minivoice-events-'));
+  table = await createTestTable(clients.documents);
+  queueUrl = await createTestQueue(clients.sqs);
+  await clients.documents.send(
+    new PutCommand({
+      TableName: table,
+      Item: toApiKeyItem({
+        key_hash: hashApiKey(SAMPLE.apiKey),
+        application_id: SAMPLE.applicationId,
+        customer_id: SAMPLE.customerId,
+        status: 'active',
+        application_status: 'active',
+        created_at: '2026-11-24T10:00:00Z',
+        key_prefix: SAMPLE.apiKey.slice(0, 12),
+      }),
+    }),
+  );
+  await seedCall(clients.documents, table, SAMPLE, { id: 'call_sample1', provider_call_id: 'sample-channel-0001' });
+  // The same variables `sam local invoke --env-vars` would pass; the module reads them at import.
+  Object.assign(process.env, {
+    TABLE_NAME: table,
+    WEBHOOK_QUEUE_URL: queueUrl,
+    RECORDING_PROVIDER: 'simulated',
+    SIMULATED_RECORDINGS_DIR: directory,
+    SIMULATED_RECORDINGS_BASE_URL: 'http://127.0.0.1:3000/recordings',
+  });
+  ({ handler } = await import('../../functions/recordings/handler.ts'));
+});
+
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe('events/ sample files through functions/recordings/handler.ts', () => {
+  const call = {
+    id: 'call_sample1',
+    customer_id: SAMPLE.customerId,
+    application_id: SAMPLE.applicationId,
+    provider_call_id: 'sample-channel-0001',
+  } as const;
+
+  it('starts the sample call with start-recording.json', async () => {
+    expect(await invoke('start-recording.json')).toEqual({
+      statusCode: 200,
+      body: {
+        data: {
+          call_id: call.id,
+          provider_call_id: call.provider_call_id,
+          action: 'start',
+          recording: expectedRecording(call, { status: 'started' }),
+        },
+      },
+    });
+  });
+
+  it('stops it with stop-recording.json and a real WAV of the stated size', async () => {
+    const answer = await invoke('stop-recording.json');
+
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body.data.recording).toMatchObject({
+      status: 'completed',
+      file_url: `http://127.0.0.1:3000/recordings/${SAMPLE.customerId}/call_sample1/rec_call_sample1.wav`,
+    });
+    const file = await readFile(join(directory, SAMPLE.customerId, 'call_sample1', 'rec_call_sample1.wav'));
+    expect(file.length).toBe(answer.body.data.recording.size_bytes);
+  });
+
+  it('queued both webhooks', async () => {
+    const events = (await drainQueue(clients.sqs, queueUrl)).map((m) => JSON.parse(m.Body ?? '').event);
+    expect(events).toEqual(['recording.started', 'recording.completed']);
+  });
+
+  it('answers unknown-route.json with 404 not_found', async () => {
+    expect(await invoke('unknown-route.json')).toEqual({
+      statusCode: 404,
+      body: { error: { code: 'not_found', message: 'no such route' } },
+    });
+  });
+});
+
+describe('events/outbox-sweep.json through functions/outbox-sweep/handler.ts', () => {
+  it('queues an event that was left in the outbox', async () => {
+    const stuck = {
+      event_id: 'evt_stuck1',
+      event_type: 'recording.started' as const,
+      application_id: SAMPLE.applicationId,
+      call_id: 'call_sample1',
+      created_at: '2026-11-24T09:00:00Z',
+      body: '{"event":"recording.started"}',
+    };
+    await clients.documents.send(new PutCommand({ TableName: table, Item: toOutboxItem(stuck) }));
+    const { handler: sweep } = await import('../../functions/outbox-sweep/handler.ts');
+    const event = JSON.parse(await readFile(join(import.meta.dirname, '../../events/outbox-sweep.json'), 'utf8'));
+
+    expect(await sweep(event, lambdaContext())).toEqual({ found: 1, dispatched: 1 });
+    expect((await drainQueue(clients.sqs, queueUrl)).map((m) => m.Body)).toEqual(['{"event":"recording.started"}']);
+  });
+});
