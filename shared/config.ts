@@ -15,7 +15,10 @@ const freeswitch = z.object({
   ESL_PORT: positiveInt(8021),
   ESL_PASSWORD: z.string().min(1),
   ESL_TIMEOUT_MS: positiveInt(3000),
-  RECORDING_PATH_TEMPLATE: z.string().min(1).default('/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav'),
+  RECORDING_PATH_TEMPLATE: z
+    .string()
+    .min(1)
+    .default('/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav'),
   RECORDING_URL_TEMPLATE: z.string().min(1),
 });
 
@@ -25,7 +28,10 @@ const simulated = z.object({
   SIMULATED_RECORDINGS_BASE_URL: z.url(),
 });
 
-const recordingsSchema = z.intersection(common, z.discriminatedUnion('RECORDING_PROVIDER', [freeswitch, simulated]));
+const recordingsSchema = z.intersection(
+  common,
+  z.discriminatedUnion('RECORDING_PROVIDER', [freeswitch, simulated]),
+);
 
 /** Settings of the `recordings` function (and the outbox sweep), parsed once at cold start. */
 export type RecordingsConfig = z.infer<typeof recordingsSchema>;
@@ -38,7 +44,9 @@ type Env = Record<string, string | undefined>;
 function parseEnv<T extends z.ZodType>(schema: T, env: Env): z.infer<T> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;

@@ -10,7 +10,9 @@ import type { RecordingDeps } from '../../shared/use-cases/recording-deps.ts';
 import { parseRecordingCommand } from './request-schema.ts';
 
 /** The `recordings` Lambda for any set of adapters (the module `handler.ts` wires the real ones). */
-export function createRecordingsHandler(deps: Omit<RecordingDeps, 'logger'> & { logger: ReturnType<typeof createJsonLogger> }) {
+export function createRecordingsHandler(
+  deps: Omit<RecordingDeps, 'logger'> & { logger: ReturnType<typeof createJsonLogger> },
+) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(errorEnvelope(deps.logger))
     .handler(async (event, context) => {

@@ -1,6 +1,6 @@
-import { loadRecordingsConfig } from '../../shared/config.ts';
 import { createAwsClients } from '../../shared/composition/aws-clients.ts';
 import { createRecordingDeps } from '../../shared/composition/recording-deps.ts';
+import { loadRecordingsConfig } from '../../shared/config.ts';
 import { createRecordingsHandler } from './create-handler.ts';
 
 // Composition root: config, clients and adapters are built once per container, at cold start.

@@ -1,6 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { InvalidActionError, InvalidJsonError, InvalidRequestError, PayloadTooLargeError } from '../../shared/errors.ts';
+import {
+  InvalidActionError,
+  InvalidJsonError,
+  InvalidRequestError,
+  PayloadTooLargeError,
+} from '../../shared/errors.ts';
 import type { ParsedCommand } from '../../shared/use-cases/control-recording.ts';
 
 /** Largest accepted request body. */
@@ -14,7 +19,9 @@ const bodySchema = z.object({ action: z.string().optional() });
  * not JSON → `invalid_json`; not an object or non-string action → `invalid_request`; other action →
  * `invalid_action`. Errors are returned, not thrown: they are answered only after authentication.
  */
-export function parseRecordingCommand(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): ParsedCommand {
+export function parseRecordingCommand(
+  event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>,
+): ParsedCommand {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) {
@@ -37,6 +44,7 @@ export function parseRecordingCommand(event: Pick<APIGatewayProxyEventV2, 'body'
     return { ok: false, error: new InvalidRequestError(message), syntax: false };
   }
   const action = parsed.data.action ?? 'start';
-  if (action !== 'start' && action !== 'stop') return { ok: false, error: new InvalidActionError(), syntax: false };
+  if (action !== 'start' && action !== 'stop')
+    return { ok: false, error: new InvalidActionError(), syntax: false };
   return { ok: true, action };
 }

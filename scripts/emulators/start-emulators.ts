@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSqsServer } from 'local-aws-sqs';
@@ -28,7 +28,9 @@ function dynamoDbLocalDir(): string {
  * Starts AWS's DynamoDB Local (Java 17+) bound to 127.0.0.1 on a free port. In memory by default;
  * with `dbPath` the data persists there and every credential sees the same tables.
  */
-export async function startDynamoDbLocal(options: { dbPath?: string; port?: number } = {}): Promise<RunningEmulator> {
+export async function startDynamoDbLocal(
+  options: { dbPath?: string; port?: number } = {},
+): Promise<RunningEmulator> {
   const dir = dynamoDbLocalDir();
   const storage = options.dbPath ? ['-dbPath', options.dbPath, '-sharedDb'] : ['-inMemory'];
   const child = spawn(

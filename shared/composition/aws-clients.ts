@@ -17,4 +17,3 @@ export function createAwsClients(): AwsClients {
     sqs: new SQSClient({}),
   };
 }
-

@@ -5,9 +5,9 @@ import { createSqsEventQueue } from '../adapters/sqs/sqs-event-queue.ts';
 import { randomIds } from '../adapters/system/random-ids.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
 import type { RecordingsConfig } from '../config.ts';
-import type { AwsClients } from './aws-clients.ts';
 import { createJsonLogger } from '../logging/json-logger.ts';
 import type { RecordingProvider } from '../ports.ts';
+import type { AwsClients } from './aws-clients.ts';
 
 /** The media server adapter the configuration names. */
 export function createProvider(config: RecordingsConfig): RecordingProvider {

@@ -16,5 +16,9 @@ export function jsonResponse(
 
 /** The spec's error envelope: `{"error": {"code", "message"}}`. */
 export function errorResponse(error: ApiError): APIGatewayProxyStructuredResultV2 {
-  return jsonResponse(error.statusCode, { error: { code: error.code, message: error.message } }, error.headers);
+  return jsonResponse(
+    error.statusCode,
+    { error: { code: error.code, message: error.message } },
+    error.headers,
+  );
 }

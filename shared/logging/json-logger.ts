@@ -12,7 +12,10 @@ const consoleSink: LogSink = (level, line) => {
 };
 
 /** Structured JSON logger; `context` (e.g. service, request id) is added to every line. */
-export function createJsonLogger(context: Record<string, unknown> = {}, sink: LogSink = consoleSink): Logger & {
+export function createJsonLogger(
+  context: Record<string, unknown> = {},
+  sink: LogSink = consoleSink,
+): Logger & {
   child(extra: Record<string, unknown>): Logger;
 } {
   const write = (level: Level, message: string, fields?: Record<string, unknown>) =>

@@ -1,7 +1,7 @@
 import { hashApiKey } from '../domain/api-key.ts';
 import { isValidCallId } from '../domain/call-id.ts';
 import type { Recording } from '../domain/types.ts';
-import { type ApiError, ActiveCallNotFoundError, InvalidRequestError, UnauthorizedError } from '../errors.ts';
+import { ActiveCallNotFoundError, type ApiError, InvalidRequestError, UnauthorizedError } from '../errors.ts';
 import type { RecordingDeps } from './recording-deps.ts';
 import { startRecording } from './start-recording.ts';
 import { stopRecording } from './stop-recording.ts';
@@ -13,7 +13,9 @@ export type RecordingAction = 'start' | 'stop';
  * The request body after parsing: an action, or the error it deserves (answered only after auth).
  * `syntax` errors (too large, not JSON) come before the path's call id is judged; the others after.
  */
-export type ParsedCommand = { ok: true; action: RecordingAction } | { ok: false; error: ApiError; syntax: boolean };
+export type ParsedCommand =
+  | { ok: true; action: RecordingAction }
+  | { ok: false; error: ApiError; syntax: boolean };
 
 /** Input of {@link controlRecording}, as the HTTP adapter extracts it. */
 export interface ControlRecordingInput {
@@ -59,7 +61,9 @@ export async function controlRecording(
   if (!command.ok) throw command.error;
 
   const owned =
-    call !== undefined && call.application_id === apiKey.application_id && call.customer_id === apiKey.customer_id;
+    call !== undefined &&
+    call.application_id === apiKey.application_id &&
+    call.customer_id === apiKey.customer_id;
   if (!owned) throw new ActiveCallNotFoundError();
   const recording =
     command.action === 'start' ? await startRecording(call, deps) : await stopRecording(call, deps);

@@ -74,7 +74,13 @@ async function runStart(
     logger.warn('provider refused recording start', { call_id: call.id, error: String(error) });
     const now = clock.now();
     const failed = failedRecording(started, now);
-    const event = buildRecordingEvent('recording.failed', call, failed, ids.next('evt'), toRfc3339Seconds(now));
+    const event = buildRecordingEvent(
+      'recording.failed',
+      call,
+      failed,
+      ids.next('evt'),
+      toRfc3339Seconds(now),
+    );
     await store.commitStartFailed(claim, failed, event);
     await dispatchEvent(event, deps);
     throw new RecordingStartFailedError();

@@ -70,7 +70,13 @@ async function runStop(
   }
   const now = clock.now();
   const completed = completedRecording(recording, media, now);
-  const event = buildRecordingEvent('recording.completed', call, completed, ids.next('evt'), toRfc3339Seconds(now));
+  const event = buildRecordingEvent(
+    'recording.completed',
+    call,
+    completed,
+    ids.next('evt'),
+    toRfc3339Seconds(now),
+  );
   await store.commitCompleted(claim, completed, event);
   await dispatchEvent(event, deps);
   return completed;

@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFreeSwitchProvider } from '../../shared/adapters/freeswitch/freeswitch-provider.ts';
 import { ProviderError } from '../../shared/errors.ts';
@@ -51,7 +51,9 @@ describe('createFreeSwitchProvider', () => {
   it('starts recording with uuid_record start and the rendered path', async () => {
     await providerOn(freeswitch.port).startRecording(request);
 
-    expect(freeswitch.commands.at(-1)).toBe(`uuid_record ${UUID} start /recordings/cust_1/call_1/rec_call_1.wav`);
+    expect(freeswitch.commands.at(-1)).toBe(
+      `uuid_record ${UUID} start /recordings/cust_1/call_1/rec_call_1.wav`,
+    );
     expect(freeswitch.isRecording(UUID)).toBe(true);
   });
 
@@ -80,11 +82,17 @@ describe('createFreeSwitchProvider', () => {
     await provider.startRecording(request);
     const media = await provider.stopRecording(request);
 
-    expect(media).toEqual({ file_url: 'https://media.test/call_1/rec_call_1.wav', duration_seconds: 0, size_bytes: 0 });
+    expect(media).toEqual({
+      file_url: 'https://media.test/call_1/rec_call_1.wav',
+      duration_seconds: 0,
+      size_bytes: 0,
+    });
   });
 
   it('fails as rejected when FreeSWITCH answers -ERR', async () => {
-    const error = await failureOf(providerOn(freeswitch.port).startRecording({ ...request, providerCallId: 'unknown-channel' }));
+    const error = await failureOf(
+      providerOn(freeswitch.port).startRecording({ ...request, providerCallId: 'unknown-channel' }),
+    );
 
     expect([error.reason, error.message]).toEqual([
       'rejected',
@@ -95,7 +103,10 @@ describe('createFreeSwitchProvider', () => {
   it('fails as rejected when the event socket password is wrong', async () => {
     const error = await failureOf(providerOn(freeswitch.port, { password: 'wrong' }).startRecording(request));
 
-    expect([error.reason, error.message]).toEqual(['rejected', 'FreeSWITCH refused the event socket password']);
+    expect([error.reason, error.message]).toEqual([
+      'rejected',
+      'FreeSWITCH refused the event socket password',
+    ]);
   });
 
   it('fails as refused when nothing listens on the port', async () => {
@@ -127,7 +138,10 @@ describe('createFreeSwitchProvider', () => {
     freeswitch.setFault(() => ({ kind: 'drop' }));
     const error = await failureOf(providerOn(freeswitch.port).startRecording(request));
 
-    expect([error.reason, error.message]).toEqual(['protocol', 'event socket closed before FreeSWITCH answered']);
+    expect([error.reason, error.message]).toEqual([
+      'protocol',
+      'event socket closed before FreeSWITCH answered',
+    ]);
   });
 
   it('refuses a provider call id that is not a channel uuid without sending it', async () => {

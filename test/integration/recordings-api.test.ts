@@ -1,13 +1,19 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
 import { createFreeSwitchProvider } from '../../shared/adapters/freeswitch/freeswitch-provider.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import type { Call } from '../../shared/domain/types.ts';
-import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
-import { callPartition, drainQueue, type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
+import {
+  callPartition,
+  drainQueue,
+  type SeededTenant,
+  seedCall,
+  seedTenant,
+} from '../support/aws-fixtures.ts';
 import { errorBody, expectedRecording, RFC3339_SECONDS } from '../support/expectations.ts';
 import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fake-freeswitch.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';
@@ -17,7 +23,8 @@ let h: Awaited<ReturnType<typeof createRecordingsHarness>>;
 let tenant: SeededTenant;
 let call: Call;
 
-const fileUrl = (c: Call, recordingId = `rec_${c.id}`) => `https://media.test/${c.customer_id}/${c.id}/${recordingId}.wav`;
+const fileUrl = (c: Call, recordingId = `rec_${c.id}`) =>
+  `https://media.test/${c.customer_id}/${c.id}/${recordingId}.wav`;
 
 beforeAll(async () => {
   freeswitch = await startFakeFreeSwitch('ClueCon');
@@ -45,7 +52,8 @@ beforeEach(async () => {
   freeswitch.addChannel(call.provider_call_id ?? '');
 });
 
-const commandsFor = (c: Call) => freeswitch.commands.filter((command) => command.includes(c.provider_call_id ?? '?'));
+const commandsFor = (c: Call) =>
+  freeswitch.commands.filter((command) => command.includes(c.provider_call_id ?? '?'));
 const eventsOf = async () =>
   (await drainQueue(h.sqs, h.queueUrl)).map((m) => ({
     body: JSON.parse(m.Body ?? ''),
@@ -145,7 +153,9 @@ describe('stop', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const answer = await h.post(call.id, tenant.apiKey, { action: 'stop' });
 
-    const { recording } = (answer.body as { data: { recording: { duration_seconds: number; size_bytes: number } } }).data;
+    const { recording } = (
+      answer.body as { data: { recording: { duration_seconds: number; size_bytes: number } } }
+    ).data;
     expect([1, 2]).toContain(recording.duration_seconds);
     expect(answer).toEqual({
       statusCode: 200,
@@ -191,7 +201,9 @@ describe('stop', () => {
       ['recording.started', `rec_${call.id}:recording.started`],
       ['recording.completed', `rec_${call.id}:recording.completed`],
     ]);
-    expect(events[1]?.body.data.recording).toEqual((stop.body as { data: { recording: unknown } }).data.recording);
+    expect(events[1]?.body.data.recording).toEqual(
+      (stop.body as { data: { recording: unknown } }).data.recording,
+    );
   });
 
   it('numbers the recording started after a stop rec_<call_id>_2', async () => {
@@ -230,7 +242,11 @@ describe('stop', () => {
 describe('authentication', () => {
   const unauthorized = {
     statusCode: 401,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer' },
+    headers: {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      'WWW-Authenticate': 'Bearer',
+    },
     body: errorBody('unauthorized', 'a valid API key is required'),
   };
 
@@ -247,7 +263,9 @@ describe('authentication', () => {
   });
 
   it('answers 401 to an unknown key', async () => {
-    expect(await h.post(call.id, 'mv_test_0000000000000000000000000000', { action: 'start' })).toEqual(unauthorized);
+    expect(await h.post(call.id, 'mv_test_0000000000000000000000000000', { action: 'start' })).toEqual(
+      unauthorized,
+    );
   });
 
   it('answers 401 to a revoked key', async () => {
@@ -320,7 +338,11 @@ describe('validation', () => {
   });
 
   it('answers 413 payload_too_large to a body over 64 KiB', async () => {
-    const answer = await h.post(call.id, tenant.apiKey, JSON.stringify({ action: 'start', pad: 'x'.repeat(65_536) }));
+    const answer = await h.post(
+      call.id,
+      tenant.apiKey,
+      JSON.stringify({ action: 'start', pad: 'x'.repeat(65_536) }),
+    );
     expect(answer.statusCode).toBe(413);
     expect(answer.body).toEqual(errorBody('payload_too_large', 'request body must be at most 65536 bytes'));
     expect(commandsFor(call)).toEqual([]);
@@ -380,11 +402,15 @@ describe('calls', () => {
 
 describe('provider failures', () => {
   it('answers 502 recording_start_failed when FreeSWITCH answers -ERR', async () => {
-    freeswitch.setFault((command) => (command.includes(' start ') ? { kind: 'err', text: '-ERR Cannot locate session!' } : undefined));
+    freeswitch.setFault((command) =>
+      command.includes(' start ') ? { kind: 'err', text: '-ERR Cannot locate session!' } : undefined,
+    );
     const answer = await h.post(call.id, tenant.apiKey, { action: 'start' });
 
     expect(answer.statusCode).toBe(502);
-    expect(answer.body).toEqual(errorBody('recording_start_failed', 'the media server could not start the recording'));
+    expect(answer.body).toEqual(
+      errorBody('recording_start_failed', 'the media server could not start the recording'),
+    );
   });
 
   it('stores the failed recording and queues recording.failed', async () => {
@@ -395,7 +421,9 @@ describe('provider failures', () => {
     expect(recordings.map((r) => [r.id, r.status])).toEqual([[`rec_${call.id}`, 'failed']]);
     expect(stored?.active_recording).toBeUndefined();
     const events = await eventsOf();
-    expect(events.map((e) => [e.body.event, e.body.data.recording.status])).toEqual([['recording.failed', 'failed']]);
+    expect(events.map((e) => [e.body.event, e.body.data.recording.status])).toEqual([
+      ['recording.failed', 'failed'],
+    ]);
   });
 
   it('starts a fresh recording after a failed start', async () => {
@@ -418,7 +446,9 @@ describe('provider failures', () => {
     freeswitch.setFault(() => ({ kind: 'delay', ms: 1500 }));
     const answer = await h.post(call.id, tenant.apiKey, { action: 'start' });
     expect(answer.statusCode).toBe(502);
-    expect(answer.body).toEqual(errorBody('recording_start_failed', 'the media server could not start the recording'));
+    expect(answer.body).toEqual(
+      errorBody('recording_start_failed', 'the media server could not start the recording'),
+    );
   });
 
   it('answers 502 recording_stop_failed and keeps the recording started', async () => {
@@ -428,7 +458,10 @@ describe('provider failures', () => {
 
     expect(answer.statusCode).toBe(502);
     expect(answer.body).toEqual(
-      errorBody('recording_stop_failed', 'the media server could not stop the recording; it is still started'),
+      errorBody(
+        'recording_stop_failed',
+        'the media server could not stop the recording; it is still started',
+      ),
     );
     const { recordings } = await callPartition(h.documents, h.table, call.id);
     expect(recordings.map((r) => r.status)).toEqual(['started']);
@@ -436,7 +469,9 @@ describe('provider failures', () => {
 
   it('lets the client retry a failed stop', async () => {
     await h.post(call.id, tenant.apiKey, { action: 'start' });
-    freeswitch.setFault((command) => (command.includes(' stop ') ? { kind: 'err', text: '-ERR busy' } : undefined));
+    freeswitch.setFault((command) =>
+      command.includes(' stop ') ? { kind: 'err', text: '-ERR busy' } : undefined,
+    );
     await h.post(call.id, tenant.apiKey, { action: 'stop' });
     freeswitch.setFault(undefined);
     const retry = await h.post(call.id, tenant.apiKey, { action: 'stop' });
@@ -457,7 +492,11 @@ describe('routing and unexpected errors', () => {
   });
 
   it('answers 405 method_not_allowed with Allow to GET on the recordings route', async () => {
-    const answer = await h.request({ path: `/v1/calls/${call.id}/recordings`, method: 'GET', apiKey: tenant.apiKey });
+    const answer = await h.request({
+      path: `/v1/calls/${call.id}/recordings`,
+      method: 'GET',
+      apiKey: tenant.apiKey,
+    });
     expect(answer).toEqual({
       statusCode: 405,
       headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Allow: 'POST' },
@@ -471,7 +510,10 @@ describe('routing and unexpected errors', () => {
       store: createDynamoDbRecordingStore(h.documents, 'table-that-does-not-exist'),
     });
     const result = await broken(
-      apiEvent({ path: `/v1/calls/${call.id}/recordings`, headers: { authorization: `Bearer ${tenant.apiKey}` } }),
+      apiEvent({
+        path: `/v1/calls/${call.id}/recordings`,
+        headers: { authorization: `Bearer ${tenant.apiKey}` },
+      }),
       lambdaContext(),
     );
     expect(result).toEqual({
@@ -479,13 +521,17 @@ describe('routing and unexpected errors', () => {
       headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
       body: JSON.stringify(errorBody('internal_error', 'an unexpected error occurred; it has been logged')),
     });
-    expect(h.logLines.some((line) => line.includes('ResourceNotFoundException') && line.includes('request_id'))).toBe(true);
+    expect(
+      h.logLines.some((line) => line.includes('ResourceNotFoundException') && line.includes('request_id')),
+    ).toBe(true);
   });
 });
 
 describe('concurrency', () => {
   it('turns 50 concurrent starts into one provider start, one recording and one event', async () => {
-    const answers = await Promise.all(Array.from({ length: 50 }, () => h.post(call.id, tenant.apiKey, { action: 'start' })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => h.post(call.id, tenant.apiKey, { action: 'start' })),
+    );
 
     expect(new Set(answers.map((a) => a.statusCode))).toEqual(new Set([200]));
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
@@ -512,7 +558,10 @@ describe('outbox', () => {
     const failingQueue = createSqsEventQueue(h.sqs, `${h.queueUrl}-missing`);
     const handler = createRecordingsHandler({ ...h.deps, queue: failingQueue });
     const result = await handler(
-      apiEvent({ path: `/v1/calls/${call.id}/recordings`, headers: { authorization: `Bearer ${tenant.apiKey}` } }),
+      apiEvent({
+        path: `/v1/calls/${call.id}/recordings`,
+        headers: { authorization: `Bearer ${tenant.apiKey}` },
+      }),
       lambdaContext(),
     );
     expect(result).toMatchObject({ statusCode: 200 });
@@ -526,13 +575,19 @@ describe('outbox', () => {
     );
 
     expect(swept.dispatched).toBeGreaterThanOrEqual(1);
-    expect((await eventsOf()).map((e) => [e.body.event, e.body.call.id])).toEqual([['recording.started', call.id]]);
+    expect((await eventsOf()).map((e) => [e.body.event, e.body.call.id])).toEqual([
+      ['recording.started', call.id],
+    ]);
     expect((await callPartition(h.documents, h.table, call.id)).outbox).toEqual([]);
   });
 
   it('stores the call key so the recording can be found by call', async () => {
     await h.post(call.id, tenant.apiKey, { action: 'start' });
     const item = await h.documents.send(new GetCommand({ TableName: h.table, Key: keys.call(call.id) }));
-    expect(item.Item?.active_recording).toMatchObject({ state: 'started', recording_id: `rec_${call.id}`, seq: 1 });
+    expect(item.Item?.active_recording).toMatchObject({
+      state: 'started',
+      recording_id: `rec_${call.id}`,
+      seq: 1,
+    });
   });
 });

@@ -1,17 +1,27 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Handler } from 'aws-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Handler } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toApiKeyItem, toOutboxItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
 import { hashApiKey } from '../../shared/domain/api-key.ts';
 import { lambdaContext } from '../support/api-events.ts';
-import { createTestClients, createTestQueue, createTestTable, drainQueue, seedCall } from '../support/aws-fixtures.ts';
+import {
+  createTestClients,
+  createTestQueue,
+  createTestTable,
+  drainQueue,
+  seedCall,
+} from '../support/aws-fixtures.ts';
 import { expectedRecording } from '../support/expectations.ts';
 
 // The tenant the files in events/ speak for (see events/README.md).
-const SAMPLE = { apiKey: 'mv_test_sampleevents0000000000001', customerId: 'cust_sample', applicationId: 'app_sample' };
+const SAMPLE = {
+  apiKey: 'mv_test_sampleevents0000000000001',
+  customerId: 'cust_sample',
+  applicationId: 'app_sample',
+};
 
 const clients = createTestClients();
 let directory: string;
@@ -20,9 +30,15 @@ let table: string;
 let handler: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
 const readEvent = async (name: string) =>
-  JSON.parse(await readFile(join(import.meta.dirname, '../../events', name), 'utf8')) as APIGatewayProxyEventV2;
+  JSON.parse(
+    await readFile(join(import.meta.dirname, '../../events', name), 'utf8'),
+  ) as APIGatewayProxyEventV2;
 const invoke = async (name: string) => {
-  const result = (await handler(await readEvent(name), lambdaContext(), () => undefined)) as APIGatewayProxyStructuredResultV2;
+  const result = (await handler(
+    await readEvent(name),
+    lambdaContext(),
+    () => undefined,
+  )) as APIGatewayProxyStructuredResultV2;
   return { statusCode: result.statusCode, body: JSON.parse(String(result.body)) };
 };
 
@@ -44,7 +60,10 @@ beforeAll(async () => {
       }),
     }),
   );
-  await seedCall(clients.documents, table, SAMPLE, { id: 'call_sample1', provider_call_id: 'sample-channel-0001' });
+  await seedCall(clients.documents, table, SAMPLE, {
+    id: 'call_sample1',
+    provider_call_id: 'sample-channel-0001',
+  });
   // The same variables `sam local invoke --env-vars` would pass; the module reads them at import.
   Object.assign(process.env, {
     TABLE_NAME: table,
@@ -119,9 +138,13 @@ describe('events/outbox-sweep.json through functions/outbox-sweep/handler.ts', (
     };
     await clients.documents.send(new PutCommand({ TableName: table, Item: toOutboxItem(stuck) }));
     const { handler: sweep } = await import('../../functions/outbox-sweep/handler.ts');
-    const event = JSON.parse(await readFile(join(import.meta.dirname, '../../events/outbox-sweep.json'), 'utf8'));
+    const event = JSON.parse(
+      await readFile(join(import.meta.dirname, '../../events/outbox-sweep.json'), 'utf8'),
+    );
 
     expect(await sweep(event, lambdaContext())).toEqual({ found: 1, dispatched: 1 });
-    expect((await drainQueue(clients.sqs, queueUrl)).map((m) => m.Body)).toEqual(['{"event":"recording.started"}']);
+    expect((await drainQueue(clients.sqs, queueUrl)).map((m) => m.Body)).toEqual([
+      '{"event":"recording.started"}',
+    ]);
   });
 });

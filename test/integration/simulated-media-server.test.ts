@@ -53,7 +53,11 @@ describe('createSimulatedMediaServer', () => {
     });
     const response = await fetch(result.file_url);
     const bytes = Buffer.from(await response.arrayBuffer());
-    expect([response.status, response.headers.get('content-type'), bytes.length]).toEqual([200, 'audio/wav', 40_044]);
+    expect([response.status, response.headers.get('content-type'), bytes.length]).toEqual([
+      200,
+      'audio/wav',
+      40_044,
+    ]);
     expect({
       riff: bytes.toString('ascii', 0, 4),
       wave: bytes.toString('ascii', 8, 12),
@@ -62,7 +66,15 @@ describe('createSimulatedMediaServer', () => {
       sampleRate: bytes.readUInt32LE(24),
       bits: bytes.readUInt16LE(34),
       dataBytes: bytes.readUInt32LE(40),
-    }).toEqual({ riff: 'RIFF', wave: 'WAVE', format: 1, channels: 1, sampleRate: 8000, bits: 16, dataBytes: 40_000 });
+    }).toEqual({
+      riff: 'RIFF',
+      wave: 'WAVE',
+      format: 1,
+      channels: 1,
+      sampleRate: 8000,
+      bits: 16,
+      dataBytes: 40_000,
+    });
   });
 
   it('keeps channel state on disk so a stop in another process finds the start', async () => {
@@ -70,7 +82,11 @@ describe('createSimulatedMediaServer', () => {
     await starter.startRecording({ ...request, providerCallId: 'sim-channel-2', recordingId: 'rec_call_2' });
     nowMs += 1000;
     const stopper = createSimulatedMediaServer({ directory, baseUrl, clock });
-    const result = await stopper.stopRecording({ ...request, providerCallId: 'sim-channel-2', recordingId: 'rec_call_2' });
+    const result = await stopper.stopRecording({
+      ...request,
+      providerCallId: 'sim-channel-2',
+      recordingId: 'rec_call_2',
+    });
 
     expect(result.duration_seconds).toBe(1);
     expect((await readFile(join(directory, 'cust_1/call_1/rec_call_1.wav'))).length).toBe(40_044);
@@ -80,13 +96,17 @@ describe('createSimulatedMediaServer', () => {
     const media = createSimulatedMediaServer({ directory, baseUrl, clock });
     await media.startRecording({ ...request, providerCallId: 'sim-channel-3' });
 
-    await expect(media.startRecording({ ...request, providerCallId: 'sim-channel-3' })).rejects.toBeInstanceOf(ProviderError);
+    await expect(
+      media.startRecording({ ...request, providerCallId: 'sim-channel-3' }),
+    ).rejects.toBeInstanceOf(ProviderError);
   });
 
   it('refuses a stop on a channel that is not recording', async () => {
     const media = createSimulatedMediaServer({ directory, baseUrl, clock });
 
-    await expect(media.stopRecording({ ...request, providerCallId: 'sim-channel-4' })).rejects.toBeInstanceOf(ProviderError);
+    await expect(media.stopRecording({ ...request, providerCallId: 'sim-channel-4' })).rejects.toBeInstanceOf(
+      ProviderError,
+    );
   });
 });
 

@@ -7,7 +7,13 @@ export const RFC3339_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 /** The full recording object the API must show for `call` in the given state. */
 export function expectedRecording(
   call: Pick<Call, 'id' | 'customer_id' | 'application_id' | 'provider_call_id'>,
-  fields: { id?: string; status: 'started' | 'completed' | 'failed'; file_url?: unknown; duration_seconds?: unknown; size_bytes?: unknown },
+  fields: {
+    id?: string;
+    status: 'started' | 'completed' | 'failed';
+    file_url?: unknown;
+    duration_seconds?: unknown;
+    size_bytes?: unknown;
+  },
 ) {
   return {
     id: fields.id ?? `rec_${call.id}`,

@@ -1,9 +1,13 @@
 import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 
 /** What the fake does with one `api` command instead of answering normally. */
-export type FaultPlan = { kind: 'err'; text: string } | { kind: 'delay'; ms: number } | { kind: 'drop' } | { kind: 'hang-mid-reply' };
+export type FaultPlan =
+  | { kind: 'err'; text: string }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'drop' }
+  | { kind: 'hang-mid-reply' };
 
 /**
  * A FreeSWITCH stand-in speaking the real inbound Event Socket wire protocol: `auth/request` on
@@ -13,7 +17,10 @@ export type FaultPlan = { kind: 'err'; text: string } | { kind: 'delay'; ms: num
  * (8 kHz) on stop as FreeSWITCH does.
  */
 export async function startFakeFreeSwitch(password = 'ClueCon') {
-  const channels = new Map<string, { vars: Map<string, string>; recording?: { path: string; since: number } }>();
+  const channels = new Map<
+    string,
+    { vars: Map<string, string>; recording?: { path: string; since: number } }
+  >();
   const commands: string[] = [];
   const sockets = new Set<Socket>();
   let fault: ((command: string) => FaultPlan | undefined) | undefined;
@@ -46,7 +53,9 @@ export async function startFakeFreeSwitch(password = 'ClueCon') {
 
   const send = (socket: Socket, headers: Record<string, string>, body = '') => {
     const all = body ? { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } : headers;
-    const head = Object.entries(all).map(([k, v]) => `${k}: ${v}\n`).join('');
+    const head = Object.entries(all)
+      .map(([k, v]) => `${k}: ${v}\n`)
+      .join('');
     socket.write(`${head}\n${body}`);
   };
 
@@ -66,7 +75,10 @@ export async function startFakeFreeSwitch(password = 'ClueCon') {
         end = buffer.indexOf('\n\n');
         if (line.startsWith('auth ')) {
           authed = !refuseAuth && line.slice(5) === password;
-          send(socket, { 'Content-Type': 'command/reply', 'Reply-Text': authed ? '+OK accepted' : '-ERR invalid' });
+          send(socket, {
+            'Content-Type': 'command/reply',
+            'Reply-Text': authed ? '+OK accepted' : '-ERR invalid',
+          });
           if (!authed) {
             send(socket, { 'Content-Type': 'text/disconnect-notice' }, 'Disconnected, goodbye.\n');
             socket.end();

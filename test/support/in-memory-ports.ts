@@ -25,10 +25,12 @@ export function createInMemoryStore() {
   const recordings = new Map<string, Recording>();
   const outbox = new Map<string, OutboxEvent>();
 
-  const recordable = (call: Call | undefined): call is Call => !!call && !!call.provider_call_id && isCallActive(call);
+  const recordable = (call: Call | undefined): call is Call =>
+    !!call && !!call.provider_call_id && isCallActive(call);
   const ownClaim = (c: Claim) => {
     const call = calls.get(c.callId);
-    if (call?.active_recording?.claim_id !== c.claimId) throw new Error(`claim on ${c.callId} was taken over`);
+    if (call?.active_recording?.claim_id !== c.claimId)
+      throw new Error(`claim on ${c.callId} was taken over`);
     return call;
   };
 
@@ -47,10 +49,18 @@ export function createInMemoryStore() {
         recordable(call) &&
         ('previousSeq' in expect
           ? active === undefined && call.recording_seq === expect.previousSeq
-          : active?.claim_id === expect.staleClaimId && active.state === 'starting' && active.claimed_at < expect.staleBefore);
+          : active?.claim_id === expect.staleClaimId &&
+            active.state === 'starting' &&
+            active.claimed_at < expect.staleBefore);
       if (!ok || !call) return { ok: false, call: copy(call) };
       call.recording_seq = c.seq;
-      call.active_recording = { state: 'starting', recording_id: c.recordingId, seq: c.seq, claim_id: c.claimId, claimed_at: c.claimedAt };
+      call.active_recording = {
+        state: 'starting',
+        recording_id: c.recordingId,
+        seq: c.seq,
+        claim_id: c.claimId,
+        claimed_at: c.claimedAt,
+      };
       return { ok: true, call: copy(call) };
     },
     async claimStop(c, expect): Promise<ClaimResult> {
@@ -59,14 +69,22 @@ export function createInMemoryStore() {
       const ok =
         recordable(call) &&
         active?.claim_id === expect.claimId &&
-        (active.state === 'started' || (active.state === 'stopping' && active.claimed_at < expect.staleBefore));
+        (active.state === 'started' ||
+          (active.state === 'stopping' && active.claimed_at < expect.staleBefore));
       if (!ok || !active || !call) return { ok: false, call: copy(call) };
       Object.assign(active, { state: 'stopping', claim_id: c.claimId, claimed_at: c.claimedAt });
       return { ok: true, call: copy(call) };
     },
     async commitStarted(c, recording, event) {
       const call = ownClaim(c);
-      call.active_recording = { state: 'started', recording_id: c.recordingId, seq: c.seq, claim_id: c.claimId, claimed_at: c.claimedAt, recording: copy(recording) };
+      call.active_recording = {
+        state: 'started',
+        recording_id: c.recordingId,
+        seq: c.seq,
+        claim_id: c.claimId,
+        claimed_at: c.claimedAt,
+        recording: copy(recording),
+      };
       recordings.set(recording.id, copy(recording));
       outbox.set(event.event_id, copy(event));
     },
@@ -136,7 +154,11 @@ export function createScriptedProvider() {
         failNext = undefined;
         throw new ProviderError('-ERR scripted', 'rejected');
       }
-      return { file_url: `https://media.test/${request.recordingId}.wav`, duration_seconds: 12, size_bytes: 192_044 };
+      return {
+        file_url: `https://media.test/${request.recordingId}.wav`,
+        duration_seconds: 12,
+        size_bytes: 192_044,
+      };
     },
   };
   return {
@@ -145,8 +167,10 @@ export function createScriptedProvider() {
     failNextCommand: (kind: 'start' | 'stop') => (failNext = kind),
     /** Holds every start until the returned function is called. */
     holdStarts(): () => void {
-      let release = () => undefined as void;
-      gate = new Promise<void>((resolve) => (release = resolve));
+      let release: () => void = () => {};
+      gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
       return () => {
         gate = undefined;
         release();

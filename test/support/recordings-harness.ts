@@ -1,11 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { createJsonLogger } from '../../shared/logging/json-logger.ts';
 import type { EventQueue, RecordingProvider } from '../../shared/ports.ts';
-import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
 import { apiEvent, lambdaContext } from './api-events.ts';
 import { createTestClients, createTestQueue, createTestTable } from './aws-fixtures.ts';
 
@@ -26,7 +26,10 @@ export async function createRecordingsHarness(options: {
   claimLeaseMs?: number;
 }) {
   const clients = createTestClients();
-  const [table, queueUrl] = await Promise.all([createTestTable(clients.documents), createTestQueue(clients.sqs)]);
+  const [table, queueUrl] = await Promise.all([
+    createTestTable(clients.documents),
+    createTestQueue(clients.sqs),
+  ]);
   const store = createDynamoDbRecordingStore(clients.documents, table);
   const realQueue = createSqsEventQueue(clients.sqs, queueUrl);
   const logLines: string[] = [];

@@ -12,7 +12,8 @@ describe('EslMessageReader', () => {
 
   it('reads exactly Content-Length bytes of body, even when split across chunks', () => {
     const reader = new EslMessageReader();
-    const wire = 'Content-Type: api/response\nContent-Length: 12\n\n+OK Success\nContent-Type: command/reply\nReply-Text: +OK\n\n';
+    const wire =
+      'Content-Type: api/response\nContent-Length: 12\n\n+OK Success\nContent-Type: command/reply\nReply-Text: +OK\n\n';
 
     const first = reader.push(Buffer.from(wire.slice(0, 50)));
     const rest = reader.push(Buffer.from(wire.slice(50)));
@@ -30,15 +31,19 @@ describe('EslMessageReader', () => {
     const reader = new EslMessageReader();
     const body = 'café\n';
 
-    expect(reader.push(Buffer.from(`Content-Type: api/response\nContent-Length: ${Buffer.byteLength(body)}\n\n${body}`))).toEqual([
-      { headers: { 'Content-Type': 'api/response', 'Content-Length': '6' }, body },
-    ]);
+    expect(
+      reader.push(
+        Buffer.from(`Content-Type: api/response\nContent-Length: ${Buffer.byteLength(body)}\n\n${body}`),
+      ),
+    ).toEqual([{ headers: { 'Content-Type': 'api/response', 'Content-Length': '6' }, body }]);
   });
 
   it('decodes URL-encoded event header values', () => {
     const reader = new EslMessageReader();
 
-    expect(reader.push(Buffer.from('Event-Name: CHANNEL_DATA\nCaller-Caller-ID-Name: Jane%20Doe\n\n'))[0]?.headers).toEqual({
+    expect(
+      reader.push(Buffer.from('Event-Name: CHANNEL_DATA\nCaller-Caller-ID-Name: Jane%20Doe\n\n'))[0]?.headers,
+    ).toEqual({
       'Event-Name': 'CHANNEL_DATA',
       'Caller-Caller-ID-Name': 'Jane Doe',
     });

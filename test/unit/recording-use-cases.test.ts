@@ -19,7 +19,6 @@ import {
 const KEY = 'mv_test_abcdefghijklmnop1234';
 const LEASE = 10_000;
 const start: ParsedCommand = { ok: true, action: 'start' };
-const stop: ParsedCommand = { ok: true, action: 'stop' };
 
 let memory: ReturnType<typeof createInMemoryStore>;
 let queue: ReturnType<typeof createRecordingQueue>;
@@ -54,6 +53,20 @@ const startedRecording = (id = 'rec_call_123', at = '2026-11-24T10:00:00Z') => (
   created_at: at,
   updated_at: at,
 });
+
+/** The stored call, which every test seeds. */
+function storedCall(): Call {
+  const call = memory.calls.get('call_123');
+  if (!call) throw new Error('call_123 is not seeded');
+  return call;
+}
+
+/** The stored call's active recording, which the test has put there. */
+function activeRecording() {
+  const active = storedCall().active_recording;
+  if (!active) throw new Error('call_123 has no active recording');
+  return active;
+}
 
 async function errorOf(promise: Promise<unknown>): Promise<[number, string]> {
   const error = await promise.then(
@@ -92,23 +105,26 @@ describe('controlRecording', () => {
   it('answers the spec response for a start', async () => {
     const result = await controlRecording({ apiKey: KEY, callId: 'call_123', command: start }, deps);
 
-    expect(result).toEqual({ call_id: 'call_123', provider_call_id: 'uuid', action: 'start', recording: startedRecording() });
+    expect(result).toEqual({
+      call_id: 'call_123',
+      provider_call_id: 'uuid',
+      action: 'start',
+      recording: startedRecording(),
+    });
   });
 
   it('refuses a missing key before reading anything', async () => {
     memory.calls.clear();
-    expect(await errorOf(controlRecording({ apiKey: undefined, callId: 'bad', command: start }, deps))).toEqual([
-      401,
-      'unauthorized',
-    ]);
+    expect(
+      await errorOf(controlRecording({ apiKey: undefined, callId: 'bad', command: start }, deps)),
+    ).toEqual([401, 'unauthorized']);
   });
 
   it('answers 404 for a call of another customer of the same application', async () => {
     memory.calls.set('call_123', { ...structuredClone(baseCall), customer_id: 'cust_other' });
-    expect(await errorOf(controlRecording({ apiKey: KEY, callId: 'call_123', command: start }, deps))).toEqual([
-      404,
-      'active_call_not_found',
-    ]);
+    expect(
+      await errorOf(controlRecording({ apiKey: KEY, callId: 'call_123', command: start }, deps)),
+    ).toEqual([404, 'active_call_not_found']);
   });
 });
 
@@ -136,8 +152,8 @@ describe('startRecording', () => {
   });
 
   it('takes over a start claim older than the lease, stopping the channel before starting again', async () => {
-    memory.calls.get('call_123')!.recording_seq = 1;
-    memory.calls.get('call_123')!.active_recording = {
+    storedCall().recording_seq = 1;
+    storedCall().active_recording = {
       state: 'starting',
       recording_id: 'rec_call_123',
       seq: 1,
@@ -153,7 +169,7 @@ describe('startRecording', () => {
 
   it('returns the started recording while a stop of it is in flight', async () => {
     await startRecording(memory.calls.get('call_123'), deps);
-    memory.calls.get('call_123')!.active_recording!.state = 'stopping';
+    activeRecording().state = 'stopping';
 
     expect(await startRecording(memory.calls.get('call_123'), deps)).toEqual(startedRecording());
   });
@@ -178,7 +194,10 @@ describe('startRecording', () => {
   it('stores a failed recording, queues recording.failed and frees the call when the provider refuses', async () => {
     media.failNextCommand('start');
 
-    expect(await errorOf(startRecording(memory.calls.get('call_123'), deps))).toEqual([502, 'recording_start_failed']);
+    expect(await errorOf(startRecording(memory.calls.get('call_123'), deps))).toEqual([
+      502,
+      'recording_start_failed',
+    ]);
     expect([...memory.recordings.values()].map((r) => r.status)).toEqual(['failed']);
     expect(queue.sent.map((e) => e.event_type)).toEqual(['recording.failed']);
     expect(memory.calls.get('call_123')?.active_recording).toBeUndefined();
@@ -210,7 +229,7 @@ describe('stopRecording', () => {
   });
 
   it('answers 404 recording_not_started while only a stale start claim exists', async () => {
-    memory.calls.get('call_123')!.active_recording = {
+    storedCall().active_recording = {
       state: 'starting',
       recording_id: 'rec_call_123',
       seq: 1,
@@ -218,7 +237,10 @@ describe('stopRecording', () => {
       claimed_at: time.clock.now().getTime() - LEASE,
     };
 
-    expect(await errorOf(stopRecording(memory.calls.get('call_123'), deps))).toEqual([404, 'recording_not_started']);
+    expect(await errorOf(stopRecording(memory.calls.get('call_123'), deps))).toEqual([
+      404,
+      'recording_not_started',
+    ]);
   });
 
   it('waits for a start in flight and then stops it', async () => {
@@ -236,7 +258,7 @@ describe('stopRecording', () => {
 
   it('takes over a stop claim older than the lease', async () => {
     await startRecording(memory.calls.get('call_123'), deps);
-    Object.assign(memory.calls.get('call_123')!.active_recording!, {
+    Object.assign(activeRecording(), {
       state: 'stopping',
       claim_id: 'clm_dead',
       claimed_at: time.clock.now().getTime() - LEASE,
@@ -249,7 +271,10 @@ describe('stopRecording', () => {
     await startRecording(memory.calls.get('call_123'), deps);
     media.failNextCommand('stop');
 
-    expect(await errorOf(stopRecording(memory.calls.get('call_123'), deps))).toEqual([502, 'recording_stop_failed']);
+    expect(await errorOf(stopRecording(memory.calls.get('call_123'), deps))).toEqual([
+      502,
+      'recording_stop_failed',
+    ]);
     expect(memory.calls.get('call_123')?.active_recording?.state).toBe('started');
     expect((await stopRecording(memory.calls.get('call_123'), deps)).status).toBe('completed');
   });

@@ -12,7 +12,12 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type ActiveRecording, type OutboxEvent, type Recording, TERMINAL_CALL_STATUSES } from '../../domain/types.ts';
+import {
+  type ActiveRecording,
+  type OutboxEvent,
+  type Recording,
+  TERMINAL_CALL_STATUSES,
+} from '../../domain/types.ts';
 import type { AccessSnapshot, Claim, ClaimResult, RecordingStore } from '../../ports.ts';
 import {
   fromApiKeyItem,
@@ -35,11 +40,15 @@ export class ClaimLostError extends Error {
 }
 
 // "The call can still be recorded", checked inside every claim so a call that ended meanwhile is refused.
-const RECORDABLE_CONDITION = 'attribute_exists(provider_call_id) AND NOT (#status IN (:t0, :t1, :t2, :t3, :t4))';
+const RECORDABLE_CONDITION =
+  'attribute_exists(provider_call_id) AND NOT (#status IN (:t0, :t1, :t2, :t3, :t4))';
 const RECORDABLE_VALUES = Object.fromEntries(TERMINAL_CALL_STATUSES.map((status, i) => [`:t${i}`, status]));
 
 /** DynamoDB single-table implementation of {@link RecordingStore}. */
-export function createDynamoDbRecordingStore(client: DynamoDBDocumentClient, tableName: string): RecordingStore {
+export function createDynamoDbRecordingStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): RecordingStore {
   /** Runs a conditional claim update; on a failed condition returns the item as it is now. */
   async function claim(input: Omit<UpdateCommandInput, 'TableName'>): Promise<ClaimResult> {
     try {
@@ -56,7 +65,11 @@ export function createDynamoDbRecordingStore(client: DynamoDBDocumentClient, tab
   }
 
   /** Commits a claim's outcome with its recording and event; the claim must still be ours. */
-  async function commit(c: Claim, callUpdate: Omit<UpdateCommandInput, 'TableName' | 'Key'>, extra: TransactItem[]) {
+  async function commit(
+    c: Claim,
+    callUpdate: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+    extra: TransactItem[],
+  ) {
     const { ExpressionAttributeNames, ExpressionAttributeValues, UpdateExpression } = callUpdate;
     try {
       await client.send(
@@ -77,19 +90,29 @@ export function createDynamoDbRecordingStore(client: DynamoDBDocumentClient, tab
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
         throw new ClaimLostError(c.callId);
       }
       throw error;
     }
   }
 
-  const putRecording = (recording: Recording, seq: number, condition: string, values?: Record<string, unknown>): TransactItem => ({
+  const putRecording = (
+    recording: Recording,
+    seq: number,
+    condition: string,
+    values?: Record<string, unknown>,
+  ): TransactItem => ({
     Put: {
       TableName: tableName,
       Item: toRecordingItem(recording, seq),
       ConditionExpression: condition,
-      ...(values ? { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: values } : {}),
+      ...(values
+        ? { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: values }
+        : {}),
     },
   });
   const putEvent = (event: OutboxEvent): TransactItem => ({
@@ -119,7 +142,9 @@ export function createDynamoDbRecordingStore(client: DynamoDBDocumentClient, tab
     },
 
     async getCall(callId) {
-      const out = await client.send(new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }));
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }),
+      );
       return out.Item ? fromCallItem(out.Item) : undefined;
     },
 
@@ -141,7 +166,12 @@ export function createDynamoDbRecordingStore(client: DynamoDBDocumentClient, tab
           UpdateExpression: 'SET active_recording = :active, recording_seq = :seq',
           ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(active_recording) AND ${seqCondition} AND ${RECORDABLE_CONDITION}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': active, ':seq': c.seq, ':prev': expect.previousSeq, ...RECORDABLE_VALUES },
+          ExpressionAttributeValues: {
+            ':active': active,
+            ':seq': c.seq,
+            ':prev': expect.previousSeq,
+            ...RECORDABLE_VALUES,
+          },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         });
       }
@@ -164,7 +194,8 @@ export function createDynamoDbRecordingStore(client: DynamoDBDocumentClient, tab
     async claimStop(c, expect) {
       return claim({
         Key: keys.call(c.callId),
-        UpdateExpression: 'SET active_recording.#state = :stopping, active_recording.claim_id = :claim, active_recording.claimed_at = :now',
+        UpdateExpression:
+          'SET active_recording.#state = :stopping, active_recording.claim_id = :claim, active_recording.claimed_at = :now',
         ConditionExpression: `active_recording.claim_id = :expected AND (active_recording.#state = :started OR (active_recording.#state = :stopping AND active_recording.claimed_at < :staleBefore)) AND ${RECORDABLE_CONDITION}`,
         ExpressionAttributeNames: { '#status': 'status', '#state': 'state' },
         ExpressionAttributeValues: {
@@ -189,14 +220,21 @@ export function createDynamoDbRecordingStore(client: DynamoDBDocumentClient, tab
         claimed_at: c.claimedAt,
         recording,
       };
-      await commit(c, { UpdateExpression: 'SET active_recording = :active', ExpressionAttributeValues: { ':active': active } }, [
-        putRecording(recording, c.seq, 'attribute_not_exists(pk)'),
-        putEvent(event),
-      ]);
+      await commit(
+        c,
+        {
+          UpdateExpression: 'SET active_recording = :active',
+          ExpressionAttributeValues: { ':active': active },
+        },
+        [putRecording(recording, c.seq, 'attribute_not_exists(pk)'), putEvent(event)],
+      );
     },
 
     async commitStartFailed(c, recording, event) {
-      await commit(c, freeSlot, [putRecording(recording, c.seq, 'attribute_not_exists(pk)'), putEvent(event)]);
+      await commit(c, freeSlot, [
+        putRecording(recording, c.seq, 'attribute_not_exists(pk)'),
+        putEvent(event),
+      ]);
     },
 
     async commitCompleted(c, recording, event) {
@@ -225,7 +263,10 @@ export function createDynamoDbRecordingStore(client: DynamoDBDocumentClient, tab
           IndexName: GSI1.name,
           KeyConditionExpression: '#pk = :outbox AND #sk < :bound',
           ExpressionAttributeNames: { '#pk': GSI1.partition, '#sk': GSI1.sort },
-          ExpressionAttributeValues: { ':outbox': OUTBOX_PARTITION, ':bound': outboxSortKey(createdBefore.getTime(), '') },
+          ExpressionAttributeValues: {
+            ':outbox': OUTBOX_PARTITION,
+            ':bound': outboxSortKey(createdBefore.getTime(), ''),
+          },
           Limit: limit,
         }),
       );
@@ -233,7 +274,9 @@ export function createDynamoDbRecordingStore(client: DynamoDBDocumentClient, tab
     },
 
     async markEventDispatched(event) {
-      await client.send(new DeleteCommand({ TableName: tableName, Key: keys.outboxEvent(event.call_id, event.event_id) }));
+      await client.send(
+        new DeleteCommand({ TableName: tableName, Key: keys.outboxEvent(event.call_id, event.event_id) }),
+      );
     },
   };
 }

@@ -25,7 +25,9 @@ export function fromCallItem(item: Item): Call {
     ...call,
     recording_seq: call.recording_seq ?? 0,
     // DynamoDB maps do not keep key order; rebuild the recording so answers list fields in spec order.
-    ...(active?.recording ? { active_recording: { ...active, recording: fromRecordingItem(active.recording as unknown as Item) } } : {}),
+    ...(active?.recording
+      ? { active_recording: { ...active, recording: fromRecordingItem(active.recording as unknown as Item) } }
+      : {}),
   };
 }
 

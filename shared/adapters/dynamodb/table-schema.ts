@@ -15,7 +15,10 @@ export const keys = {
   application: (id: string) => ({ pk: `APP#${id}`, sk: 'APP' }),
   customer: (id: string) => ({ pk: `CUST#${id}`, sk: 'CUST' }),
   call: (id: string) => ({ pk: `CALL#${id}`, sk: 'CALL' }),
-  recording: (callId: string, seq: number) => ({ pk: `CALL#${callId}`, sk: `REC#${String(seq).padStart(6, '0')}` }),
+  recording: (callId: string, seq: number) => ({
+    pk: `CALL#${callId}`,
+    sk: `REC#${String(seq).padStart(6, '0')}`,
+  }),
   outboxEvent: (callId: string, eventId: string) => ({ pk: `CALL#${callId}`, sk: `EVT#${eventId}` }),
 } as const;
 

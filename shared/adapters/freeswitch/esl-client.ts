@@ -40,7 +40,8 @@ export async function withEslSession<T>(
   });
   const session: EslSession = {
     async api(command) {
-      if (!SAFE_COMMAND.test(command)) throw new ProviderError('refusing a multi-line ESL command', 'protocol');
+      if (!SAFE_COMMAND.test(command))
+        throw new ProviderError('refusing a multi-line ESL command', 'protocol');
       socket.write(`api ${command}\n\n`);
       const reply = await inbox.next('api/response');
       const body = reply.body.trim();
@@ -111,7 +112,9 @@ function createInbox(socket: Socket) {
     const reason = error.code === 'ECONNREFUSED' ? 'refused' : 'protocol';
     fail(new ProviderError(`event socket error: ${error.code ?? error.message}`, reason, { cause: error }));
   });
-  socket.on('close', () => fail(new ProviderError('event socket closed before FreeSWITCH answered', 'protocol')));
+  socket.on('close', () =>
+    fail(new ProviderError('event socket closed before FreeSWITCH answered', 'protocol')),
+  );
 
   return {
     next(type: string): Promise<EslMessage> {

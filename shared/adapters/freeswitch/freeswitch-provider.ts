@@ -21,7 +21,8 @@ const CHANNEL_UUID = /^[A-Za-z0-9-]{1,64}$/;
  */
 export function createFreeSwitchProvider(options: FreeSwitchProviderOptions): RecordingProvider {
   const channel = (uuid: string) => {
-    if (!CHANNEL_UUID.test(uuid)) throw new ProviderError('provider call id is not a channel uuid', 'rejected');
+    if (!CHANNEL_UUID.test(uuid))
+      throw new ProviderError('provider call id is not a channel uuid', 'rejected');
     return uuid;
   };
   return {

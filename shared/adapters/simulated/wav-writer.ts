@@ -11,7 +11,11 @@ export const SIMULATED_SAMPLE_RATE = 8000;
  * Writes a 16-bit mono PCM WAV of `samples` samples (a quiet 440 Hz tone, so it is audibly real),
  * streaming in chunks so long recordings do not sit in memory. Returns the file size in bytes.
  */
-export async function writeWavFile(path: string, samples: number, sampleRate = SIMULATED_SAMPLE_RATE): Promise<number> {
+export async function writeWavFile(
+  path: string,
+  samples: number,
+  sampleRate = SIMULATED_SAMPLE_RATE,
+): Promise<number> {
   await mkdir(dirname(path), { recursive: true });
   const out = createWriteStream(path);
   out.write(wavHeader(samples, sampleRate));

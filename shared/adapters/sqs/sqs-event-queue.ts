@@ -1,4 +1,4 @@
-import { type SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventQueue } from '../../ports.ts';
 
 /** Webhook queue on SQS: the message body is the exact webhook envelope; routing data rides in attributes. */
