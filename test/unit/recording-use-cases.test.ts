@@ -174,21 +174,23 @@ describe('startRecording', () => {
     expect(await startRecording(memory.calls.get('call_123'), deps)).toEqual(startedRecording());
   });
 
-  it('gives up with 503 call_busy when a claim never resolves', async () => {
-    const release = media.holdStarts();
-    const first = startRecording(memory.calls.get('call_123'), deps);
-    await new Promise((resolve) => setImmediate(resolve));
-    // The first request holds its claim; keep renewing it so it never looks stale.
-    const renew = setInterval(() => {
-      const active = memory.calls.get('call_123')?.active_recording;
-      if (active) active.claimed_at = time.clock.now().getTime();
-    }, 0);
-    const outcome = await errorOf(startRecording(memory.calls.get('call_123'), deps));
-    clearInterval(renew);
-    release();
-    await first;
+  it('gives up with 503 call_busy when other requests keep holding the call', async () => {
+    // Every read finds a fresh claim by some other request, so it is never stale and never free.
+    const busyCall = () => {
+      const call = structuredClone(storedCall());
+      call.active_recording = {
+        state: 'starting',
+        recording_id: 'rec_call_123',
+        seq: 1,
+        claim_id: `clm_other_${time.clock.now().getTime()}`,
+        claimed_at: time.clock.now().getTime(),
+      };
+      return call;
+    };
+    deps.store = { ...memory.store, getCall: async () => busyCall() };
 
-    expect(outcome).toEqual([503, 'call_busy']);
+    expect(await errorOf(startRecording(busyCall(), deps))).toEqual([503, 'call_busy']);
+    expect(media.commands).toEqual([]);
   });
 
   it('stores a failed recording, queues recording.failed and frees the call when the provider refuses', async () => {
