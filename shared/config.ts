@@ -61,3 +61,27 @@ export function loadRecordingsConfig(env: Env): RecordingsConfig {
 export function loadOutboxSweepConfig(env: Env): OutboxSweepConfig {
   return parseEnv(common, env);
 }
+
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((value) => value === 'true');
+
+const webhookSenderSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  WEBHOOK_QUEUE_URL: z.url(),
+  WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
+  WEBHOOK_MAX_ATTEMPTS: positiveInt(24),
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().nonnegative().default(30),
+  WEBHOOK_RETRY_MAX_DELAY_SECONDS: positiveInt(7200),
+  // Local development and tests only: lets webhooks go to plain-http loopback receivers.
+  WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: flag,
+});
+
+/** Settings of the `webhook-sender` function. */
+export type WebhookSenderConfig = z.infer<typeof webhookSenderSchema>;
+
+/** Parses the `webhook-sender` function's environment. */
+export function loadWebhookSenderConfig(env: Env): WebhookSenderConfig {
+  return parseEnv(webhookSenderSchema, env);
+}

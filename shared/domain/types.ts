@@ -82,3 +82,27 @@ export interface RecordedMedia {
   duration_seconds: number;
   size_bytes: number;
 }
+
+/** An application: owner of API keys and calls, and where its webhooks go. */
+export interface Application {
+  id: string;
+  customer_id: string;
+  status: 'active' | 'disabled';
+  webhook_url?: string;
+  webhook_secret?: string;
+  /** `gone` after the endpoint answered 410; setting a new webhook_url makes it `active` again. */
+  webhook_status?: 'active' | 'gone';
+}
+
+/** Final or current state of one event's delivery. */
+export type DeliveryStatus = 'pending' | 'delivered' | 'gone' | 'undeliverable' | 'dead_lettered';
+
+/** One delivery attempt, as recorded for operators. */
+export interface DeliveryAttempt {
+  at: string;
+  /** HTTP status, or 0 when no response came (timeout, network error, refused target). */
+  status_code: number;
+  latency_ms: number;
+  error?: string;
+  outcome: 'delivered' | 'retry' | 'gone' | 'undeliverable' | 'dead_lettered';
+}

@@ -8,7 +8,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { toApiKeyItem, toCallItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
+import { toApiKeyItem, toApplicationItem, toCallItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
 import { createTableInput, keys } from '../../shared/adapters/dynamodb/table-schema.ts';
 import { hashApiKey } from '../../shared/domain/api-key.ts';
 import type { Call } from '../../shared/domain/types.ts';
@@ -68,11 +68,16 @@ export interface SeededTenant {
   applicationId: string;
 }
 
-/** Writes an application's active API key (and the application status copied onto it). */
+/** Writes an application and its API key (with the application status copied onto it). */
 export async function seedTenant(
   documents: DynamoDBDocumentClient,
   table: string,
-  overrides: { keyStatus?: 'active' | 'revoked'; applicationStatus?: 'active' | 'disabled' } = {},
+  overrides: {
+    keyStatus?: 'active' | 'revoked';
+    applicationStatus?: 'active' | 'disabled';
+    webhookUrl?: string;
+    webhookSecret?: string;
+  } = {},
 ): Promise<SeededTenant> {
   const suffix = uniqueSuffix();
   const tenant = {
@@ -80,6 +85,19 @@ export async function seedTenant(
     customerId: `cust_${suffix}`,
     applicationId: `app_${suffix}`,
   };
+  await documents.send(
+    new PutCommand({
+      TableName: table,
+      Item: toApplicationItem({
+        id: tenant.applicationId,
+        customer_id: tenant.customerId,
+        status: overrides.applicationStatus ?? 'active',
+        webhook_url: overrides.webhookUrl,
+        webhook_secret: overrides.webhookSecret,
+        created_at: '2026-11-24T10:00:00Z',
+      }),
+    }),
+  );
   await documents.send(
     new PutCommand({
       TableName: table,

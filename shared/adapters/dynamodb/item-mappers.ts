@@ -1,4 +1,4 @@
-import type { ApiKey, Call, OutboxEvent, Recording } from '../../domain/types.ts';
+import type { ApiKey, Application, Call, OutboxEvent, Recording } from '../../domain/types.ts';
 import { GSI1, keys, OUTBOX_PARTITION } from './table-schema.ts';
 
 type Item = Record<string, unknown>;
@@ -29,6 +29,11 @@ export function fromCallItem(item: Item): Call {
       ? { active_recording: { ...active, recording: fromRecordingItem(active.recording as unknown as Item) } }
       : {}),
   };
+}
+
+/** Application item. */
+export function toApplicationItem(application: Application & { created_at: string }): Item {
+  return { ...keys.application(application.id), type: 'application', ...application };
 }
 
 /** API key item: addressed by the key's hash, listed per application through GSI1. */

@@ -6,7 +6,7 @@ export const KEY_ATTRIBUTES = { partition: 'pk', sort: 'sk' } as const;
 /** The one global secondary index: API keys by application and the pending-event outbox. */
 export const GSI1 = { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk' } as const;
 
-/** Attribute DynamoDB's TTL deletes expired items by (none are written yet; reserved for delivery logs). */
+/** Attribute DynamoDB's TTL deletes expired items by (webhook delivery records). */
 export const TTL_ATTRIBUTE = 'expires_at';
 
 /** Key builders: every item's address in one place, so adapters and docs cannot drift. */
@@ -20,6 +20,7 @@ export const keys = {
     sk: `REC#${String(seq).padStart(6, '0')}`,
   }),
   outboxEvent: (callId: string, eventId: string) => ({ pk: `CALL#${callId}`, sk: `EVT#${eventId}` }),
+  delivery: (eventId: string) => ({ pk: `DELIVERY#${eventId}`, sk: 'DELIVERY' }),
 } as const;
 
 /** GSI1 partition holding every event not yet handed to the queue. */

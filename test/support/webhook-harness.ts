@@ -1,0 +1,97 @@
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createWebhookSenderHandler } from '../../functions/webhook-sender/create-handler.ts';
+import { createSqsEventSource, emulatorMaxReceiveCount } from '../../scripts/local/sqs-event-source.ts';
+import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
+import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
+import {
+  createHttpWebhookTransport,
+  systemResolver,
+} from '../../shared/adapters/http/http-webhook-transport.ts';
+import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-message-visibility.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import { createJsonLogger } from '../../shared/logging/json-logger.ts';
+import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
+import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
+import { createTestClients, createTestTable, uniqueSuffix } from './aws-fixtures.ts';
+
+/** A webhook queue with a dead-letter queue after `maxAttempts` attempts, as the stack configures it. */
+export async function createQueueWithDlq(
+  sqs: ReturnType<typeof createTestClients>['sqs'],
+  maxAttempts: number,
+) {
+  const suffix = uniqueSuffix();
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `webhooks-dlq-${suffix}` }));
+  const dlqArn = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `webhooks-${suffix}`,
+      Attributes: {
+        VisibilityTimeout: '60',
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn.Attributes?.QueueArn,
+          maxReceiveCount: emulatorMaxReceiveCount(maxAttempts),
+        }),
+      },
+    }),
+  );
+  return { queueUrl: queue.QueueUrl ?? '', dlqUrl: dlq.QueueUrl ?? '' };
+}
+
+/**
+ * The real `webhook-sender` handler over DynamoDB Local and the SQS emulator (queue + DLQ), fed by the
+ * local SQS event source. Retries are immediate (base delay 0) so tests step through attempts quickly.
+ */
+export async function createWebhookHarness(
+  options: { maxAttempts?: number; timeoutMs?: number; allowLocal?: boolean } = {},
+) {
+  const clients = createTestClients();
+  const maxAttempts = options.maxAttempts ?? 3;
+  const [table, queues] = await Promise.all([
+    createTestTable(clients.documents),
+    createQueueWithDlq(clients.sqs, maxAttempts),
+  ]);
+  const logLines: string[] = [];
+  const store = createDynamoDbWebhookStore(clients.documents, table);
+  const handler = createWebhookSenderHandler({
+    store,
+    transport: createHttpWebhookTransport(),
+    approveTarget: (url) =>
+      approveWebhookTarget(url, { allowInsecureLocalTargets: options.allowLocal ?? true }, systemResolver),
+    visibility: createSqsMessageVisibility(clients.sqs, queues.queueUrl),
+    clock: systemClock,
+    logger: createJsonLogger({ service: 'webhook-sender' }, (_level, line) => logLines.push(line)),
+    settings: {
+      timeoutMs: options.timeoutMs ?? 2000,
+      userAgent: 'MiniVoice-Webhooks/1.0',
+      retry: { ...DEFAULT_RETRY_POLICY, baseDelaySeconds: 0, maxAttempts },
+    },
+  });
+  const source = createSqsEventSource({ sqs: clients.sqs, queueUrl: queues.queueUrl, handler });
+  return {
+    ...clients,
+    ...queues,
+    table,
+    store,
+    handler,
+    source,
+    logLines,
+    queue: createSqsEventQueue(clients.sqs, queues.queueUrl),
+    /** The delivery record of an event, as an operator reads it. */
+    async delivery(eventId: string) {
+      const out = await clients.documents.send(
+        new GetCommand({ TableName: table, Key: keys.delivery(eventId), ConsistentRead: true }),
+      );
+      return out.Item;
+    },
+    async application(applicationId: string) {
+      const out = await clients.documents.send(
+        new GetCommand({ TableName: table, Key: keys.application(applicationId) }),
+      );
+      return out.Item;
+    },
+  };
+}
