@@ -85,3 +85,13 @@ export type WebhookSenderConfig = z.infer<typeof webhookSenderSchema>;
 export function loadWebhookSenderConfig(env: Env): WebhookSenderConfig {
   return parseEnv(webhookSenderSchema, env);
 }
+
+const deadLetterSchema = z.object({ WEBHOOK_QUEUE_URL: z.url(), WEBHOOK_DLQ_URL: z.url() });
+
+/** Settings of the dead-letter command. */
+export type DeadLetterConfig = z.infer<typeof deadLetterSchema>;
+
+/** Parses the dead-letter command's environment. */
+export function loadDeadLetterConfig(env: Env): DeadLetterConfig {
+  return parseEnv(deadLetterSchema, env);
+}

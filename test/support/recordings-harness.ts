@@ -5,7 +5,7 @@ import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.t
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { createJsonLogger } from '../../shared/logging/json-logger.ts';
-import type { EventQueue, RecordingProvider } from '../../shared/ports.ts';
+import type { RecordingProvider } from '../../shared/ports.ts';
 import { apiEvent, lambdaContext } from './api-events.ts';
 import { createTestClients, createTestQueue, createTestTable } from './aws-fixtures.ts';
 
@@ -22,20 +22,20 @@ export interface ApiAnswer {
  */
 export async function createRecordingsHarness(options: {
   provider: RecordingProvider;
-  queue?: (real: EventQueue) => EventQueue;
   claimLeaseMs?: number;
+  /** Share a table and queue with another harness (e.g. the webhook sender's). */
+  shared?: { table: string; queueUrl: string };
 }) {
   const clients = createTestClients();
-  const [table, queueUrl] = await Promise.all([
-    createTestTable(clients.documents),
-    createTestQueue(clients.sqs),
-  ]);
+  const [table, queueUrl] = options.shared
+    ? [options.shared.table, options.shared.queueUrl]
+    : await Promise.all([createTestTable(clients.documents), createTestQueue(clients.sqs)]);
   const store = createDynamoDbRecordingStore(clients.documents, table);
   const realQueue = createSqsEventQueue(clients.sqs, queueUrl);
   const logLines: string[] = [];
   const deps = {
     store,
-    queue: options.queue ? options.queue(realQueue) : realQueue,
+    queue: realQueue,
     provider: options.provider,
     clock: systemClock,
     ids: randomIds,

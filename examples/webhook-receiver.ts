@@ -1,0 +1,31 @@
+// A minimal MiniVoice webhook receiver: verifies each delivery, ignores repeats, answers fast.
+// Run: MINIVOICE_WEBHOOK_SECRET=whsec_... PORT=4000 npx tsx examples/webhook-receiver.ts
+import { createServer } from 'node:http';
+import { verifyWebhook } from '../shared/webhooks/signature.ts';
+
+const secret = process.env.MINIVOICE_WEBHOOK_SECRET;
+if (!secret) throw new Error('set MINIVOICE_WEBHOOK_SECRET to your application webhook secret');
+const port = Number(process.env.PORT ?? 4000);
+const seen = new Set<string>(); // use a database in production: deliveries are at least once
+
+createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks); // verify the raw bytes, before any JSON parsing
+    const check = verifyWebhook(secret, req.headers, body, 300);
+    if (!check.ok) {
+      res.writeHead(401).end(check.reason);
+      return;
+    }
+    const eventId = check.eventId ?? '';
+    if (!seen.has(eventId)) {
+      seen.add(eventId);
+      const event = JSON.parse(body.toString('utf8'));
+      console.log(
+        JSON.stringify({ event_id: eventId, event: event.event, recording: event.data?.recording?.id }),
+      );
+    }
+    res.writeHead(204).end(); // any 2xx tells MiniVoice the event arrived
+  });
+}).listen(port, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${port}/`));
