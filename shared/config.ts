@@ -13,7 +13,9 @@ const freeswitch = z.object({
   RECORDING_PROVIDER: z.literal('freeswitch'),
   ESL_HOST: z.string().min(1),
   ESL_PORT: positiveInt(8021),
-  ESL_PASSWORD: z.string().min(1),
+  // In AWS the password lives in Secrets Manager (ESL_PASSWORD_SECRET_ARN); ESL_PASSWORD is for local runs.
+  ESL_PASSWORD: z.string().min(1).optional(),
+  ESL_PASSWORD_SECRET_ARN: z.string().min(1).optional(),
   ESL_TIMEOUT_MS: positiveInt(3000),
   RECORDING_PATH_TEMPLATE: z
     .string()
@@ -54,7 +56,15 @@ function parseEnv<T extends z.ZodType>(schema: T, env: Env): z.infer<T> {
 
 /** Parses the `recordings` function's environment; the error names every missing or invalid variable. */
 export function loadRecordingsConfig(env: Env): RecordingsConfig {
-  return parseEnv(recordingsSchema, env);
+  const config = parseEnv(recordingsSchema, env);
+  // A cross-field rule; zod does not run refinements on intersections.
+  if (
+    config.RECORDING_PROVIDER === 'freeswitch' &&
+    (config.ESL_PASSWORD === undefined) === (config.ESL_PASSWORD_SECRET_ARN === undefined)
+  ) {
+    throw new Error('invalid configuration: ESL_PASSWORD_SECRET_ARN: set exactly one of ESL_PASSWORD and ESL_PASSWORD_SECRET_ARN');
+  }
+  return config;
 }
 
 /** Parses the outbox sweep's environment. */

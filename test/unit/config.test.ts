@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { loadRecordingsConfig, loadWebhookSenderConfig } from '../../shared/config.ts';
+
+const base = { TABLE_NAME: 'minivoice-dev', WEBHOOK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/webhooks' };
+const freeswitch = { ...base, RECORDING_PROVIDER: 'freeswitch', ESL_HOST: '10.0.0.5', RECORDING_URL_TEMPLATE: 'https://m/{recording_id}.wav' };
+
+describe('loadRecordingsConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(loadRecordingsConfig({ ...freeswitch, ESL_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:esl' })).toEqual({
+      ...freeswitch,
+      ESL_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:esl',
+      ESL_PORT: 8021,
+      ESL_TIMEOUT_MS: 3000,
+      RECORDING_PATH_TEMPLATE: '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
+      CLAIM_LEASE_MS: 10_000,
+      OUTBOX_GRACE_MS: 30_000,
+    });
+  });
+
+  it('names a missing variable', () => {
+    const { TABLE_NAME: _, ...rest } = { ...freeswitch, ESL_PASSWORD: 'x' };
+    expect(() => loadRecordingsConfig(rest)).toThrow(/TABLE_NAME/);
+  });
+
+  it('asks for exactly one source of the event socket password', () => {
+    expect(() => loadRecordingsConfig(freeswitch)).toThrow(
+      'invalid configuration: ESL_PASSWORD_SECRET_ARN: set exactly one of ESL_PASSWORD and ESL_PASSWORD_SECRET_ARN',
+    );
+  });
+
+  it('refuses an unknown provider', () => {
+    expect(() => loadRecordingsConfig({ ...base, RECORDING_PROVIDER: 'asterisk' })).toThrow(/RECORDING_PROVIDER/);
+  });
+});
+
+describe('loadWebhookSenderConfig', () => {
+  it('keeps local targets off unless asked', () => {
+    expect(loadWebhookSenderConfig(base)).toEqual({
+      ...base,
+      WEBHOOK_TIMEOUT_MS: 10_000,
+      WEBHOOK_MAX_ATTEMPTS: 24,
+      WEBHOOK_RETRY_BASE_SECONDS: 30,
+      WEBHOOK_RETRY_MAX_DELAY_SECONDS: 7200,
+      WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: false,
+    });
+  });
+
+  it('refuses a flag that is not true or false', () => {
+    expect(() => loadWebhookSenderConfig({ ...base, WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: 'yes' })).toThrow(
+      /WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS/,
+    );
+  });
+});
