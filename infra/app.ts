@@ -1,10 +1,35 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { RecordingsStack } from './recordings-stack.ts';
 
-// Stage and region come from context (`-c stage=prod`) or the environment; nothing here needs AWS access.
+// Everything comes from context (`-c key=value` or cdk.json) or the environment; no AWS lookups, so
+// `cdk synth` works offline and without credentials.
 const app = new App();
-const stage = String(app.node.tryGetContext('stage') ?? 'dev');
+const context = (key: string, fallback?: string) => {
+  const value = app.node.tryGetContext(key) ?? fallback;
+  return value === undefined ? undefined : String(value);
+};
+const stage = context('stage', 'dev') ?? 'dev';
+
 new RecordingsStack(app, `minivoice-recordings-${stage}`, {
   stage,
-  env: { region: process.env.CDK_DEFAULT_REGION ?? 'eu-west-1', account: process.env.CDK_DEFAULT_ACCOUNT },
+  env: {
+    region: process.env.CDK_DEFAULT_REGION ?? context('region', 'eu-west-1'),
+    account: process.env.CDK_DEFAULT_ACCOUNT,
+  },
+  eslHost: context('eslHost', 'freeswitch.internal') ?? '',
+  eslPort: Number(context('eslPort', '8021')),
+  eslPasswordSecretArn: context('eslPasswordSecretArn'),
+  recordingPathTemplate: context('recordingPathTemplate'),
+  recordingUrlTemplate:
+    context(
+      'recordingUrlTemplate',
+      'https://media.minivoice.eu/recordings/{customer_id}/{call_id}/{recording_id}.wav',
+    ) ?? '',
+  throttle: {
+    rateLimit: Number(context('throttleRate', '100')),
+    burstLimit: Number(context('throttleBurst', '200')),
+  },
+  alarmEmail: context('alarmEmail'),
 });
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

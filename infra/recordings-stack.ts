@@ -1,28 +1,61 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { GSI1, KEY_ATTRIBUTES } from '../shared/adapters/dynamodb/table-schema.ts';
+import { GSI1, KEY_ATTRIBUTES, TTL_ATTRIBUTE } from '../shared/adapters/dynamodb/table-schema.ts';
+import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
+import { sendToQueue, useTable } from './constructs/grants.ts';
+import { OperationsAlarms } from './constructs/operations-alarms.ts';
+import { ServiceFunction } from './constructs/service-function.ts';
 
-/** Settings of one deployment. */
+/** Settings of one deployment (from CDK context; see README "Deploy"). */
 export interface RecordingsStackProps extends StackProps {
   stage: string;
+  /** FreeSWITCH Event Socket host and port, reachable from the Lambda. */
+  eslHost: string;
+  eslPort: number;
+  /** Existing Secrets Manager secret with the ESL password; a new one is created when absent. */
+  eslPasswordSecretArn?: string;
+  recordingPathTemplate?: string;
+  recordingUrlTemplate: string;
+  /** Steady-state requests per second and burst of the API stage. */
+  throttle: { rateLimit: number; burstLimit: number };
+  /** Where alarm notifications go (optional; the topic is an output either way). */
+  alarmEmail?: string;
 }
 
-/** The MiniVoice Recordings service: its table (the API, functions and queues are added to it). */
-export class RecordingsStack extends Stack {
-  readonly table: TableV2;
+const WEBHOOK_SENDER_TIMEOUT = Duration.seconds(30);
 
+/**
+ * MiniVoice Recordings: HTTP API → `recordings` Lambda → DynamoDB + FreeSWITCH; an outbox swept every
+ * minute; an SQS webhook queue (with DLQ) → `webhook-sender` Lambda; alarms to an SNS topic.
+ */
+export class RecordingsStack extends Stack {
   constructor(scope: Construct, id: string, props: RecordingsStackProps) {
     super(scope, id, props);
     const prod = props.stage === 'prod';
+    const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = prod ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH;
+
     // Same schema as shared/adapters/dynamodb/table-schema.ts#createTableInput (used by the emulators).
-    this.table = new TableV2(this, 'Table', {
+    const table = new TableV2(this, 'Table', {
       partitionKey: { name: KEY_ATTRIBUTES.partition, type: AttributeType.STRING },
       sortKey: { name: KEY_ATTRIBUTES.sort, type: AttributeType.STRING },
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: prod,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       globalSecondaryIndexes: [
         {
           indexName: GSI1.name,
@@ -30,6 +63,175 @@ export class RecordingsStack extends Stack {
           sortKey: { name: GSI1.sort, type: AttributeType.STRING },
         },
       ],
+    });
+
+    const deadLetterQueue = new Queue(this, 'WebhookDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const queue = new Queue(this, 'Webhooks', {
+      // AWS's guidance for Lambda consumers: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(6 * WEBHOOK_SENDER_TIMEOUT.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: DEFAULT_RETRY_POLICY.maxAttempts },
+    });
+
+    const eslSecret: ISecret = props.eslPasswordSecretArn
+      ? Secret.fromSecretCompleteArn(this, 'EslPassword', props.eslPasswordSecretArn)
+      : new Secret(this, 'EslPassword', {
+          description: `FreeSWITCH event socket password (${props.stage}); set it to event_socket.conf.xml's password`,
+          generateSecretString: { passwordLength: 32, excludePunctuation: true },
+          removalPolicy,
+        });
+
+    const recordings = new ServiceFunction(this, 'Recordings', {
+      name: 'recordings',
+      // Below API Gateway's 30 s; covers waiting on a concurrent request's claim (2 × lease).
+      timeout: Duration.seconds(28),
+      logRetention,
+      removalPolicy,
+      environment: {
+        RECORDING_PROVIDER: 'freeswitch',
+        ESL_HOST: props.eslHost,
+        ESL_PORT: String(props.eslPort),
+        ESL_PASSWORD_SECRET_ARN: eslSecret.secretArn,
+        ESL_TIMEOUT_MS: '3000',
+        RECORDING_URL_TEMPLATE: props.recordingUrlTemplate,
+        ...(props.recordingPathTemplate ? { RECORDING_PATH_TEMPLATE: props.recordingPathTemplate } : {}),
+        CLAIM_LEASE_MS: '10000',
+      },
+    }).fn;
+    useTable(recordings, table, [
+      'BatchGetItem',
+      'GetItem',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'ConditionCheckItem',
+    ]);
+    sendToQueue(recordings, queue);
+    eslSecret.grantRead(recordings);
+
+    const sweep = new ServiceFunction(this, 'OutboxSweep', {
+      name: 'outbox-sweep',
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+      logRetention,
+      removalPolicy,
+      environment: { OUTBOX_GRACE_MS: '30000' },
+    }).fn;
+    useTable(sweep, table, ['Query', 'DeleteItem'], { index: GSI1.name });
+    sendToQueue(sweep, queue);
+    new Rule(this, 'OutboxSweepSchedule', {
+      description: 'Re-queues webhook events that never reached SQS',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(sweep, { retryAttempts: 0 })],
+    });
+
+    const sender = new ServiceFunction(this, 'WebhookSender', {
+      name: 'webhook-sender',
+      timeout: WEBHOOK_SENDER_TIMEOUT,
+      logRetention,
+      removalPolicy,
+      environment: {
+        WEBHOOK_QUEUE_URL: queue.queueUrl,
+        WEBHOOK_TIMEOUT_MS: '10000',
+        WEBHOOK_MAX_ATTEMPTS: String(DEFAULT_RETRY_POLICY.maxAttempts),
+        WEBHOOK_RETRY_BASE_SECONDS: String(DEFAULT_RETRY_POLICY.baseDelaySeconds),
+        WEBHOOK_RETRY_MAX_DELAY_SECONDS: String(DEFAULT_RETRY_POLICY.maxDelaySeconds),
+      },
+    }).fn;
+    useTable(sender, table, ['GetItem', 'UpdateItem']);
+    sender.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
+    const integration = new HttpLambdaIntegration('RecordingsIntegration', recordings);
+    const api = new HttpApi(this, 'Api', {
+      description: `MiniVoice Recordings API (${props.stage})`,
+      // Every other path and method also reaches the Lambda, which answers the JSON 404/405 envelope.
+      defaultIntegration: integration,
+      createDefaultStage: false,
+    });
+    api.addRoutes({ path: '/v1/calls/{id}/recordings', methods: [HttpMethod.POST], integration });
+    api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            httpMethod: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    const alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: `MiniVoice Recordings ${props.stage} alarms`,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    new OperationsAlarms(this, 'Alarms', {
+      api,
+      functions: { Recordings: recordings, WebhookSender: sender, OutboxSweep: sweep },
+      queue,
+      deadLetterQueue,
+      topic: alarmTopic,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'Base URL of the recordings API' });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'WebhookQueueName', { value: queue.queueName });
+    new CfnOutput(this, 'WebhookQueueUrl', { value: queue.queueUrl });
+    new CfnOutput(this, 'WebhookDeadLetterQueueName', { value: deadLetterQueue.queueName });
+    new CfnOutput(this, 'WebhookDeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'EslPasswordSecretArn', { value: eslSecret.secretArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
+
+    // cdk-nag findings we accept, each with the reason.
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'Lambda roles use AWSLambdaBasicExecutionRole only to write their own logs; every data permission is an explicit, resource-scoped statement.',
+    });
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The API authenticates every request itself: a Bearer API key looked up by SHA-256 hash in DynamoDB, tenant-checked per call (docs/data-model.md).',
+    });
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'The alarm topic carries only alarm names and states; CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.',
+    });
+    Validations.of(deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the webhook queue.',
+    });
+    Validations.of(eslSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The FreeSWITCH event socket password must match event_socket.conf.xml on the media server, so ops rotate both together rather than a rotation Lambda.',
     });
   }
 }

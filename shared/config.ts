@@ -62,7 +62,9 @@ export function loadRecordingsConfig(env: Env): RecordingsConfig {
     config.RECORDING_PROVIDER === 'freeswitch' &&
     (config.ESL_PASSWORD === undefined) === (config.ESL_PASSWORD_SECRET_ARN === undefined)
   ) {
-    throw new Error('invalid configuration: ESL_PASSWORD_SECRET_ARN: set exactly one of ESL_PASSWORD and ESL_PASSWORD_SECRET_ARN');
+    throw new Error(
+      'invalid configuration: ESL_PASSWORD_SECRET_ARN: set exactly one of ESL_PASSWORD and ESL_PASSWORD_SECRET_ARN',
+    );
   }
   return config;
 }

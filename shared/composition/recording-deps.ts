@@ -1,9 +1,9 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDynamoDbRecordingStore } from '../adapters/dynamodb/dynamodb-recording-store.ts';
 import { createFreeSwitchProvider } from '../adapters/freeswitch/freeswitch-provider.ts';
+import { readSecretString } from '../adapters/secrets/secrets-manager-secret.ts';
 import { createSimulatedMediaServer } from '../adapters/simulated/simulated-media-server.ts';
 import { createSqsEventQueue } from '../adapters/sqs/sqs-event-queue.ts';
-import { readSecretString } from '../adapters/secrets/secrets-manager-secret.ts';
 import { randomIds } from '../adapters/system/random-ids.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
 import type { RecordingsConfig } from '../config.ts';
@@ -42,7 +42,11 @@ export async function resolveEslPassword(
 }
 
 /** Wires the real adapters for the recording use cases. */
-export function createRecordingDeps(config: RecordingsConfig, clients: AwsClients, eslPassword: string | undefined) {
+export function createRecordingDeps(
+  config: RecordingsConfig,
+  clients: AwsClients,
+  eslPassword: string | undefined,
+) {
   return {
     store: createDynamoDbRecordingStore(clients.documents, config.TABLE_NAME),
     queue: createSqsEventQueue(clients.sqs, config.WEBHOOK_QUEUE_URL),

@@ -28,15 +28,27 @@ beforeAll(async () => {
       const value = secrets[SecretId];
       res.setHeader('Content-Type', 'application/x-amz-json-1.1');
       if (value === undefined) {
-        res.writeHead(400).end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
+        res
+          .writeHead(400)
+          .end(
+            JSON.stringify({
+              __type: 'ResourceNotFoundException',
+              message: "Secrets Manager can't find the specified secret.",
+            }),
+          );
         return;
       }
-      res.writeHead(200).end(JSON.stringify({ ARN: SecretId, Name: SecretId, SecretString: value, VersionId: 'v1' }));
+      res
+        .writeHead(200)
+        .end(JSON.stringify({ ARN: SecretId, Name: SecretId, SecretString: value, VersionId: 'v1' }));
     });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  client = new SecretsManagerClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, maxAttempts: 1 });
+  client = new SecretsManagerClient({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    maxAttempts: 1,
+  });
 });
 afterAll(() => {
   server.close();
@@ -59,6 +71,8 @@ describe('readSecretString', () => {
   });
 
   it('surfaces a missing secret as the service error', async () => {
-    await expect(readSecretString(client, 'arn:missing')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(readSecretString(client, 'arn:missing')).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 });

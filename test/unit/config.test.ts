@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { loadRecordingsConfig, loadWebhookSenderConfig } from '../../shared/config.ts';
 
-const base = { TABLE_NAME: 'minivoice-dev', WEBHOOK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/webhooks' };
-const freeswitch = { ...base, RECORDING_PROVIDER: 'freeswitch', ESL_HOST: '10.0.0.5', RECORDING_URL_TEMPLATE: 'https://m/{recording_id}.wav' };
+const base = {
+  TABLE_NAME: 'minivoice-dev',
+  WEBHOOK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/webhooks',
+};
+const freeswitch = {
+  ...base,
+  RECORDING_PROVIDER: 'freeswitch',
+  ESL_HOST: '10.0.0.5',
+  RECORDING_URL_TEMPLATE: 'https://m/{recording_id}.wav',
+};
 
 describe('loadRecordingsConfig', () => {
   it('applies the documented defaults', () => {
-    expect(loadRecordingsConfig({ ...freeswitch, ESL_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:esl' })).toEqual({
+    expect(
+      loadRecordingsConfig({
+        ...freeswitch,
+        ESL_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:esl',
+      }),
+    ).toEqual({
       ...freeswitch,
       ESL_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:esl',
       ESL_PORT: 8021,
@@ -29,7 +42,9 @@ describe('loadRecordingsConfig', () => {
   });
 
   it('refuses an unknown provider', () => {
-    expect(() => loadRecordingsConfig({ ...base, RECORDING_PROVIDER: 'asterisk' })).toThrow(/RECORDING_PROVIDER/);
+    expect(() => loadRecordingsConfig({ ...base, RECORDING_PROVIDER: 'asterisk' })).toThrow(
+      /RECORDING_PROVIDER/,
+    );
   });
 });
 

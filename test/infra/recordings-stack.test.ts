@@ -1,0 +1,305 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RecordingsStack, type RecordingsStackProps } from '../../infra/recordings-stack.ts';
+
+const props: RecordingsStackProps = {
+  stage: 'dev',
+  env: { region: 'eu-west-1' },
+  eslHost: 'freeswitch.internal',
+  eslPort: 8021,
+  recordingUrlTemplate: 'https://media.test/{recording_id}.wav',
+  throttle: { rateLimit: 100, burstLimit: 200 },
+};
+
+/** Synthesizes a stack without bundling (bundling is covered by the `npm run synth` test). */
+function synth(overrides: Partial<RecordingsStackProps> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const stack = new RecordingsStack(app, 'test-stack', { ...props, ...overrides });
+  return { app, template: Template.fromStack(stack) };
+}
+
+let template: Template;
+beforeAll(() => {
+  ({ template } = synth());
+});
+
+/** The statements of the policy attached to the role of the function with this construct id. */
+function statementsOf(functionId: string) {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const entry = Object.entries(policies).find(([id]) => id.startsWith(`${functionId}FunctionServiceRole`));
+  // Action order depends on feature flags; compare them sorted.
+  return entry?.[1].Properties.PolicyDocument.Statement.map((statement: { Action: string | string[] }) => ({
+    ...statement,
+    Action: [statement.Action].flat().sort(),
+  }));
+}
+
+/** The logical id of the function with this construct id. */
+function functionId(name: string): string {
+  const [id] = Object.keys(template.findResources('AWS::Lambda::Function')).filter((key) =>
+    key.startsWith(`${name}Function`),
+  );
+  if (!id) throw new Error(`no function ${name}`);
+  return id;
+}
+
+describe('RecordingsStack table', () => {
+  it('is on-demand with point-in-time recovery, TTL and the outbox/key index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'gsi1', Projection: { ProjectionType: 'ALL' } }),
+      ],
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: false,
+        }),
+      ],
+    });
+  });
+
+  it('is protected from deletion and retained in prod', () => {
+    const prod = synth({ stage: 'prod' }).template;
+    prod.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })] }),
+    });
+  });
+});
+
+describe('RecordingsStack queues', () => {
+  it('gives the webhook queue a visibility timeout of six sender timeouts and a DLQ after 24 attempts', () => {
+    const dlq = Object.keys(
+      template.findResources('AWS::SQS::Queue', { Properties: { MessageRetentionPeriod: 1_209_600 } }),
+    )[0];
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 180,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 24 },
+    });
+  });
+
+  it('refuses non-TLS access to both queues', () => {
+    const policies = template.findResources('AWS::SQS::QueuePolicy');
+    expect(Object.keys(policies)).toHaveLength(2);
+    for (const policy of Object.values(policies)) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+});
+
+describe('RecordingsStack functions', () => {
+  it('runs three Node.js 24 arm64 functions with JSON logs', () => {
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+      },
+    });
+    expect(
+      Object.keys(functions)
+        .map((id) => id.replace(/Function[0-9A-F]{8}$/, ''))
+        .sort(),
+    ).toEqual(['OutboxSweep', 'Recordings', 'WebhookSender']);
+  });
+
+  it('keeps each function log group for a month in dev', () => {
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 4);
+  });
+
+  it('gives the recordings function the ESL password only as a secret ARN', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          RECORDING_PROVIDER: 'freeswitch',
+          ESL_HOST: 'freeswitch.internal',
+          ESL_PASSWORD_SECRET_ARN: { Ref: Match.stringLikeRegexp('^EslPassword') },
+          TABLE_NAME: { Ref: Match.stringLikeRegexp('^Table') },
+          WEBHOOK_QUEUE_URL: { Ref: Match.stringLikeRegexp('^Webhooks') },
+        }),
+      },
+      Timeout: 28,
+    });
+    const env = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (f) => f.Properties.Environment.Variables,
+    );
+    expect(env.some((variables) => 'ESL_PASSWORD' in variables)).toBe(false);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+  });
+
+  it('imports an existing ESL secret instead of creating one', () => {
+    const imported = synth({
+      eslPasswordSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:esl-AbCdEf',
+    }).template;
+    imported.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
+  it('feeds the webhook sender from the queue with partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('WebhookSender') },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('runs the outbox sweep every minute', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('OutboxSweep'), 'Arn'] } })],
+    });
+  });
+});
+
+describe('RecordingsStack permissions', () => {
+  it('lets the recordings function touch only its table items, send to the queue and read its secret', () => {
+    expect(statementsOf('Recordings')).toEqual([
+      {
+        Action: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
+        Effect: 'Allow',
+        Resource: expect.objectContaining({ 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] }),
+      },
+      {
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Webhooks[0-9A-F]/), 'Arn'] },
+      },
+      {
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Effect: 'Allow',
+        Resource: { Ref: expect.stringMatching(/^EslPassword/) },
+      },
+    ]);
+  });
+
+  it('lets the webhook sender read applications, write delivery records and consume the queue', () => {
+    expect(statementsOf('WebhookSender')).toEqual([
+      { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: expect.anything() },
+      {
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+        ],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Webhooks[0-9A-F]/), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('lets the sweep query the outbox index, delete outbox items and send to the queue', () => {
+    expect(statementsOf('OutboxSweep')).toEqual([
+      {
+        Action: ['dynamodb:DeleteItem', 'dynamodb:Query'],
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] }, '/index/gsi1']] },
+        ],
+      },
+      {
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Effect: 'Allow',
+        Resource: expect.anything(),
+      },
+    ]);
+  });
+});
+
+describe('RecordingsStack API', () => {
+  it('routes POST /v1/calls/{id}/recordings and every other request to the recordings function', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /v1/calls/{id}/recordings',
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [functionId('Recordings'), 'Arn'] },
+    });
+  });
+
+  it('throttles the stage and writes JSON access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+    });
+  });
+});
+
+describe('RecordingsStack operations', () => {
+  it('alarms on 5xx rate, dead letters, old messages and each function errors and throttles', () => {
+    const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) =>
+      id.replace(/[0-9A-F]{8}$/, ''),
+    );
+    expect(alarms.sort()).toEqual(
+      [
+        'AlarmsApi5xxRate',
+        'AlarmsDeadLetters',
+        'AlarmsOldestWebhookAge',
+        'AlarmsRecordingsErrors',
+        'AlarmsRecordingsThrottles',
+        'AlarmsWebhookSenderErrors',
+        'AlarmsWebhookSenderThrottles',
+        'AlarmsOutboxSweepErrors',
+        'AlarmsOutboxSweepThrottles',
+      ].sort(),
+    );
+  });
+
+  it('alarms as soon as one message is in the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+    });
+  });
+
+  it('outputs the API URL and the queue names', () => {
+    const outputs = Object.keys(template.findOutputs('*'));
+    expect(outputs.sort()).toEqual(
+      [
+        'AlarmTopicArn',
+        'ApiUrl',
+        'EslPasswordSecretArn',
+        'TableName',
+        'WebhookDeadLetterQueueName',
+        'WebhookDeadLetterQueueUrl',
+        'WebhookQueueName',
+        'WebhookQueueUrl',
+      ].sort(),
+    );
+  });
+
+  it('passes the cdk-nag AwsSolutions checks with only the reviewed acknowledgements', () => {
+    const { app } = synth();
+    expect(() => app.synth()).not.toThrow();
+  });
+});
