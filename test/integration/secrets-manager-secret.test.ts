@@ -28,14 +28,12 @@ beforeAll(async () => {
       const value = secrets[SecretId];
       res.setHeader('Content-Type', 'application/x-amz-json-1.1');
       if (value === undefined) {
-        res
-          .writeHead(400)
-          .end(
-            JSON.stringify({
-              __type: 'ResourceNotFoundException',
-              message: "Secrets Manager can't find the specified secret.",
-            }),
-          );
+        res.writeHead(400).end(
+          JSON.stringify({
+            __type: 'ResourceNotFoundException',
+            message: "Secrets Manager can't find the specified secret.",
+          }),
+        );
         return;
       }
       res
