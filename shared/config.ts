@@ -98,12 +98,36 @@ export function loadWebhookSenderConfig(env: Env): WebhookSenderConfig {
   return parseEnv(webhookSenderSchema, env);
 }
 
-const deadLetterSchema = z.object({ WEBHOOK_QUEUE_URL: z.url(), WEBHOOK_DLQ_URL: z.url() });
+const portSchema = z.coerce.number().int().min(0).max(65_535);
 
-/** Settings of the dead-letter command. */
-export type DeadLetterConfig = z.infer<typeof deadLetterSchema>;
+const localSchema = z.object({
+  PORT: portSchema.default(3000),
+  // Where the demo webhook goes; by default the inspector built into the local server.
+  MINIVOICE_WEBHOOK_URL: z.url().optional(),
+  MINIVOICE_LOCAL_DIR: z.string().min(1).default('.local'),
+  LOCAL_DYNAMODB_PORT: portSchema.default(8000),
+  LOCAL_SQS_PORT: portSchema.default(9324),
+});
 
-/** Parses the dead-letter command's environment. */
-export function loadDeadLetterConfig(env: Env): DeadLetterConfig {
-  return parseEnv(deadLetterSchema, env);
+/** Settings of `npm start` (the local stand-in for AWS). */
+export type LocalConfig = z.infer<typeof localSchema>;
+
+/** Parses `npm start`'s environment. */
+export function loadLocalConfig(env: Env): LocalConfig {
+  return parseEnv(localSchema, env);
+}
+
+const adminSchema = z.object({
+  TABLE_NAME: z.string().min(3).optional(),
+  WEBHOOK_QUEUE_URL: z.url().optional(),
+  WEBHOOK_DLQ_URL: z.url().optional(),
+  MINIVOICE_LOCAL_DIR: z.string().min(1).default('.local'),
+});
+
+/** Settings of the admin CLI (resource names may instead come from a running `npm start`). */
+export type AdminConfig = z.infer<typeof adminSchema>;
+
+/** Parses the admin CLI's environment. */
+export function loadAdminConfig(env: Env): AdminConfig {
+  return parseEnv(adminSchema, env);
 }

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
+import { randomIds } from '../../shared/adapters/system/random-ids.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import type { AdminStore } from '../../shared/admin/admin-ports.ts';
+import {
+  createApiKey,
+  createApplication,
+  createCall,
+  createCustomer,
+  generateWebhookSecret,
+} from '../../shared/admin/admin-use-cases.ts';
+import { hashApiKey } from '../../shared/domain/api-key.ts';
+
+/** What `.local/demo.json` holds: everything needed to call the local API as the demo application. */
+export interface DemoTenant {
+  api_url: string;
+  api_key: string;
+  call_id: string;
+  customer_id: string;
+  application_id: string;
+  webhook_secret: string;
+}
+
+/**
+ * Returns the demo tenant, seeding it on first start: a customer, an application with a webhook secret
+ * (its webhook_url set to `webhookUrl` on every start), an API key and one active call with a channel.
+ */
+export async function ensureDemoTenant(options: {
+  file: string;
+  apiUrl: string;
+  webhookUrl: string;
+  store: AdminStore;
+  documents: DynamoDBDocumentClient;
+  tableName: string;
+}): Promise<{ demo: DemoTenant; created: boolean }> {
+  const previous = await readDemo(options.file);
+  const stillThere =
+    previous &&
+    (
+      await options.documents.send(
+        new GetCommand({ TableName: options.tableName, Key: keys.apiKey(hashApiKey(previous.api_key)) }),
+      )
+    ).Item !== undefined;
+  if (previous && stillThere) {
+    // The port may differ from last time: keep the URLs current.
+    await options.store.setWebhook(previous.application_id, options.webhookUrl, undefined);
+    const demo = { ...previous, api_url: options.apiUrl };
+    await writeFile(options.file, `${JSON.stringify(demo, null, 2)}\n`);
+    return { demo, created: false };
+  }
+  const deps = { store: options.store, clock: systemClock, ids: randomIds };
+  const customer = await createCustomer({ name: 'Demo Customer' }, deps);
+  const webhookSecret = generateWebhookSecret();
+  const application = await createApplication(
+    { customerId: customer.id, webhookUrl: options.webhookUrl, webhookSecret },
+    deps,
+  );
+  const key = await createApiKey({ applicationId: application.id, mode: 'test' }, deps);
+  const call = await createCall({ applicationId: application.id, providerCallId: randomUUID() }, deps);
+  const demo: DemoTenant = {
+    api_url: options.apiUrl,
+    api_key: key.api_key,
+    call_id: call.id,
+    customer_id: customer.id,
+    application_id: application.id,
+    webhook_secret: webhookSecret,
+  };
+  await writeFile(options.file, `${JSON.stringify(demo, null, 2)}\n`);
+  return { demo, created: true };
+}
+
+async function readDemo(file: string): Promise<DemoTenant | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as DemoTenant;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The documentation page's curl with only the host, the call id and the key changed. */
+export function demoCurl(
+  demo: Pick<DemoTenant, 'api_url' | 'api_key' | 'call_id'>,
+  action: 'start' | 'stop' = 'start',
+): string {
+  return [
+    `curl -sS -X POST ${demo.api_url}/v1/calls/${demo.call_id}/recordings \\`,
+    `-H 'Authorization: Bearer ${demo.api_key}' \\`,
+    `-H 'Content-Type: application/json' \\`,
+    `--data @- <<'JSON'`,
+    '{',
+    `"action": "${action}"`,
+    '}',
+    'JSON',
+  ].join('\n');
+}

@@ -1,0 +1,60 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { createTableInput, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-schema.ts';
+import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
+import { emulatorMaxReceiveCount } from './sqs-event-source.ts';
+
+/** Names of the local resources (also used by events/sam-env.json). */
+export const LOCAL_NAMES = {
+  table: 'minivoice-local',
+  queue: 'minivoice-webhooks',
+  deadLetterQueue: 'minivoice-webhooks-dlq',
+};
+
+/** Creates the table with the production schema unless it exists (its data persists in `.local/`). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    }),
+  );
+}
+
+/** Creates the webhook queue and its dead-letter queue (as the stack does), returning their URLs. */
+export async function ensureQueues(
+  client: SQSClient,
+  names: { queue: string; deadLetterQueue: string } = LOCAL_NAMES,
+): Promise<{ queueUrl: string; dlqUrl: string }> {
+  const dlq = await client.send(new CreateQueueCommand({ QueueName: names.deadLetterQueue }));
+  const arn = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const queue = await client.send(
+    new CreateQueueCommand({
+      QueueName: names.queue,
+      Attributes: {
+        VisibilityTimeout: '180',
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: arn.Attributes?.QueueArn,
+          maxReceiveCount: emulatorMaxReceiveCount(DEFAULT_RETRY_POLICY.maxAttempts),
+        }),
+      },
+    }),
+  );
+  if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error('the SQS emulator returned no queue URL');
+  return { queueUrl: queue.QueueUrl, dlqUrl: dlq.QueueUrl };
+}

@@ -1,0 +1,246 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { AdminError, type AdminStore } from '../../admin/admin-ports.ts';
+import { type Application, TERMINAL_CALL_STATUSES } from '../../domain/types.ts';
+import {
+  fromCallItem,
+  fromRecordingItem,
+  toApiKeyItem,
+  toApplicationItem,
+  toCallItem,
+} from './item-mappers.ts';
+import { GSI1, keys } from './table-schema.ts';
+
+const conditionFailed = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException;
+
+/** DynamoDB implementation of {@link AdminStore}, on the same single table as the service. */
+export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableName: string): AdminStore {
+  /** Runs a write; a failed condition becomes an AdminError with `message`. */
+  async function guarded(write: Promise<unknown>, message: string) {
+    try {
+      await write;
+    } catch (error) {
+      if (conditionFailed(error)) throw new AdminError(message);
+      throw error;
+    }
+  }
+  const exists = (key: Record<string, string>) => ({
+    ConditionCheck: { TableName: tableName, Key: key, ConditionExpression: 'attribute_exists(pk)' },
+  });
+
+  return {
+    async putCustomer(customer) {
+      await guarded(
+        client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.customer(customer.id), type: 'customer', ...customer },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+        `customer ${customer.id} exists`,
+      );
+    },
+
+    async putApplication(application) {
+      await guarded(
+        client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              exists(keys.customer(application.customer_id)),
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: toApplicationItem(application),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        ),
+        `no customer ${application.customer_id}`,
+      );
+    },
+
+    async getApplication(applicationId) {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.application(applicationId), ConsistentRead: true }),
+      );
+      if (!out.Item) return undefined;
+      const { pk: _pk, sk: _sk, type: _type, created_at: _created, ...application } = out.Item;
+      return application as Application;
+    },
+
+    async putApiKey(key) {
+      await guarded(
+        client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                // The copied status must still be the application's: a concurrent disable wins.
+                ConditionCheck: {
+                  TableName: tableName,
+                  Key: keys.application(key.application_id),
+                  ConditionExpression: '#status = :status',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':status': key.application_status },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: toApiKeyItem(key),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        ),
+        `application ${key.application_id} changed while the key was created; try again`,
+      );
+    },
+
+    async revokeApiKey(keyHash) {
+      await guarded(
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.apiKey(keyHash),
+            UpdateExpression: 'SET #status = :revoked',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':revoked': 'revoked' },
+          }),
+        ),
+        'no such API key',
+      );
+    },
+
+    async setWebhook(applicationId, webhookUrl, webhookSecret) {
+      await guarded(
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.application(applicationId),
+            UpdateExpression: `SET webhook_url = :url, webhook_status = :active${webhookSecret ? ', webhook_secret = :secret' : ''} REMOVE webhook_gone_at`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: {
+              ':url': webhookUrl,
+              ':active': 'active',
+              ...(webhookSecret ? { ':secret': webhookSecret } : {}),
+            },
+          }),
+        ),
+        `no application ${applicationId}`,
+      );
+    },
+
+    async setApplicationStatus(applicationId, status) {
+      const found = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: GSI1.name,
+          KeyConditionExpression: '#pk = :keys',
+          ExpressionAttributeNames: { '#pk': GSI1.partition },
+          ExpressionAttributeValues: { ':keys': `APP#${applicationId}#KEYS` },
+        }),
+      );
+      const keyItems = found.Items ?? [];
+      // One transaction holds at most 100 items: the application and up to 99 keys.
+      if (keyItems.length > 99) throw new AdminError('more than 99 keys: revoke unused keys first');
+      await guarded(
+        client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.application(applicationId),
+                  UpdateExpression: 'SET #status = :status',
+                  ConditionExpression: 'attribute_exists(pk)',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':status': status },
+                },
+              },
+              ...keyItems.map((item) => ({
+                Update: {
+                  TableName: tableName,
+                  Key: keys.apiKey(String(item.key_hash)),
+                  UpdateExpression: 'SET application_status = :status',
+                  ExpressionAttributeValues: { ':status': status },
+                },
+              })),
+            ],
+          }),
+        ),
+        `no application ${applicationId}`,
+      );
+    },
+
+    async putCall(call) {
+      await guarded(
+        client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              exists(keys.application(call.application_id)),
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: toCallItem(call),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        ),
+        `no application ${call.application_id}, or call ${call.id} exists`,
+      );
+    },
+
+    async getCall(callId) {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }),
+      );
+      return out.Item ? fromCallItem(out.Item) : undefined;
+    },
+
+    async endCall(callId, status) {
+      await guarded(
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.call(callId),
+            UpdateExpression: 'SET #status = :status',
+            ConditionExpression: `attribute_exists(pk) AND NOT (#status IN (${TERMINAL_CALL_STATUSES.map((_, i) => `:t${i}`).join(', ')}))`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': status,
+              ...Object.fromEntries(TERMINAL_CALL_STATUSES.map((s, i) => [`:t${i}`, s])),
+            },
+          }),
+        ),
+        `no active call ${callId}`,
+      );
+    },
+
+    async listRecordings(callId) {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)',
+          ExpressionAttributeValues: { ':pk': keys.call(callId).pk, ':rec': 'REC#' },
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []).map(fromRecordingItem);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { ApiKey, Application, Call, Recording } from '../domain/types.ts';
+
+/** A customer (the paying account that owns applications). */
+export interface Customer {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+/** Stored form of a new API key: its hash and a displayable prefix, never the key. */
+export type StoredApiKey = ApiKey & { created_at: string; key_prefix: string };
+
+/** Thrown when an admin command names something that does not exist or is in the wrong state. */
+export class AdminError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdminError';
+  }
+}
+
+/** Persistence for operator commands. Writes that depend on another item check it in the same transaction. */
+export interface AdminStore {
+  putCustomer(customer: Customer): Promise<void>;
+  /** Fails with AdminError if the customer does not exist. */
+  putApplication(application: Application & { created_at: string }): Promise<void>;
+  getApplication(applicationId: string): Promise<Application | undefined>;
+  /** Stores a key, checking that its application exists and still has the status copied onto the key. */
+  putApiKey(key: StoredApiKey): Promise<void>;
+  /** Fails with AdminError if no key has this hash. */
+  revokeApiKey(keyHash: string): Promise<void>;
+  /** Sets the webhook URL (and secret when given); a new URL is no longer "gone". */
+  setWebhook(applicationId: string, webhookUrl: string, webhookSecret: string | undefined): Promise<void>;
+  /** Changes an application's status and the copy on each of its keys, atomically. */
+  setApplicationStatus(applicationId: string, status: Application['status']): Promise<void>;
+  /** Fails with AdminError if the application does not exist or the call id is taken. */
+  putCall(call: Call): Promise<void>;
+  getCall(callId: string): Promise<Call | undefined>;
+  /** Moves an active call to a terminal status; fails with AdminError if it is unknown or already ended. */
+  endCall(callId: string, status: string): Promise<void>;
+  listRecordings(callId: string): Promise<Recording[]>;
+}

@@ -1,0 +1,127 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
+import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
+import { randomIds } from '../../shared/adapters/system/random-ids.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import { AdminError } from '../../shared/admin/admin-ports.ts';
+import {
+  createApiKey,
+  createApplication,
+  createCall,
+  createCustomer,
+  endCall,
+  revokeApiKey,
+} from '../../shared/admin/admin-use-cases.ts';
+import { errorBody } from '../support/expectations.ts';
+import { createScriptedProvider } from '../support/in-memory-ports.ts';
+import { createRecordingsHarness } from '../support/recordings-harness.ts';
+
+let h: Awaited<ReturnType<typeof createRecordingsHarness>>;
+let deps: Parameters<typeof createCustomer>[1];
+
+beforeAll(async () => {
+  h = await createRecordingsHarness({ provider: createScriptedProvider().provider });
+  deps = { store: createDynamoDbAdminStore(h.documents, h.table), clock: systemClock, ids: randomIds };
+});
+
+async function tenant() {
+  const customer = await createCustomer({ name: 'Acme' }, deps);
+  const application = await createApplication({ customerId: customer.id }, deps);
+  const key = await createApiKey({ applicationId: application.id, mode: 'live' }, deps);
+  const call = await createCall({ applicationId: application.id, providerCallId: 'chan-1' }, deps);
+  return { customer, application, key: key.api_key, call };
+}
+
+describe('admin commands against the service', () => {
+  it('creates a tenant whose key starts a recording on its call', async () => {
+    const t = await tenant();
+    expect((await h.post(t.call.id, t.key, { action: 'start' })).statusCode).toBe(200);
+  });
+
+  it('revokes a key so that it fails at once', async () => {
+    const t = await tenant();
+    await revokeApiKey({ key: t.key }, deps);
+    expect((await h.post(t.call.id, t.key, {})).body).toEqual(
+      errorBody('unauthorized', 'a valid API key is required'),
+    );
+  });
+
+  it('disables an application and every one of its keys in one step', async () => {
+    const t = await tenant();
+    const second = await createApiKey({ applicationId: t.application.id, mode: 'test' }, deps);
+    await deps.store.setApplicationStatus(t.application.id, 'disabled');
+
+    const answers = await Promise.all([h.post(t.call.id, t.key, {}), h.post(t.call.id, second.api_key, {})]);
+    expect(answers.map((a) => a.statusCode)).toEqual([401, 401]);
+  });
+
+  it('enables it again', async () => {
+    const t = await tenant();
+    await deps.store.setApplicationStatus(t.application.id, 'disabled');
+    await deps.store.setApplicationStatus(t.application.id, 'active');
+    expect((await h.post(t.call.id, t.key, {})).statusCode).toBe(200);
+  });
+
+  it('refuses a key for a disabled application', async () => {
+    const t = await tenant();
+    await deps.store.setApplicationStatus(t.application.id, 'disabled');
+    const key = await createApiKey({ applicationId: t.application.id, mode: 'test' }, deps);
+    expect((await h.post(t.call.id, key.api_key, {})).statusCode).toBe(401);
+  });
+
+  it('creates a call without a channel, which answers 409', async () => {
+    const t = await tenant();
+    const bare = await createCall({ applicationId: t.application.id }, deps);
+    expect((await h.post(bare.id, t.key, {})).body).toEqual(
+      errorBody('call_uuid_missing', 'the call has no media-server channel yet'),
+    );
+  });
+
+  it('ends a call, which then answers 404', async () => {
+    const t = await tenant();
+    await endCall({ callId: t.call.id }, deps);
+    expect((await h.post(t.call.id, t.key, {})).body).toEqual(
+      errorBody('active_call_not_found', 'no active call with this id'),
+    );
+  });
+
+  it('refuses to end a call twice', async () => {
+    const t = await tenant();
+    await endCall({ callId: t.call.id, status: 'no_answer' }, deps);
+    await expect(endCall({ callId: t.call.id }, deps)).rejects.toThrow(
+      new AdminError(`no active call ${t.call.id}`),
+    );
+  });
+
+  it('lists a call recordings in order', async () => {
+    const t = await tenant();
+    await h.post(t.call.id, t.key, { action: 'start' });
+    await h.post(t.call.id, t.key, { action: 'stop' });
+    await h.post(t.call.id, t.key, { action: 'start' });
+
+    expect((await deps.store.listRecordings(t.call.id)).map((r) => [r.id, r.status])).toEqual([
+      [`rec_${t.call.id}`, 'completed'],
+      [`rec_${t.call.id}_2`, 'started'],
+    ]);
+  });
+
+  it('sets a new webhook URL and clears a gone endpoint', async () => {
+    const t = await tenant();
+    await deps.store.setWebhook(t.application.id, 'https://old.example.com/hook', undefined);
+    await createDynamoDbWebhookStore(h.documents, h.table).markEndpointGone(
+      t.application.id,
+      'https://old.example.com/hook',
+      '2026-11-24T10:00:00Z',
+    );
+    await deps.store.setWebhook(t.application.id, 'https://new.example.com/hook', 'whsec_new');
+
+    expect(await deps.store.getApplication(t.application.id)).toEqual({
+      id: t.application.id,
+      customer_id: t.customer.id,
+      status: 'active',
+      webhook_url: 'https://new.example.com/hook',
+      webhook_secret: 'whsec_new',
+      webhook_status: 'active',
+    });
+  });
+});

@@ -1,0 +1,229 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../../shared/webhooks/signature.ts';
+import { RFC3339_SECONDS } from '../support/expectations.ts';
+import { runScript } from '../support/run-script.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const run = promisify(execFile);
+let localDir: string;
+const groups: number[] = [];
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Runs `npm start` in its own process group (as a terminal would), on free ports, with its own data dir. */
+function npmStart(): Promise<Started> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    detached: true,
+    env: { ...env, PORT: '0', LOCAL_DYNAMODB_PORT: '0', LOCAL_SQS_PORT: '0', MINIVOICE_LOCAL_DIR: localDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  groups.push(child.pid as number);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 90_000);
+    const check = setInterval(() => {
+      if (output.includes('Ctrl-C stops everything.')) {
+        clearTimeout(timer);
+        clearInterval(check);
+        resolve({ child, output: () => output, exited });
+      }
+    }, 100);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      clearInterval(check);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** Sends Ctrl-C to the whole process group and waits until no process of it is left. */
+async function stop(started: Started): Promise<void> {
+  const group = started.child.pid as number;
+  process.kill(-group, 'SIGINT');
+  await started.exited;
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      process.kill(-group, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('processes of npm start are still running');
+}
+
+/** The curl command npm start printed, run by bash exactly as printed. */
+async function printedCurl(output: string, action: 'start' | 'stop') {
+  const start = output.indexOf('curl -sS -X POST');
+  const end = output.indexOf('\nJSON', start) + '\nJSON'.length;
+  const command = output.slice(start, end).replace('"action": "start"', `"action": "${action}"`);
+  const { stdout } = await run('bash', ['-c', command]);
+  return JSON.parse(stdout);
+}
+
+beforeAll(async () => {
+  localDir = await mkdtemp(join(tmpdir(), 'minivoice-start-'));
+});
+afterAll(async () => {
+  // If a test failed half way, leave no emulator behind.
+  for (const group of groups) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await rm(localDir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  let first: Started;
+  let demo: {
+    api_url: string;
+    api_key: string;
+    call_id: string;
+    customer_id: string;
+    application_id: string;
+  };
+
+  it('seeds a demo tenant and writes it to .local/demo.json', async () => {
+    first = await npmStart();
+    demo = JSON.parse(await readFile(join(localDir, 'demo.json'), 'utf8'));
+
+    expect(demo).toEqual({
+      api_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      api_key: expect.stringMatching(/^mv_test_[0-9a-f]{40}$/),
+      call_id: expect.stringMatching(/^call_[0-9a-z]+$/),
+      customer_id: expect.stringMatching(/^cust_/),
+      application_id: expect.stringMatching(/^app_/),
+      webhook_secret: expect.stringMatching(/^whsec_/),
+    });
+    expect(first.output()).toContain(`API key      ${demo.api_key}`);
+  }, 120_000);
+
+  it('answers the printed page curl with the documented shape', async () => {
+    const body = await printedCurl(first.output(), 'start');
+
+    expect(body).toEqual({
+      data: {
+        call_id: demo.call_id,
+        provider_call_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        action: 'start',
+        recording: {
+          id: `rec_${demo.call_id}`,
+          call_id: demo.call_id,
+          customer_id: demo.customer_id,
+          application_id: demo.application_id,
+          provider_call_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          status: 'started',
+          storage_type: 'local',
+          file_url: '',
+          duration_seconds: 0,
+          size_bytes: 0,
+          created_at: expect.stringMatching(RFC3339_SECONDS),
+          updated_at: expect.stringMatching(RFC3339_SECONDS),
+        },
+      },
+    });
+  });
+
+  it('stops it into a completed recording whose file_url downloads a WAV of the stated size', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const { recording } = (await printedCurl(first.output(), 'stop')).data;
+    const file = Buffer.from(await (await fetch(recording.file_url)).arrayBuffer());
+
+    expect(recording).toMatchObject({
+      status: 'completed',
+      file_url: expect.stringContaining(`${demo.api_url}/recordings/`),
+    });
+    expect(recording.duration_seconds).toBeGreaterThanOrEqual(1);
+    expect([file.length, file.toString('ascii', 0, 4), file.toString('ascii', 8, 12)]).toEqual([
+      recording.size_bytes,
+      'RIFF',
+      'WAVE',
+    ]);
+  });
+
+  it('delivers both webhooks, signed, to the local inspector', async () => {
+    let deliveries: { event: string; verified: boolean; headers: Record<string, string>; body: unknown }[] =
+      [];
+    for (let i = 0; i < 100 && deliveries.length < 2; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      deliveries = (
+        (await (await fetch(`${demo.api_url}/_local/webhooks`)).json()) as { deliveries: typeof deliveries }
+      ).deliveries;
+    }
+
+    expect(deliveries.map((d) => [d.event, d.verified]).reverse()).toEqual([
+      ['recording.started', true],
+      ['recording.completed', true],
+    ]);
+    const [latest] = deliveries;
+    expect(latest?.headers['x-minivoice-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook('whsec_wrong', latest?.headers ?? {}, JSON.stringify(latest?.body)).ok).toBe(false);
+  });
+
+  it('shows the deliveries as an HTML page', async () => {
+    const page = await fetch(`${demo.api_url}/_local/webhooks`, { headers: { Accept: 'text/html' } });
+    expect([page.headers.get('content-type'), (await page.text()).includes('recording.completed')]).toEqual([
+      'text/html; charset=utf-8',
+      true,
+    ]);
+  });
+
+  it('lets the admin CLI list the recordings with --local', async () => {
+    const result = await runScript(
+      'scripts/admin.ts',
+      ['--local', 'list-recordings', '--call', demo.call_id],
+      {
+        MINIVOICE_LOCAL_DIR: localDir,
+      },
+    );
+    expect(
+      JSON.parse(result.stdout).recordings.map((r: { id: string; status: string }) => [r.id, r.status]),
+    ).toEqual([[`rec_${demo.call_id}`, 'completed']]);
+  });
+
+  it('stops every process on Ctrl-C', async () => {
+    const { pid } = JSON.parse(await readFile(join(localDir, 'runtime.json'), 'utf8'));
+    await stop(first);
+
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    expect(first.output()).not.toContain('while stopping');
+  });
+
+  it('keeps the data and the demo tenant across restarts', async () => {
+    const second = await npmStart();
+    const again = JSON.parse(await readFile(join(localDir, 'demo.json'), 'utf8'));
+    const listed = await runScript(
+      'scripts/admin.ts',
+      ['--local', 'list-recordings', '--call', demo.call_id],
+      {
+        MINIVOICE_LOCAL_DIR: localDir,
+      },
+    );
+    await stop(second);
+
+    expect(second.output()).not.toContain('demo data seeded');
+    expect([again.api_key, again.call_id]).toEqual([demo.api_key, demo.call_id]);
+    expect(JSON.parse(listed.stdout).recordings).toHaveLength(1);
+  }, 120_000);
+});
