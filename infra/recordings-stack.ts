@@ -121,7 +121,7 @@ export class RecordingsStack extends Stack {
       memorySize: 256,
       logRetention,
       removalPolicy,
-      environment: { OUTBOX_GRACE_MS: '30000' },
+      environment: { OUTBOX_GRACE_MS: '60000' },
     }).fn;
     useTable(sweep, table, ['Query', 'DeleteItem'], { index: GSI1.name });
     sendToQueue(sweep, queue);
@@ -144,7 +144,7 @@ export class RecordingsStack extends Stack {
         WEBHOOK_RETRY_MAX_DELAY_SECONDS: String(DEFAULT_RETRY_POLICY.maxDelaySeconds),
       },
     }).fn;
-    useTable(sender, table, ['GetItem', 'UpdateItem']);
+    useTable(sender, table, ['GetItem', 'UpdateItem', 'DeleteItem']);
     sender.addEventSource(
       new SqsEventSource(queue, {
         batchSize: 10,

@@ -6,7 +6,7 @@ const common = z.object({
   TABLE_NAME: z.string().min(3),
   WEBHOOK_QUEUE_URL: z.url(),
   CLAIM_LEASE_MS: positiveInt(10_000),
-  OUTBOX_GRACE_MS: positiveInt(30_000),
+  OUTBOX_GRACE_MS: positiveInt(60_000),
 });
 
 const freeswitch = z.object({

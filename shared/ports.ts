@@ -44,7 +44,7 @@ export interface RecordingStore {
   releaseStop(claim: Claim): Promise<void>;
   /** Outbox events not yet handed to the queue, oldest first, created before `createdBefore`. */
   listPendingEvents(createdBefore: Date, limit: number): Promise<OutboxEvent[]>;
-  /** Removes an event from the outbox once the queue has accepted it. */
+  /** Removes an event from the outbox once it is on the queue (idempotent). */
   markEventDispatched(event: Pick<OutboxEvent, 'event_id' | 'call_id'>): Promise<void>;
 }
 

@@ -11,6 +11,7 @@ const recordSchema = z.object({
     event_id: stringAttribute,
     event_type: stringAttribute,
     application_id: stringAttribute,
+    call_id: stringAttribute.optional(),
   }),
 });
 
@@ -41,6 +42,7 @@ export function parseWebhookRecord(
       eventId: a.event_id.stringValue,
       eventType: a.event_type.stringValue,
       applicationId: a.application_id.stringValue,
+      callId: a.call_id?.stringValue,
       body: parsed.data.body,
       receiveCount: parsed.data.attributes.ApproximateReceiveCount,
     },

@@ -16,6 +16,8 @@ export interface WebhookMessage {
   eventId: string;
   eventType: string;
   applicationId: string;
+  /** The call whose outbox holds the event (absent on messages not queued by the recordings service). */
+  callId: string | undefined;
   /** The exact envelope bytes to deliver. */
   body: string;
   /** How many times the queue has handed this message out (1 on the first attempt). */
@@ -41,7 +43,7 @@ export interface DeliverWebhookDeps {
  * Delivers one webhook event to its application's endpoint, signed, and records the attempt.
  *
  * Steps:
- * 1. Skip events already delivered (the outbox sweep may queue an event twice).
+ * 1. Acknowledge the event to the outbox; skip it if already delivered (the sweep may queue it twice).
  * 2. Park events that can never succeed: unknown application, no webhook_url, endpoint gone, refused URL.
  * 3. POST the exact body with fresh timestamp and signature; no redirects.
  * 4. 2xx → delivered; 410 → mark the endpoint gone and stop; anything else → retry with backoff, and
@@ -53,6 +55,7 @@ export async function deliverWebhook(
 ): Promise<DeliveryOutcome> {
   const { store, clock, settings } = deps;
   const details = { application_id: message.applicationId, event_type: message.eventType };
+  if (message.callId) await store.acknowledgeEvent(message.callId, message.eventId);
   const previous = await store.getDelivery(message.eventId);
   if (previous?.status === 'delivered') return { kind: 'done', status: 'delivered' };
 

@@ -1,16 +1,18 @@
 import type { OutboxEvent } from '../domain/types.ts';
-import type { EventQueue, Logger, RecordingStore } from '../ports.ts';
+import type { EventQueue, Logger } from '../ports.ts';
 
 /**
- * Hands a committed event to the webhook queue, then clears it from the outbox.
- * Never throws: an event that could not be queued stays in the outbox for the sweep.
+ * Hands a committed event to the webhook queue. Never throws: an event that could not be queued stays
+ * in the outbox, where the sweep finds it. (The outbox item is removed by the webhook sender when it
+ * receives the event, or by the sweep after it re-queued it, keeping this request path to one write.)
  */
 export async function dispatchEvent(
   event: OutboxEvent,
-  deps: { queue: EventQueue; store: RecordingStore; logger: Logger },
+  deps: { queue: EventQueue; logger: Logger },
 ): Promise<boolean> {
   try {
     await deps.queue.send(event);
+    return true;
   } catch (error) {
     deps.logger.warn('event left in outbox for the sweep', {
       event_id: event.event_id,
@@ -19,14 +21,4 @@ export async function dispatchEvent(
     });
     return false;
   }
-  try {
-    await deps.store.markEventDispatched(event);
-  } catch (error) {
-    // The event is queued; the sweep may queue it again and the sender deduplicates by event id.
-    deps.logger.warn('queued event could not be cleared from the outbox', {
-      event_id: event.event_id,
-      error: String(error),
-    });
-  }
-  return true;
 }

@@ -8,11 +8,12 @@ export interface SweepResult {
 }
 
 /**
- * Re-sends outbox events that were committed but never reached the queue.
+ * Re-sends outbox events that nobody acknowledged: their request could not queue them, or the webhook
+ * sender has not received them within the grace period.
  *
  * Steps:
- * 1. List events older than the grace period (younger ones are still being sent by their request).
- * 2. Send each and clear it; failures stay for the next sweep.
+ * 1. List events older than the grace period (younger ones are in flight and acknowledged soon).
+ * 2. Queue each and clear it from the outbox; failures stay for the next sweep.
  */
 export async function sweepOutbox(
   deps: { store: RecordingStore; queue: EventQueue; clock: Clock; logger: Logger },
@@ -22,7 +23,17 @@ export async function sweepOutbox(
   const events = await deps.store.listPendingEvents(createdBefore, options.batchSize);
   let dispatched = 0;
   for (const event of events) {
-    if (await dispatchEvent(event, deps)) dispatched += 1;
+    if (!(await dispatchEvent(event, deps))) continue;
+    dispatched += 1;
+    try {
+      await deps.store.markEventDispatched(event);
+    } catch (error) {
+      // Queued already; the next sweep may queue it again and the sender skips delivered events.
+      deps.logger.warn('queued event could not be cleared from the outbox', {
+        event_id: event.event_id,
+        error: String(error),
+      });
+    }
   }
   if (events.length > 0) deps.logger.info('outbox sweep', { found: events.length, dispatched });
   return { found: events.length, dispatched };

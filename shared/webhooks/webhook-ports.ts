@@ -11,6 +11,8 @@ export interface DeliverySummary {
 export interface WebhookStore {
   getApplication(applicationId: string): Promise<Application | undefined>;
   getDelivery(eventId: string): Promise<DeliverySummary | undefined>;
+  /** Removes the event from the recordings outbox: it has reached the sender (idempotent). */
+  acknowledgeEvent(callId: string, eventId: string): Promise<void>;
   /** Appends one attempt to the event's delivery record and sets its status, in one write. */
   recordAttempt(
     eventId: string,

@@ -190,9 +190,13 @@ describe('RecordingsStack permissions', () => {
     ]);
   });
 
-  it('lets the webhook sender read applications, write delivery records and consume the queue', () => {
+  it('lets the webhook sender read applications, acknowledge outbox events, write delivery records and consume the queue', () => {
     expect(statementsOf('WebhookSender')).toEqual([
-      { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: expect.anything() },
+      {
+        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: expect.anything(),
+      },
       {
         Action: [
           'sqs:ChangeMessageVisibility',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulatedMediaServer } from '../../shared/adapters/simulated/simulated-media-server.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
-import { seedCall, seedTenant } from '../support/aws-fixtures.ts';
+import { callPartition, seedCall, seedTenant } from '../support/aws-fixtures.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';
 import { createWebhookHarness } from '../support/webhook-harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -65,5 +65,28 @@ describe('the page test procedure', () => {
         recording: (stop.body as { data: { recording: unknown } }).data.recording,
       },
     ]);
+  });
+
+  it('empties the outbox as the sender acknowledges each event', async () => {
+    const webhooks = await createWebhookHarness({ maxAttempts: 3 });
+    const api = await createRecordingsHarness({
+      provider: createSimulatedMediaServer({
+        directory,
+        baseUrl: 'http://127.0.0.1:3000/recordings',
+        clock: systemClock,
+      }),
+      shared: { table: webhooks.table, queueUrl: webhooks.queueUrl },
+    });
+    const tenant = await seedTenant(api.documents, api.table, {
+      webhookUrl: receiver.url,
+      webhookSecret: SECRET,
+    });
+    const call = await seedCall(api.documents, api.table, tenant);
+    await api.post(call.id, tenant.apiKey, { action: 'start' });
+    const before = (await callPartition(api.documents, api.table, call.id)).outbox.length;
+
+    await webhooks.source.pollOnce();
+
+    expect([before, (await callPartition(api.documents, api.table, call.id)).outbox.length]).toEqual([1, 0]);
   });
 });

@@ -26,7 +26,7 @@ describe('loadRecordingsConfig', () => {
       ESL_TIMEOUT_MS: 3000,
       RECORDING_PATH_TEMPLATE: '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
       CLAIM_LEASE_MS: 10_000,
-      OUTBOX_GRACE_MS: 30_000,
+      OUTBOX_GRACE_MS: 60_000,
     });
   });
 

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Application, DeliveryStatus } from '../../domain/types.ts';
 import type { WebhookStore } from '../../webhooks/webhook-ports.ts';
 import { keys, TTL_ATTRIBUTE } from './table-schema.ts';
@@ -25,6 +25,10 @@ export function createDynamoDbWebhookStore(client: DynamoDBDocumentClient, table
       );
       if (!out.Item) return undefined;
       return { status: out.Item.status as DeliveryStatus, attempts: Number(out.Item.attempt_count ?? 0) };
+    },
+
+    async acknowledgeEvent(callId, eventId) {
+      await client.send(new DeleteCommand({ TableName: tableName, Key: keys.outboxEvent(callId, eventId) }));
     },
 
     async recordAttempt(eventId, details, attempt, status) {
