@@ -1,9 +1,15 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+// zod/mini keeps bundles small (tens of KB instead of hundreds); English messages for clear errors.
+z.config(en());
+
+const positiveInt = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+const text = (min = 1) => z.string().check(z.minLength(min));
 
 const common = z.object({
-  TABLE_NAME: z.string().min(3),
+  TABLE_NAME: text(3),
   WEBHOOK_QUEUE_URL: z.url(),
   CLAIM_LEASE_MS: positiveInt(10_000),
   OUTBOX_GRACE_MS: positiveInt(60_000),
@@ -11,22 +17,22 @@ const common = z.object({
 
 const freeswitch = z.object({
   RECORDING_PROVIDER: z.literal('freeswitch'),
-  ESL_HOST: z.string().min(1),
+  ESL_HOST: text(),
   ESL_PORT: positiveInt(8021),
   // In AWS the password lives in Secrets Manager (ESL_PASSWORD_SECRET_ARN); ESL_PASSWORD is for local runs.
-  ESL_PASSWORD: z.string().min(1).optional(),
-  ESL_PASSWORD_SECRET_ARN: z.string().min(1).optional(),
+  ESL_PASSWORD: z.optional(text()),
+  ESL_PASSWORD_SECRET_ARN: z.optional(text()),
   ESL_TIMEOUT_MS: positiveInt(3000),
-  RECORDING_PATH_TEMPLATE: z
-    .string()
-    .min(1)
-    .default('/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav'),
-  RECORDING_URL_TEMPLATE: z.string().min(1),
+  RECORDING_PATH_TEMPLATE: z._default(
+    text(),
+    '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
+  ),
+  RECORDING_URL_TEMPLATE: text(),
 });
 
 const simulated = z.object({
   RECORDING_PROVIDER: z.literal('simulated'),
-  SIMULATED_RECORDINGS_DIR: z.string().min(1),
+  SIMULATED_RECORDINGS_DIR: text(),
   SIMULATED_RECORDINGS_BASE_URL: z.url(),
 });
 
@@ -43,7 +49,7 @@ export type OutboxSweepConfig = z.infer<typeof common>;
 
 type Env = Record<string, string | undefined>;
 
-function parseEnv<T extends z.ZodType>(schema: T, env: Env): z.infer<T> {
+function parseEnv<T extends z.ZodMiniType>(schema: T, env: Env): z.infer<T> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
@@ -74,17 +80,17 @@ export function loadOutboxSweepConfig(env: Env): OutboxSweepConfig {
   return parseEnv(common, env);
 }
 
-const flag = z
-  .enum(['true', 'false'])
-  .default('false')
-  .transform((value) => value === 'true');
+const flag = z.pipe(
+  z._default(z.enum(['true', 'false']), 'false'),
+  z.transform((value: 'true' | 'false') => value === 'true'),
+);
 
 const webhookSenderSchema = z.object({
-  TABLE_NAME: z.string().min(3),
+  TABLE_NAME: text(3),
   WEBHOOK_QUEUE_URL: z.url(),
   WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
   WEBHOOK_MAX_ATTEMPTS: positiveInt(24),
-  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().nonnegative().default(30),
+  WEBHOOK_RETRY_BASE_SECONDS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 30),
   WEBHOOK_RETRY_MAX_DELAY_SECONDS: positiveInt(7200),
   // Local development and tests only: lets webhooks go to plain-http loopback receivers.
   WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: flag,
@@ -98,15 +104,15 @@ export function loadWebhookSenderConfig(env: Env): WebhookSenderConfig {
   return parseEnv(webhookSenderSchema, env);
 }
 
-const portSchema = z.coerce.number().int().min(0).max(65_535);
+const portSchema = z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65_535));
 
 const localSchema = z.object({
-  PORT: portSchema.default(3000),
+  PORT: z._default(portSchema, 3000),
   // Where the demo webhook goes; by default the inspector built into the local server.
-  MINIVOICE_WEBHOOK_URL: z.url().optional(),
-  MINIVOICE_LOCAL_DIR: z.string().min(1).default('.local'),
-  LOCAL_DYNAMODB_PORT: portSchema.default(8000),
-  LOCAL_SQS_PORT: portSchema.default(9324),
+  MINIVOICE_WEBHOOK_URL: z.optional(z.url()),
+  MINIVOICE_LOCAL_DIR: z._default(text(), '.local'),
+  LOCAL_DYNAMODB_PORT: z._default(portSchema, 8000),
+  LOCAL_SQS_PORT: z._default(portSchema, 9324),
 });
 
 /** Settings of `npm start` (the local stand-in for AWS). */
@@ -118,10 +124,10 @@ export function loadLocalConfig(env: Env): LocalConfig {
 }
 
 const adminSchema = z.object({
-  TABLE_NAME: z.string().min(3).optional(),
-  WEBHOOK_QUEUE_URL: z.url().optional(),
-  WEBHOOK_DLQ_URL: z.url().optional(),
-  MINIVOICE_LOCAL_DIR: z.string().min(1).default('.local'),
+  TABLE_NAME: z.optional(text(3)),
+  WEBHOOK_QUEUE_URL: z.optional(z.url()),
+  WEBHOOK_DLQ_URL: z.optional(z.url()),
+  MINIVOICE_LOCAL_DIR: z._default(text(), '.local'),
 });
 
 /** Settings of the admin CLI (resource names may instead come from a running `npm start`). */

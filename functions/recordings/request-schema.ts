@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   InvalidActionError,
   InvalidJsonError,
@@ -12,7 +12,7 @@ import type { ParsedCommand } from '../../shared/use-cases/control-recording.ts'
 export const MAX_BODY_BYTES = 64 * 1024;
 
 // Unknown fields are ignored (and dropped), as Twilio-class APIs do; only `action` is read.
-const bodySchema = z.object({ action: z.string().optional() });
+const bodySchema = z.object({ action: z.optional(z.string()) });
 
 /**
  * Parses the body ourselves so every failure has the spec's code: no/empty body or `{}` → start;

@@ -1,24 +1,25 @@
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { WebhookMessage } from '../../shared/use-cases/deliver-webhook.ts';
 
-const stringAttribute = z.object({ stringValue: z.string().min(1) });
+const stringAttribute = z.object({ stringValue: z.string().check(z.minLength(1)) });
 
 const recordSchema = z.object({
-  body: z.string().min(2),
-  attributes: z.object({ ApproximateReceiveCount: z.coerce.number().int().positive() }),
+  body: z.string().check(z.minLength(2)),
+  attributes: z.object({ ApproximateReceiveCount: z.coerce.number().check(z.int(), z.positive()) }),
   messageAttributes: z.object({
     event_id: stringAttribute,
     event_type: stringAttribute,
     application_id: stringAttribute,
-    call_id: stringAttribute.optional(),
+    call_id: z.optional(stringAttribute),
   }),
 });
 
 // The body must be the JSON envelope of a MiniVoice event.
-const envelopeSchema = z
-  .object({ event: z.string().min(1), call: z.object({ id: z.string() }).passthrough() })
-  .passthrough();
+const envelopeSchema = z.looseObject({
+  event: z.string().check(z.minLength(1)),
+  call: z.looseObject({ id: z.string() }),
+});
 
 /** Reads an SQS record as a webhook message, or explains why it can never be delivered. */
 export function parseWebhookRecord(
