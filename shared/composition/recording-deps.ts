@@ -1,4 +1,3 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDynamoDbRecordingStore } from '../adapters/dynamodb/dynamodb-recording-store.ts';
 import { createFreeSwitchProvider } from '../adapters/freeswitch/freeswitch-provider.ts';
 import { readSecretString } from '../adapters/secrets/secrets-manager-secret.ts';
@@ -32,12 +31,9 @@ export function createProvider(config: RecordingsConfig, eslPassword: string | u
 }
 
 /** The event socket password: from Secrets Manager in AWS, or from the environment locally. */
-export async function resolveEslPassword(
-  config: RecordingsConfig,
-  secrets: () => SecretsManagerClient,
-): Promise<string | undefined> {
+export async function resolveEslPassword(config: RecordingsConfig): Promise<string | undefined> {
   if (config.RECORDING_PROVIDER !== 'freeswitch') return undefined;
-  if (config.ESL_PASSWORD_SECRET_ARN) return readSecretString(secrets(), config.ESL_PASSWORD_SECRET_ARN);
+  if (config.ESL_PASSWORD_SECRET_ARN) return readSecretString(config.ESL_PASSWORD_SECRET_ARN);
   return config.ESL_PASSWORD;
 }
 

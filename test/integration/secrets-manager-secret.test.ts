@@ -54,22 +54,22 @@ afterAll(() => {
 
 describe('readSecretString', () => {
   it('sends GetSecretValue and returns a plain secret', async () => {
-    expect(await readSecretString(client, 'arn:esl-plain')).toBe('ClueCon');
+    expect(await readSecretString('arn:esl-plain', client)).toBe('ClueCon');
     expect(seen.at(-1)?.['x-amz-target']).toBe('secretsmanager.GetSecretValue');
   });
 
   it('returns the password field of a JSON secret', async () => {
-    expect(await readSecretString(client, 'arn:esl-json')).toBe('FromJson');
+    expect(await readSecretString('arn:esl-json', client)).toBe('FromJson');
   });
 
   it('fails clearly for a JSON secret without a password', async () => {
-    await expect(readSecretString(client, 'arn:esl-json-without-password')).rejects.toThrow(
+    await expect(readSecretString('arn:esl-json-without-password', client)).rejects.toThrow(
       'secret arn:esl-json-without-password is JSON without a "password" field',
     );
   });
 
   it('surfaces a missing secret as the service error', async () => {
-    await expect(readSecretString(client, 'arn:missing')).rejects.toMatchObject({
+    await expect(readSecretString('arn:missing', client)).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
     });
   });

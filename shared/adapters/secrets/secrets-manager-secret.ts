@@ -1,11 +1,15 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 /**
  * Reads a secret's string value (once, at cold start). A JSON secret `{"password": "…"}` yields its
- * `password` field, so the secret can be managed by tools that store JSON objects.
+ * `password` field, so the secret can be managed by tools that store JSON objects. The Secrets Manager
+ * SDK is loaded only here, so functions without a secret do not pay for it at cold start.
  */
-export async function readSecretString(client: SecretsManagerClient, secretId: string): Promise<string> {
-  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+export async function readSecretString(secretId: string, client?: SecretsManagerClient): Promise<string> {
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  const out = await (client ?? new sdk.SecretsManagerClient({})).send(
+    new sdk.GetSecretValueCommand({ SecretId: secretId }),
+  );
   const value = out.SecretString;
   if (!value) throw new Error(`secret ${secretId} has no string value`);
   if (value.trimStart().startsWith('{')) {

