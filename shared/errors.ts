@@ -120,3 +120,13 @@ export class ProviderError extends Error {
     this.name = 'ProviderError';
   }
 }
+
+/** 503 `service_unavailable`: a storage dependency failed transiently (outage, throttling); retry. */
+export class DependencyUnavailableError extends ApiError {
+  constructor(dependency: string, options?: { cause?: unknown }) {
+    super(503, 'service_unavailable', `${dependency} is temporarily unavailable; retry shortly`, {
+      'Retry-After': '1',
+    });
+    if (options?.cause) this.cause = options.cause;
+  }
+}

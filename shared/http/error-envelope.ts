@@ -21,6 +21,14 @@ export function errorEnvelope(
     onError: async (request) => {
       const { error } = request;
       if (error instanceof ApiError) {
+        // A 5xx of ours (a dependency outage) is still worth a log line; 4xx are the client's business.
+        if (error.statusCode >= 500) {
+          logger.error('dependency failure', {
+            request_id: request.context.awsRequestId,
+            code: error.code,
+            cause: String((error.cause as Error | undefined)?.name ?? error.cause),
+          });
+        }
         request.response = errorResponse(error);
         return;
       }

@@ -19,6 +19,7 @@ import {
   TERMINAL_CALL_STATUSES,
 } from '../../domain/types.ts';
 import type { AccessSnapshot, Claim, ClaimResult, RecordingStore } from '../../ports.ts';
+import { withDependencyErrors } from '../dependency-errors.ts';
 import {
   fromApiKeyItem,
   fromCallItem,
