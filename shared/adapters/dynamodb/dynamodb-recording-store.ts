@@ -47,9 +47,11 @@ const RECORDABLE_VALUES = Object.fromEntries(TERMINAL_CALL_STATUSES.map((status,
 
 /** DynamoDB single-table implementation of {@link RecordingStore}. */
 export function createDynamoDbRecordingStore(
-  client: DynamoDBDocumentClient,
+  documents: DynamoDBDocumentClient,
   tableName: string,
 ): RecordingStore {
+  // Outages and throttling surface as 503 service_unavailable; condition failures pass through.
+  const client = withDependencyErrors(documents, 'storage');
   /** Runs a conditional claim update; on a failed condition returns the item as it is now. */
   async function claim(input: Omit<UpdateCommandInput, 'TableName'>): Promise<ClaimResult> {
     try {
