@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFreeSwitchProvider } from '../../shared/adapters/freeswitch/freeswitch-provider.ts';
+import type { Call } from '../../shared/domain/types.ts';
+import { callPartition, drainQueue, seedCall, seedTenant } from '../support/aws-fixtures.ts';
+import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fake-freeswitch.ts';
+import { createRecordingsHarness } from '../support/recordings-harness.ts';
+
+// 200 start/stop requests over 20 calls, all in flight at once, through the real handler, DynamoDB
+// Local, SQS and FreeSWITCH's wire protocol (with random reply delays to shuffle the interleavings).
+const CALLS = 20;
+const REQUESTS = 200;
+
+let freeswitch: FakeFreeSwitch;
+let h: Awaited<ReturnType<typeof createRecordingsHarness>>;
+let calls: Call[];
+let statuses: number[];
+let codes: string[];
+
+beforeAll(async () => {
+  freeswitch = await startFakeFreeSwitch();
+  freeswitch.setFault(() => ({ kind: 'delay', ms: Math.floor(Math.random() * 40) }));
+  h = await createRecordingsHarness({
+    provider: createFreeSwitchProvider({
+      host: '127.0.0.1',
+      port: freeswitch.port,
+      password: 'ClueCon',
+      timeoutMs: 3000,
+      recordingPathTemplate: '/rec/{call_id}/{recording_id}.wav',
+      recordingUrlTemplate: 'https://media.test/{recording_id}.wav',
+    }),
+  });
+  const tenant = await seedTenant(h.documents, h.table);
+  calls = await Promise.all(Array.from({ length: CALLS }, () => seedCall(h.documents, h.table, tenant)));
+  for (const call of calls) freeswitch.addChannel(call.provider_call_id ?? '');
+  const answers = await Promise.all(
+    Array.from({ length: REQUESTS }, (_, i) => {
+      const call = calls[i % CALLS] as Call;
+      return h.post(call.id, tenant.apiKey, { action: Math.random() < 0.5 ? 'start' : 'stop' });
+    }),
+  );
+  statuses = answers.map((a) => a.statusCode);
+  codes = answers.filter((a) => a.statusCode !== 200).map((a) => (a.body as { error: { code: string } }).error.code);
+}, 120_000);
+
+afterAll(async () => {
+  await freeswitch.close();
+});
+
+describe('200 racing start/stop requests over 20 calls', () => {
+  it('answers every request with 200 or 404 recording_not_started', () => {
+    expect(statuses.filter((s) => s !== 200 && s !== 404)).toEqual([]);
+    expect([...new Set(codes)]).toEqual(codes.length > 0 ? ['recording_not_started'] : []);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(CALLS);
+  });
+
+  it('leaves at most one started recording per call, matching the call item', async () => {
+    for (const call of calls) {
+      const { call: stored, recordings } = await callPartition(h.documents, h.table, call.id);
+      const started = recordings.filter((r) => r.status === 'started');
+      expect(started.length).toBeLessThanOrEqual(1);
+      expect(stored?.active_recording?.recording_id).toBe(started[0]?.id);
+      if (started[0]) expect(stored?.active_recording?.state).toBe('started');
+    }
+  });
+
+  it('sends each recording exactly the provider commands its state implies', async () => {
+    for (const call of calls) {
+      const { recordings } = await callPartition(h.documents, h.table, call.id);
+      const sent = freeswitch.commands.filter((c) => c.startsWith(`uuid_record ${call.provider_call_id} `));
+      for (const recording of recordings) {
+        const mine = sent.filter((c) => c.endsWith(`/${recording.id}.wav`)).map((c) => c.split(' ')[2]);
+        expect({ id: recording.id, commands: mine }).toEqual({
+          id: recording.id,
+          commands: recording.status === 'completed' ? ['start', 'stop'] : ['start'],
+        });
+      }
+      // No command for a recording that was never stored.
+      expect(sent.length).toBe(recordings.reduce((n, r) => n + (r.status === 'completed' ? 2 : 1), 0));
+    }
+  });
+
+  it('queues exactly one event per state change', async () => {
+    const events = (await drainQueue(h.sqs, h.queueUrl)).map((m) => JSON.parse(m.Body ?? '{}').data.event_key as string);
+    const expected: string[] = [];
+    for (const call of calls) {
+      for (const r of (await callPartition(h.documents, h.table, call.id)).recordings) {
+        expected.push(`${r.id}:recording.started`);
+        if (r.status === 'completed') expected.push(`${r.id}:recording.completed`);
+      }
+    }
+    expect(events.sort()).toEqual(expected.sort());
+  });
+});
