@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Call } from '../../shared/domain/types.ts';
-import { drainQueue, seedCall, seedTenant, type SeededTenant } from '../support/aws-fixtures.ts';
+import { drainQueue, type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
 import { createScriptedProvider } from '../support/in-memory-ports.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';
-import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 import { createWebhookHarness } from '../support/webhook-harness.ts';
+import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 
 const TENANTS = 12;
 let h: Awaited<ReturnType<typeof createRecordingsHarness>>;
@@ -24,19 +24,27 @@ beforeAll(async () => {
 describe('tenant isolation', () => {
   it('lets a key reach its own call only, across generated pairs of tenants', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(TENANTS - 1), fc.nat(TENANTS - 1), fc.constantFrom('start', 'stop'), async (a, b, action) => {
-        const keyOwner = tenants[a];
-        const callOwner = tenants[b];
-        if (!keyOwner || !callOwner) throw new Error('no tenant');
-        const answer = await h.post(callOwner.call.id, keyOwner.tenant.apiKey, { action });
-        if (a === b) {
-          expect([200, 404]).toContain(answer.statusCode);
-          if (answer.statusCode === 404) expect(answer.body).toEqual({ error: { code: 'recording_not_started', message: expect.any(String) } });
-        } else {
-          // Exactly what a missing call gets: nothing tells the tenant the call exists.
-          expect(answer).toEqual(await h.post('call_doesnotexist', keyOwner.tenant.apiKey, { action }));
-        }
-      }),
+      fc.asyncProperty(
+        fc.nat(TENANTS - 1),
+        fc.nat(TENANTS - 1),
+        fc.constantFrom('start', 'stop'),
+        async (a, b, action) => {
+          const keyOwner = tenants[a];
+          const callOwner = tenants[b];
+          if (!keyOwner || !callOwner) throw new Error('no tenant');
+          const answer = await h.post(callOwner.call.id, keyOwner.tenant.apiKey, { action });
+          if (a === b) {
+            expect([200, 404]).toContain(answer.statusCode);
+            if (answer.statusCode === 404)
+              expect(answer.body).toEqual({
+                error: { code: 'recording_not_started', message: expect.any(String) },
+              });
+          } else {
+            // Exactly what a missing call gets: nothing tells the tenant the call exists.
+            expect(answer).toEqual(await h.post('call_doesnotexist', keyOwner.tenant.apiKey, { action }));
+          }
+        },
+      ),
       { numRuns: 120 },
     );
   });
@@ -64,7 +72,10 @@ describe('secrets stay secret', () => {
     const webhooks = await createWebhookHarness({ maxAttempts: 2 });
     const receiver = await startWebhookReceiver();
     receiver.answer(() => ({ status: 500 }));
-    const owner = await seedTenant(webhooks.documents, webhooks.table, { webhookUrl: receiver.url, webhookSecret: secret });
+    const owner = await seedTenant(webhooks.documents, webhooks.table, {
+      webhookUrl: receiver.url,
+      webhookSecret: secret,
+    });
     await webhooks.queue.send({
       event_id: 'evt_secretcheck',
       event_type: 'recording.started',

@@ -1,8 +1,8 @@
-import fc from 'fast-check';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call } from '../../shared/domain/types.ts';
-import { seedCall, seedTenant, type SeededTenant } from '../support/aws-fixtures.ts';
+import { type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
 import { createScriptedProvider } from '../support/in-memory-ports.ts';
 import { type ApiAnswer, createRecordingsHarness } from '../support/recordings-harness.ts';
 
@@ -15,7 +15,8 @@ let tenant: SeededTenant;
 let ended: Call;
 let itemsBefore: number;
 
-const countItems = async () => (await h.documents.send(new ScanCommand({ TableName: h.table, Select: 'COUNT' }))).Count ?? 0;
+const countItems = async () =>
+  (await h.documents.send(new ScanCommand({ TableName: h.table, Select: 'COUNT' }))).Count ?? 0;
 
 /** The spec's classification of a body, written independently of the handler. */
 function expectedCode(body: string): string {
@@ -70,7 +71,11 @@ const jsonish = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.record({ action: fc.jsonValue() }).map((v) => JSON.stringify(v)),
   fc.record({ action: fc.string({ unit: 'grapheme' }) }).map((v) => JSON.stringify(v)),
-  fc.constantFrom('{"__proto__":{"action":"stop"}}', '{"constructor":{"prototype":{"action":1}}}', '{"action":"start","__proto__":null}'),
+  fc.constantFrom(
+    '{"__proto__":{"action":"stop"}}',
+    '{"constructor":{"prototype":{"action":1}}}',
+    '{"action":"start","__proto__":null}',
+  ),
 );
 
 describe('hostile bodies', () => {
@@ -94,21 +99,37 @@ describe('hostile bodies', () => {
   });
 
   it('leaves Object.prototype untouched', async () => {
-    await h.post(ended.id, tenant.apiKey, '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}');
+    await h.post(
+      ended.id,
+      tenant.apiKey,
+      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+    );
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
   it('ignores the content type: a JSON body is read as JSON whatever it claims to be', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/json; charset=utf-16'), fc.string()), async (contentType) => {
-        const answer = await h.request({
-          path: `/v1/calls/${ended.id}/recordings`,
-          apiKey: tenant.apiKey,
-          headers: { 'content-type': contentType },
-          body: '{"action":"stop"}',
-        });
-        expectEnvelope(answer, 'active_call_not_found');
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constantFrom(
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'multipart/form-data; boundary=x',
+            '',
+            'application/json; charset=utf-16',
+          ),
+          fc.string(),
+        ),
+        async (contentType) => {
+          const answer = await h.request({
+            path: `/v1/calls/${ended.id}/recordings`,
+            apiKey: tenant.apiKey,
+            headers: { 'content-type': contentType },
+            body: '{"action":"stop"}',
+          });
+          expectEnvelope(answer, 'active_call_not_found');
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -119,14 +140,31 @@ describe('hostile paths', () => {
     const segment = fc.oneof(
       fc.string({ unit: 'grapheme', minLength: 1, maxLength: 80 }),
       fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
-      fc.constantFrom(`call_${'a'.repeat(5000)}`, 'call_%00', '%E0%A4%A', 'call_1%2F..%2F..', '..', 'call_１２３', 'call_\u202Eevil'),
+      fc.constantFrom(
+        `call_${'a'.repeat(5000)}`,
+        'call_%00',
+        '%E0%A4%A',
+        'call_1%2F..%2F..',
+        '..',
+        'call_１２３',
+        'call_\u202Eevil',
+      ),
     );
     await fc.assert(
       fc.asyncProperty(segment, async (raw) => {
         const encoded = raw.split('/').map(encodeURIComponent).join('/');
-        const answer = await h.request({ path: `/v1/calls/${encoded}/recordings`, apiKey: tenant.apiKey, body: '{}' });
+        const answer = await h.request({
+          path: `/v1/calls/${encoded}/recordings`,
+          apiKey: tenant.apiKey,
+          body: '{}',
+        });
         const looksValid = /^call_[A-Za-z0-9]{1,64}$/.test(raw);
-        const code = raw.includes('/') || raw === '' ? 'not_found' : looksValid ? 'active_call_not_found' : 'invalid_request';
+        const code =
+          raw.includes('/') || raw === ''
+            ? 'not_found'
+            : looksValid
+              ? 'active_call_not_found'
+              : 'invalid_request';
         expectEnvelope(answer, code);
       }),
       { numRuns: RUNS },
@@ -152,11 +190,23 @@ describe('hostile Authorization headers', () => {
       ),
     );
     await fc.assert(
-      fc.asyncProperty(header, fc.oneof(fc.constant('{'), fc.constant('{"action":"start"}')), async (authorization, body) => {
-        const answer = await h.request({ path: `/v1/calls/${ended.id}/recordings`, headers: { authorization }, body });
-        expectEnvelope(answer, 'unauthorized');
-        expect(Object.keys(answer.headers).sort()).toEqual(['Cache-Control', 'Content-Type', 'WWW-Authenticate']);
-      }),
+      fc.asyncProperty(
+        header,
+        fc.oneof(fc.constant('{'), fc.constant('{"action":"start"}')),
+        async (authorization, body) => {
+          const answer = await h.request({
+            path: `/v1/calls/${ended.id}/recordings`,
+            headers: { authorization },
+            body,
+          });
+          expectEnvelope(answer, 'unauthorized');
+          expect(Object.keys(answer.headers).sort()).toEqual([
+            'Cache-Control',
+            'Content-Type',
+            'WWW-Authenticate',
+          ]);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -39,7 +39,9 @@ beforeAll(async () => {
     }),
   );
   statuses = answers.map((a) => a.statusCode);
-  codes = answers.filter((a) => a.statusCode !== 200).map((a) => (a.body as { error: { code: string } }).error.code);
+  codes = answers
+    .filter((a) => a.statusCode !== 200)
+    .map((a) => (a.body as { error: { code: string } }).error.code);
 }, 120_000);
 
 afterAll(async () => {
@@ -80,7 +82,9 @@ describe('200 racing start/stop requests over 20 calls', () => {
   });
 
   it('queues exactly one event per state change', async () => {
-    const events = (await drainQueue(h.sqs, h.queueUrl)).map((m) => JSON.parse(m.Body ?? '{}').data.event_key as string);
+    const events = (await drainQueue(h.sqs, h.queueUrl)).map(
+      (m) => JSON.parse(m.Body ?? '{}').data.event_key as string,
+    );
     const expected: string[] = [];
     for (const call of calls) {
       for (const r of (await callPartition(h.documents, h.table, call.id)).recordings) {

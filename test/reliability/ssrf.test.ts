@@ -46,7 +46,9 @@ describe('webhook SSRF policy in production mode', () => {
     await fc.assert(
       fc.asyncProperty(privateV4, async (parts) => {
         for (const host of spellings(parts)) {
-          expect(await verdict(`https://${host}/hook`)).toMatch(/resolves to a (loopback|non-public) address$/);
+          expect(await verdict(`https://${host}/hook`)).toMatch(
+            /resolves to a (loopback|non-public) address$/,
+          );
         }
       }),
       { numRuns: 200 },
@@ -56,14 +58,18 @@ describe('webhook SSRF policy in production mode', () => {
   it('refuses IPv6 unique-local, link-local, loopback, multicast and mapped addresses', async () => {
     const hex = fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16));
     const v6 = fc.oneof(
-      fc.tuple(fc.integer({ min: 0xfc00, max: 0xfdff }), hex, hex).map(([a, b, c]) => `${a.toString(16)}:${b}::${c}`),
+      fc
+        .tuple(fc.integer({ min: 0xfc00, max: 0xfdff }), hex, hex)
+        .map(([a, b, c]) => `${a.toString(16)}:${b}::${c}`),
       fc.tuple(fc.integer({ min: 0xfe80, max: 0xfebf }), hex).map(([a, b]) => `${a.toString(16)}::${b}`),
       fc.tuple(fc.integer({ min: 0xff00, max: 0xffff }), hex).map(([a, b]) => `${a.toString(16)}::${b}`),
       fc.constantFrom('::1', '::', 'fd00:ec2::254', '::ffff:a9fe:a9fe', '64:ff9b::7f00:1'),
     );
     await fc.assert(
       fc.asyncProperty(v6, async (address) => {
-        expect(await verdict(`https://[${address}]/hook`)).toMatch(/resolves to a (loopback|non-public) address$/);
+        expect(await verdict(`https://[${address}]/hook`)).toMatch(
+          /resolves to a (loopback|non-public) address$/,
+        );
       }),
       { numRuns: 200 },
     );
@@ -71,9 +77,18 @@ describe('webhook SSRF policy in production mode', () => {
 
   it('refuses host names that resolve to private addresses, including through real DNS', async () => {
     const evil: HostResolver = async (host) =>
-      host === 'rebind.example.com' ? [{ address: '203.0.113.9', family: 4 }, { address: '169.254.169.254', family: 4 }] : [];
-    expect(await verdict('https://rebind.example.com/hook', evil)).toBe('webhook_url resolves to a non-public address');
-    expect(await verdict('https://localhost/hook', systemResolver)).toMatch(/resolves to a (loopback|non-public) address$/);
+      host === 'rebind.example.com'
+        ? [
+            { address: '203.0.113.9', family: 4 },
+            { address: '169.254.169.254', family: 4 },
+          ]
+        : [];
+    expect(await verdict('https://rebind.example.com/hook', evil)).toBe(
+      'webhook_url resolves to a non-public address',
+    );
+    expect(await verdict('https://localhost/hook', systemResolver)).toMatch(
+      /resolves to a (loopback|non-public) address$/,
+    );
   });
 
   it('refuses plain http even to a public address', async () => {

@@ -1,0 +1,288 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
+import { createWebhookSenderHandler } from '../../functions/webhook-sender/create-handler.ts';
+import {
+  type RunningEmulator,
+  startDynamoDbLocal,
+  startSqsEmulator,
+} from '../../scripts/emulators/start-emulators.ts';
+import { ensureQueues } from '../../scripts/local/local-resources.ts';
+import { createSqsEventSource, type SqsLambda } from '../../scripts/local/sqs-event-source.ts';
+import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
+import { createTableInput, keys } from '../../shared/adapters/dynamodb/table-schema.ts';
+import { createFreeSwitchProvider } from '../../shared/adapters/freeswitch/freeswitch-provider.ts';
+import {
+  createHttpWebhookTransport,
+  systemResolver,
+} from '../../shared/adapters/http/http-webhook-transport.ts';
+import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-message-visibility.ts';
+import { randomIds } from '../../shared/adapters/system/random-ids.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import type { Call } from '../../shared/domain/types.ts';
+import { createJsonLogger } from '../../shared/logging/json-logger.ts';
+import type { RecordingProvider } from '../../shared/ports.ts';
+import { sweepOutbox } from '../../shared/use-cases/sweep-outbox.ts';
+import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
+import { verifyWebhook } from '../../shared/webhooks/signature.ts';
+import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
+import { apiEvent, lambdaContext } from '../support/api-events.ts';
+import { type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
+import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fake-freeswitch.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
+
+// One run through every fault the service must survive, on emulators of its own (so they can be
+// killed): a failing media server, DynamoDB Local killed and restarted mid-request, SQS down for a
+// while, and the webhook receiver down for a while. Afterwards: no call stuck, every accepted state
+// change's webhook delivered, nothing duplicated in the store.
+const SECRET = 'whsec_faults';
+const LEASE_MS = 800;
+const TABLE = 'recordings-faults';
+let dataDir: string;
+let ports: { dynamodb: number; sqs: number; receiver: number };
+let dynamodb: RunningEmulator;
+let sqsEmulator: RunningEmulator;
+let freeswitch: FakeFreeSwitch;
+let receiver: WebhookReceiver;
+let documents: DynamoDBDocumentClient;
+let sqs: SQSClient;
+let queues: { queueUrl: string; dlqUrl: string };
+let tenant: SeededTenant;
+let calls: Call[];
+let killDynamoDbDuringProvider = false;
+const answers: { label: string; status: number; code?: string }[] = [];
+let handler: ReturnType<typeof createRecordingsHandler>;
+let source: ReturnType<typeof createSqsEventSource>;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function post(label: string, call: Call, action: 'start' | 'stop') {
+  const result = await handler(
+    apiEvent({
+      path: `/v1/calls/${call.id}/recordings`,
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+      body: JSON.stringify({ action }),
+    }),
+    lambdaContext(),
+  );
+  const body = JSON.parse(String(result.body));
+  answers.push({ label, status: result.statusCode ?? 0, code: body.error?.code });
+  return { status: result.statusCode, body };
+}
+
+const call = (i: number) => calls[i] as Call;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'minivoice-faults-'));
+  ports = { dynamodb: await freePort(), sqs: await freePort(), receiver: await freePort() };
+  [dynamodb, sqsEmulator] = await Promise.all([
+    startDynamoDbLocal({ dbPath: dataDir, port: ports.dynamodb }),
+    startSqsEmulator({ port: ports.sqs }),
+  ]);
+  const local = {
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'faults', secretAccessKey: 'faults' },
+    maxAttempts: 2,
+  };
+  const raw = new DynamoDBClient({ ...local, endpoint: dynamodb.endpoint });
+  documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  sqs = new SQSClient({ ...local, endpoint: sqsEmulator.endpoint });
+  await raw.send(new CreateTableCommand(createTableInput(TABLE)));
+  queues = await ensureQueues(sqs, { queue: 'faults-webhooks', deadLetterQueue: 'faults-webhooks-dlq' });
+
+  freeswitch = await startFakeFreeSwitch();
+  receiver = await startWebhookReceiver(ports.receiver);
+  tenant = await seedTenant(documents, TABLE, { webhookUrl: receiver.url, webhookSecret: SECRET });
+  calls = await Promise.all(Array.from({ length: 6 }, () => seedCall(documents, TABLE, tenant)));
+  for (const c of calls) freeswitch.addChannel(c.provider_call_id ?? '');
+
+  const esl = createFreeSwitchProvider({
+    host: '127.0.0.1',
+    port: freeswitch.port,
+    password: 'ClueCon',
+    timeoutMs: 400,
+    recordingPathTemplate: '/rec/{call_id}/{recording_id}.wav',
+    recordingUrlTemplate: 'https://media.test/{recording_id}.wav',
+  });
+  // Lets a test kill DynamoDB at the worst moment: after the claim, while the media server works.
+  const provider: RecordingProvider = {
+    startRecording: async (request) => {
+      if (killDynamoDbDuringProvider) await dynamodb.stop();
+      return esl.startRecording(request);
+    },
+    stopRecording: (request) => esl.stopRecording(request),
+  };
+  const quiet = createJsonLogger({}, () => undefined);
+  handler = createRecordingsHandler({
+    store: createDynamoDbRecordingStore(documents, TABLE),
+    queue: createSqsEventQueue(sqs, queues.queueUrl),
+    provider,
+    clock: systemClock,
+    ids: randomIds,
+    logger: quiet,
+    settings: { claimLeaseMs: LEASE_MS },
+  });
+  const sender = createWebhookSenderHandler({
+    store: createDynamoDbWebhookStore(documents, TABLE),
+    transport: createHttpWebhookTransport(),
+    approveTarget: (url) => approveWebhookTarget(url, { allowInsecureLocalTargets: true }, systemResolver),
+    visibility: createSqsMessageVisibility(sqs, queues.queueUrl),
+    clock: systemClock,
+    logger: quiet,
+    settings: {
+      timeoutMs: 1000,
+      userAgent: 'MiniVoice-Webhooks/1.0',
+      retry: { ...DEFAULT_RETRY_POLICY, baseDelaySeconds: 0 },
+    },
+  });
+  source = createSqsEventSource({ sqs, queueUrl: queues.queueUrl, handler: sender as unknown as SqsLambda });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.allSettled([dynamodb.stop(), sqsEmulator.stop(), freeswitch.close(), receiver.close()]);
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('faults', () => {
+  it('answers 502 when the media server refuses, times out or hangs mid-reply, and stores each failure', async () => {
+    const faults = [
+      { kind: 'err', text: '-ERR Cannot locate session!' },
+      { kind: 'delay', ms: 700 },
+      { kind: 'hang-mid-reply' },
+    ] as const;
+    for (const [i, fault] of faults.entries()) {
+      freeswitch.setFault(() => fault);
+      expect((await post(`provider ${fault.kind}`, call(i), 'start')).body).toEqual({
+        error: { code: 'recording_start_failed', message: 'the media server could not start the recording' },
+      });
+    }
+    freeswitch.setFault(undefined);
+    for (let i = 0; i < 3; i += 1)
+      expect((await post('after provider recovered', call(i), 'start')).status).toBe(200);
+  });
+
+  it('answers 503 service_unavailable while DynamoDB is down, including a request it died in the middle of', async () => {
+    killDynamoDbDuringProvider = true;
+    const midway = await post('dynamodb killed mid-request', call(3), 'start');
+    killDynamoDbDuringProvider = false;
+    const during = await post('dynamodb down', call(4), 'start');
+
+    expect([midway.status, midway.body.error.code, during.status, during.body.error.code]).toEqual([
+      503,
+      'service_unavailable',
+      503,
+      'service_unavailable',
+    ]);
+  });
+
+  it('recovers after DynamoDB restarts: the half-done start is taken over once its lease runs out', async () => {
+    dynamodb = await startDynamoDbLocal({ dbPath: dataDir, port: ports.dynamodb });
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 100));
+
+    const retried = await post('retry after restart', call(3), 'start');
+    const other = await post('other call after restart', call(4), 'start');
+
+    expect([retried.status, retried.body.data?.recording.id, other.status]).toEqual([
+      200,
+      `rec_${call(3).id}`,
+      200,
+    ]);
+    // The takeover stopped whatever the dead request had started on the channel before starting again.
+    expect(
+      freeswitch.commands
+        .filter((c) => c.startsWith(`uuid_record ${call(3).provider_call_id} `))
+        .map((c) => c.split(' ')[2]),
+    ).toEqual(['start', 'stop', 'start']);
+  }, 60_000);
+
+  it('keeps answering 200 while SQS is down, holding the events in the outbox', async () => {
+    await sqsEmulator.stop();
+    const stops = [await post('sqs down', call(0), 'stop'), await post('sqs down', call(1), 'stop')];
+    expect(stops.map((s) => s.status)).toEqual([200, 200]);
+  });
+
+  it('queues the held events once SQS is back, and the sender delivers everything through a receiver outage', async () => {
+    sqsEmulator = await startSqsEmulator({ port: ports.sqs });
+    queues = await ensureQueues(sqs, { queue: 'faults-webhooks', deadLetterQueue: 'faults-webhooks-dlq' });
+    const store = createDynamoDbRecordingStore(documents, TABLE);
+    const swept = await sweepOutbox(
+      {
+        store,
+        queue: createSqsEventQueue(sqs, queues.queueUrl),
+        clock: systemClock,
+        logger: createJsonLogger({}, () => undefined),
+      },
+      { graceMs: 0, batchSize: 100 },
+    );
+    expect(swept.found).toBeGreaterThan(0);
+
+    await receiver.close();
+    const whileDown = await source.pollOnce();
+    receiver = await startWebhookReceiver(ports.receiver);
+    for (let i = 0; i < 20 && (await source.pollOnce()) !== undefined; i += 1);
+
+    expect(whileDown?.response?.batchItemFailures.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('leaves no call stuck in a claim', async () => {
+    const { Items = [] } = await documents.send(
+      new ScanCommand({
+        TableName: TABLE,
+        FilterExpression: 'sk = :call',
+        ExpressionAttributeValues: { ':call': 'CALL' },
+      }),
+    );
+    expect(
+      Items.filter((item) => item.active_recording && item.active_recording.state !== 'started'),
+    ).toEqual([]);
+  });
+
+  it('delivered the webhook of every accepted state change, verifiably, and stored no duplicates', async () => {
+    const expected: string[] = [];
+    for (const c of calls) {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)',
+          ExpressionAttributeValues: { ':pk': keys.call(c.id).pk, ':rec': 'REC#' },
+        }),
+      );
+      const ids = Items.map((r) => r.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const r of Items) {
+        if (r.status === 'failed') expected.push(`${r.id}:recording.failed`);
+        else expected.push(`${r.id}:recording.started`);
+        if (r.status === 'completed') expected.push(`${r.id}:recording.completed`);
+      }
+    }
+    const delivered = receiver.received
+      .filter((r) => verifyWebhook(SECRET, r.headers, r.body, 300).ok)
+      .map((r) => JSON.parse(r.body).data.event_key as string);
+    expect([...new Set(delivered)].sort()).toEqual(expected.sort());
+  });
+
+  it('answered every failure with a clear code', () => {
+    expect(answers.filter((a) => a.status >= 500).map((a) => [a.label, a.status, a.code])).toEqual([
+      ['provider err', 502, 'recording_start_failed'],
+      ['provider delay', 502, 'recording_start_failed'],
+      ['provider hang-mid-reply', 502, 'recording_start_failed'],
+      ['dynamodb killed mid-request', 503, 'service_unavailable'],
+      ['dynamodb down', 503, 'service_unavailable'],
+    ]);
+  });
+});
