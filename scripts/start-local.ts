@@ -8,11 +8,11 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
 import { createDynamoDbAdminStore } from '../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { loadLocalConfig } from '../shared/config.ts';
 import { type RunningEmulator, startDynamoDbLocal, startSqsEmulator } from './emulators/start-emulators.ts';
 import { demoCurl, ensureDemoTenant } from './local/demo-tenant.ts';
+import { localLambdaContext } from './local/lambda-context.ts';
 import { type ApiLambda, createLocalApiServer } from './local/local-api-server.ts';
 import { ensureQueues, ensureTable, LOCAL_NAMES } from './local/local-resources.ts';
 import { createSqsEventSource, type SqsLambda } from './local/sqs-event-source.ts';
@@ -124,7 +124,7 @@ async function main() {
   stoppers.push(() => source.stop());
   const sweepTimer = setInterval(() => {
     sweep
-      .handler({}, { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'local-sweep' } as Context)
+      .handler({}, localLambdaContext('outbox-sweep', 60_000))
       .catch((error: unknown) => console.error('outbox sweep error:', error));
   }, SWEEP_EVERY_MS);
   stoppers.push(() => clearInterval(sweepTimer));

@@ -1,6 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -35,55 +41,53 @@ export class OperationsAlarms extends Construct {
       period,
       label: 'API 5xx rate (%)',
     });
-    const alarms = [
-      new Alarm(this, 'Api5xxRate', {
-        alarmDescription:
-          'More than 5% of API requests answered 5xx over 5 minutes (with at least 20 requests).',
-        metric: serverErrorRate,
-        threshold: 5,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'DeadLetters', {
-        alarmDescription: 'Webhook events were parked in the dead-letter queue: inspect and replay them.',
-        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: 'Maximum',
-        }),
-        threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'OldestWebhookAge', {
-        alarmDescription:
-          'A webhook event has waited over 3 hours: a receiver is failing for long, or the sender is stuck.',
-        metric: props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
-        threshold: 3 * 3600,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    ];
-    for (const [name, fn] of Object.entries(props.functions)) {
+    // Every alarm fires when its metric goes above the threshold in one period; no data is fine.
+    const alarms: Alarm[] = [];
+    const above = (id: string, description: string, metric: IMetric, threshold: number) =>
       alarms.push(
-        new Alarm(this, `${name}Errors`, {
-          alarmDescription: `The ${name} function failed invocations.`,
-          metric: fn.metricErrors({ period, statistic: 'Sum' }),
-          threshold: 0,
+        new Alarm(this, id, {
+          alarmDescription: description,
+          metric,
+          threshold,
           evaluationPeriods: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
           treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
-        new Alarm(this, `${name}Throttles`, {
-          alarmDescription: `The ${name} function was throttled.`,
-          metric: fn.metricThrottles({ period, statistic: 'Sum' }),
-          threshold: 0,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
+      );
+
+    above(
+      'Api5xxRate',
+      'More than 5% of API requests answered 5xx over 5 minutes (with at least 20 requests).',
+      serverErrorRate,
+      5,
+    );
+    above(
+      'DeadLetters',
+      'Webhook events were parked in the dead-letter queue: inspect and replay them.',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      0,
+    );
+    above(
+      'OldestWebhookAge',
+      'A webhook event has waited over 3 hours: a receiver is failing for long, or the sender is stuck.',
+      props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
+      3 * 3600,
+    );
+    for (const [name, fn] of Object.entries(props.functions)) {
+      above(
+        `${name}Errors`,
+        `The ${name} function failed invocations.`,
+        fn.metricErrors({ period, statistic: 'Sum' }),
+        0,
+      );
+      above(
+        `${name}Throttles`,
+        `The ${name} function was throttled.`,
+        fn.metricThrottles({ period, statistic: 'Sum' }),
+        0,
       );
     }
     for (const alarm of alarms) {

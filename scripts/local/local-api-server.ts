@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createRecordingFileHandler } from '../../shared/adapters/simulated/recording-file-server.ts';
+import { localLambdaContext } from './lambda-context.ts';
 import type { createWebhookInspector } from './webhook-inspector.ts';
 
 /** An API Gateway (HTTP API) Lambda handler. */
@@ -68,23 +69,6 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewa
   };
 }
 
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 28_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 function sendLambdaResult(
   res: ServerResponse,
   result: APIGatewayProxyStructuredResultV2 | string | undefined,
@@ -138,7 +122,7 @@ export function createLocalApiServer(options: {
       }
       sendLambdaResult(
         res,
-        await options.apiHandler(toApiGatewayEvent(req, body), lambdaContext('recordings')),
+        await options.apiHandler(toApiGatewayEvent(req, body), localLambdaContext('recordings', 28_000)),
       );
     } catch (error) {
       options.onError(error);

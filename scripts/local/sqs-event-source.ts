@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -6,6 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { localLambdaContext } from './lambda-context.ts';
 
 /** An SQS-triggered Lambda handler (as exported by `functions/webhook-sender/handler.ts`). */
 export type SqsLambda = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
@@ -48,23 +48,6 @@ export function toLambdaRecord(message: Message, queueArn: string, receiveCount?
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
     awsRegion: queueArn.split(':')[3] ?? 'eu-west-1',
-  };
-}
-
-function localContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 
@@ -114,7 +97,10 @@ export function createSqsEventSource(options: {
     let response: SQSBatchResponse | undefined;
     try {
       response =
-        (await options.handler(event, localContext(options.functionName ?? 'webhook-sender'))) ?? undefined;
+        (await options.handler(
+          event,
+          localLambdaContext(options.functionName ?? 'webhook-sender', 30_000),
+        )) ?? undefined;
     } catch {
       return {
         received: messages.length,

@@ -25,22 +25,28 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
+/** The recordings API and the webhook sender on one table and queue, a tenant whose webhooks reach the receiver, and a call. */
+async function wireUp() {
+  const webhooks = await createWebhookHarness({ maxAttempts: 3 });
+  const api = await createRecordingsHarness({
+    provider: createSimulatedMediaServer({
+      directory,
+      baseUrl: 'http://127.0.0.1:3000/recordings',
+      clock: systemClock,
+    }),
+    shared: { table: webhooks.table, queueUrl: webhooks.queueUrl },
+  });
+  const tenant = await seedTenant(api.documents, api.table, {
+    webhookUrl: receiver.url,
+    webhookSecret: SECRET,
+  });
+  const call = await seedCall(api.documents, api.table, tenant);
+  return { webhooks, api, tenant, call };
+}
+
 describe('the page test procedure', () => {
   it('delivers recording.started then recording.completed, both signed and verifiable', async () => {
-    const webhooks = await createWebhookHarness({ maxAttempts: 3 });
-    const api = await createRecordingsHarness({
-      provider: createSimulatedMediaServer({
-        directory,
-        baseUrl: 'http://127.0.0.1:3000/recordings',
-        clock: systemClock,
-      }),
-      shared: { table: webhooks.table, queueUrl: webhooks.queueUrl },
-    });
-    const tenant = await seedTenant(api.documents, api.table, {
-      webhookUrl: receiver.url,
-      webhookSecret: SECRET,
-    });
-    const call = await seedCall(api.documents, api.table, tenant);
+    const { webhooks, api, tenant, call } = await wireUp();
 
     const start = await api.post(call.id, tenant.apiKey, { action: 'start' });
     await webhooks.source.pollOnce();
@@ -68,20 +74,7 @@ describe('the page test procedure', () => {
   });
 
   it('empties the outbox as the sender acknowledges each event', async () => {
-    const webhooks = await createWebhookHarness({ maxAttempts: 3 });
-    const api = await createRecordingsHarness({
-      provider: createSimulatedMediaServer({
-        directory,
-        baseUrl: 'http://127.0.0.1:3000/recordings',
-        clock: systemClock,
-      }),
-      shared: { table: webhooks.table, queueUrl: webhooks.queueUrl },
-    });
-    const tenant = await seedTenant(api.documents, api.table, {
-      webhookUrl: receiver.url,
-      webhookSecret: SECRET,
-    });
-    const call = await seedCall(api.documents, api.table, tenant);
+    const { webhooks, api, tenant, call } = await wireUp();
     await api.post(call.id, tenant.apiKey, { action: 'start' });
     const before = (await callPartition(api.documents, api.table, call.id)).outbox.length;
 
