@@ -21,7 +21,7 @@ const providerOn = (port: number, overrides: { password?: string; timeoutMs?: nu
     host: '127.0.0.1',
     port,
     password: overrides.password ?? 'ClueCon',
-    timeoutMs: overrides.timeoutMs ?? 500,
+    timeoutMs: overrides.timeoutMs ?? 2000,
     recordingPathTemplate: '/recordings/{customer_id}/{call_id}/{recording_id}.wav',
     recordingUrlTemplate: 'https://media.test/{call_id}/{recording_id}.wav',
   });

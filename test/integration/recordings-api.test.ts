@@ -33,7 +33,7 @@ beforeAll(async () => {
       host: '127.0.0.1',
       port: freeswitch.port,
       password: 'ClueCon',
-      timeoutMs: 1000,
+      timeoutMs: 2000,
       recordingPathTemplate: '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
       recordingUrlTemplate: 'https://media.test/{customer_id}/{call_id}/{recording_id}.wav',
     }),
@@ -445,7 +445,7 @@ describe('provider failures', () => {
   });
 
   it('answers 502 recording_start_failed when FreeSWITCH does not answer in time', async () => {
-    freeswitch.setFault(() => ({ kind: 'delay', ms: 1500 }));
+    freeswitch.setFault(() => ({ kind: 'delay', ms: 3000 }));
     const answer = await h.post(call.id, tenant.apiKey, { action: 'start' });
     expect(answer.statusCode).toBe(502);
     expect(answer.body).toEqual(

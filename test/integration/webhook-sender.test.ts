@@ -45,7 +45,7 @@ async function tenantWithWebhook(url = receiver.url, secret: string | null = SEC
 }
 
 beforeAll(async () => {
-  h = await createWebhookHarness({ maxAttempts: 3, timeoutMs: 500 });
+  h = await createWebhookHarness({ maxAttempts: 3, timeoutMs: 1500 });
   receiver = await startWebhookReceiver();
 });
 afterAll(async () => {
@@ -169,7 +169,7 @@ describe('webhook-sender', () => {
   it('times out a slow receiver and retries', async () => {
     const tenant = await tenantWithWebhook();
     const event = eventFor(tenant.applicationId);
-    receiver.answer(() => ({ status: 200, delayMs: 1500 }));
+    receiver.answer(() => ({ status: 200, delayMs: 3000 }));
     await h.queue.send(event);
 
     const slow = await h.source.pollOnce();
@@ -180,7 +180,7 @@ describe('webhook-sender', () => {
     expect(await h.delivery(event.event_id)).toMatchObject({
       status: 'delivered',
       attempts: [
-        { status_code: 0, error: 'no response within 500 ms', outcome: 'retry' },
+        { status_code: 0, error: 'no response within 1500 ms', outcome: 'retry' },
         { outcome: 'delivered' },
       ],
     });

@@ -115,7 +115,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: freeswitch.port,
     password: 'ClueCon',
-    timeoutMs: 400,
+    timeoutMs: 1500,
     recordingPathTemplate: '/rec/{call_id}/{recording_id}.wav',
     recordingUrlTemplate: 'https://media.test/{recording_id}.wav',
   });
@@ -162,7 +162,7 @@ describe('faults', () => {
   it('answers 502 when the media server refuses, times out or hangs mid-reply, and stores each failure', async () => {
     const faults = [
       { kind: 'err', text: '-ERR Cannot locate session!' },
-      { kind: 'delay', ms: 700 },
+      { kind: 'delay', ms: 2500 },
       { kind: 'hang-mid-reply' },
     ] as const;
     for (const [i, fault] of faults.entries()) {
