@@ -109,6 +109,13 @@ export class CallBusyError extends ApiError {
   }
 }
 
+/** 503 `call_busy`: our claim was taken over before we could commit (we outlived the lease); retry. */
+export class ClaimLostError extends ApiError {
+  constructor() {
+    super(503, 'call_busy', 'another request took over this call; retry shortly', { 'Retry-After': '1' });
+  }
+}
+
 /** Raised by provider adapters when the media server refuses, fails or times out. */
 export class ProviderError extends Error {
   constructor(

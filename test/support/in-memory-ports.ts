@@ -1,6 +1,6 @@
 import { isCallActive } from '../../shared/domain/call-rules.ts';
 import type { ApiKey, Call, OutboxEvent, RecordedMedia, Recording } from '../../shared/domain/types.ts';
-import { ProviderError } from '../../shared/errors.ts';
+import { ClaimLostError, ProviderError } from '../../shared/errors.ts';
 import type {
   Claim,
   ClaimResult,
@@ -29,8 +29,7 @@ export function createInMemoryStore() {
     !!call && !!call.provider_call_id && isCallActive(call);
   const ownClaim = (c: Claim) => {
     const call = calls.get(c.callId);
-    if (call?.active_recording?.claim_id !== c.claimId)
-      throw new Error(`claim on ${c.callId} was taken over`);
+    if (call?.active_recording?.claim_id !== c.claimId) throw new ClaimLostError();
     return call;
   };
 

@@ -166,6 +166,23 @@ describe('startRecording', () => {
     expect(media.commands).toEqual(['stop rec_call_123', 'start rec_call_123']);
   });
 
+  it("answers 503 call_busy to a start whose claim was taken over, keeping the taker's recording", async () => {
+    const release = media.holdStarts();
+    const slow = startRecording(storedCall(), deps);
+    await new Promise((resolve) => setImmediate(resolve));
+    time.advance(LEASE);
+    const taker = startRecording(storedCall(), deps);
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+
+    expect(await errorOf(slow)).toEqual([503, 'call_busy']);
+    expect((await taker).id).toBe('rec_call_123');
+    expect([...memory.recordings.values()].map((r) => [r.id, r.status])).toEqual([
+      ['rec_call_123', 'started'],
+    ]);
+    expect(queue.sent.map((e) => e.event_type)).toEqual(['recording.started']);
+  });
+
   it('returns the started recording while a stop of it is in flight', async () => {
     await startRecording(memory.calls.get('call_123'), deps);
     activeRecording().state = 'stopping';

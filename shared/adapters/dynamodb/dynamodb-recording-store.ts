@@ -18,6 +18,7 @@ import {
   type Recording,
   TERMINAL_CALL_STATUSES,
 } from '../../domain/types.ts';
+import { ClaimLostError } from '../../errors.ts';
 import type { AccessSnapshot, Claim, ClaimResult, RecordingStore } from '../../ports.ts';
 import { withDependencyErrors } from '../dependency-errors.ts';
 import {
@@ -31,14 +32,6 @@ import {
 import { GSI1, keys, OUTBOX_PARTITION } from './table-schema.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** Thrown when a commit finds that our claim was taken over (we outlived the lease). */
-export class ClaimLostError extends Error {
-  constructor(callId: string) {
-    super(`claim on ${callId} was taken over before it could be committed`);
-    this.name = 'ClaimLostError';
-  }
-}
 
 // "The call can still be recorded", checked inside every claim so a call that ended meanwhile is refused.
 const RECORDABLE_CONDITION =
@@ -97,7 +90,8 @@ export function createDynamoDbRecordingStore(
         error instanceof TransactionCanceledException &&
         error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
       ) {
-        throw new ClaimLostError(c.callId);
+        // We outlived the lease and another request took the call over; the client may simply retry.
+        throw new ClaimLostError();
       }
       throw error;
     }
