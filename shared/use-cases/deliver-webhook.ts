@@ -55,8 +55,12 @@ export async function deliverWebhook(
 ): Promise<DeliveryOutcome> {
   const { store, clock, settings } = deps;
   const details = { application_id: message.applicationId, event_type: message.eventType };
-  if (message.callId) await store.acknowledgeEvent(message.callId, message.eventId);
-  const previous = await store.getDelivery(message.eventId);
+  // Independent round trips, so they run together.
+  const [previous, application] = await Promise.all([
+    store.getDelivery(message.eventId),
+    store.getApplication(message.applicationId),
+    message.callId ? store.acknowledgeEvent(message.callId, message.eventId) : undefined,
+  ]);
   if (previous?.status === 'delivered') return { kind: 'done', status: 'delivered' };
 
   const startedAt = clock.now();
@@ -91,7 +95,6 @@ export async function deliverWebhook(
     };
   };
 
-  const application = await store.getApplication(message.applicationId);
   if (!application) return park('application not found');
   if (!application.webhook_url) return park('application has no webhook_url');
   if (application.webhook_status === 'gone') return park('endpoint answered 410 Gone earlier');
