@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
 import { RFC3339_SECONDS } from '../support/expectations.ts';
@@ -20,12 +21,19 @@ interface Started {
 }
 
 /** Runs `npm start` in its own process group (as a terminal would), on free ports, with its own data dir. */
-function npmStart(): Promise<Started> {
+function npmStart(extraEnv: Record<string, string> = {}): Promise<Started> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
     detached: true,
-    env: { ...env, PORT: '0', LOCAL_DYNAMODB_PORT: '0', LOCAL_SQS_PORT: '0', MINIVOICE_LOCAL_DIR: localDir },
+    env: {
+      ...env,
+      PORT: '0',
+      LOCAL_DYNAMODB_PORT: '0',
+      LOCAL_SQS_PORT: '0',
+      MINIVOICE_LOCAL_DIR: localDir,
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   groups.push(child.pid as number);
@@ -210,8 +218,19 @@ describe('npm start', () => {
     expect(first.output()).not.toContain('while stopping');
   });
 
-  it('keeps the data and the demo tenant across restarts', async () => {
-    const second = await npmStart();
+  it('keeps the data and the demo tenant across restarts, pointing its webhooks at MINIVOICE_WEBHOOK_URL', async () => {
+    const second = await npmStart({ MINIVOICE_WEBHOOK_URL: 'https://hooks.example.com/minivoice' });
+    const runtime = JSON.parse(await readFile(join(localDir, 'runtime.json'), 'utf8'));
+    const application = await new DynamoDBClient({
+      endpoint: runtime.dynamodb_endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    }).send(
+      new GetItemCommand({
+        TableName: runtime.table_name,
+        Key: { pk: { S: `APP#${demo.application_id}` }, sk: { S: 'APP' } },
+      }),
+    );
     const again = JSON.parse(await readFile(join(localDir, 'demo.json'), 'utf8'));
     const listed = await runScript(
       'scripts/admin.ts',
@@ -225,5 +244,7 @@ describe('npm start', () => {
     expect(second.output()).not.toContain('demo data seeded');
     expect([again.api_key, again.call_id]).toEqual([demo.api_key, demo.call_id]);
     expect(JSON.parse(listed.stdout).recordings).toHaveLength(1);
+    expect(second.output()).toContain('Webhooks     https://hooks.example.com/minivoice');
+    expect(application.Item?.webhook_url).toEqual({ S: 'https://hooks.example.com/minivoice' });
   }, 120_000);
 });
