@@ -33,6 +33,7 @@ const USAGE = `usage: npm run admin -- [--local] <command> [options]
   create-call --application ID [--id call_x] [--provider-call-id UUID] [--status S] [--direction D] [--from N] [--to N]
   end-call --call ID [--status completed|failed|canceled|busy|no_answer]
   list-recordings --call ID
+  delivery --event evt_ID                                   (was it delivered, when, after how many tries)
   dlq-list [--limit N]
   dlq-replay [--limit N]`;
 
@@ -57,6 +58,7 @@ const { positionals, values: opt } = parseArgs({
     from: { type: 'string' },
     to: { type: 'string' },
     call: { type: 'string' },
+    event: { type: 'string' },
     limit: { type: 'string', default: '100' },
   },
 });
@@ -171,6 +173,13 @@ async function run(command: string | undefined): Promise<unknown> {
       return store.getCall(need('call'));
     case 'list-recordings':
       return { recordings: await store.listRecordings(need('call')) };
+    case 'delivery':
+      return (
+        (await store.getDelivery(need('event'))) ?? {
+          event_id: opt.event,
+          status: 'unknown: no attempt recorded',
+        }
+      );
     case 'dlq-list':
       return { dead_letters: await listDeadLetters(aws.sqs, dlq().dlqUrl, Number(opt.limit)) };
     case 'dlq-replay':

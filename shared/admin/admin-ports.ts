@@ -38,4 +38,6 @@ export interface AdminStore {
   /** Moves an active call to a terminal status; fails with AdminError if it is unknown or already ended. */
   endCall(callId: string, status: string): Promise<void>;
   listRecordings(callId: string): Promise<Recording[]>;
+  /** The webhook delivery record of an event: status, attempt count and every attempt. */
+  getDelivery(eventId: string): Promise<Record<string, unknown> | undefined>;
 }

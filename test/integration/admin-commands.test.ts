@@ -105,6 +105,38 @@ describe('admin commands against the service', () => {
     ]);
   });
 
+  it("shows an event's delivery record to an operator", async () => {
+    const webhooks = createDynamoDbWebhookStore(h.documents, h.table);
+    await webhooks.recordAttempt(
+      'evt_ops1',
+      { application_id: 'app_1', event_type: 'recording.completed' },
+      { at: '2026-11-24T10:00:00Z', status_code: 503, latency_ms: 12, error: 'HTTP 503', outcome: 'retry' },
+      'pending',
+    );
+    await webhooks.recordAttempt(
+      'evt_ops1',
+      { application_id: 'app_1', event_type: 'recording.completed' },
+      { at: '2026-11-24T10:00:30Z', status_code: 200, latency_ms: 9, outcome: 'delivered' },
+      'delivered',
+    );
+
+    expect(await deps.store.getDelivery('evt_ops1')).toEqual({
+      event_id: 'evt_ops1',
+      application_id: 'app_1',
+      event_type: 'recording.completed',
+      status: 'delivered',
+      attempt_count: 2,
+      first_attempt_at: '2026-11-24T10:00:00Z',
+      last_attempt_at: '2026-11-24T10:00:30Z',
+      last_status_code: 200,
+      delivered_at: '2026-11-24T10:00:30Z',
+      attempts: [
+        { at: '2026-11-24T10:00:00Z', status_code: 503, latency_ms: 12, error: 'HTTP 503', outcome: 'retry' },
+        { at: '2026-11-24T10:00:30Z', status_code: 200, latency_ms: 9, outcome: 'delivered' },
+      ],
+    });
+  });
+
   it('sets a new webhook URL and clears a gone endpoint', async () => {
     const t = await tenant();
     await deps.store.setWebhook(t.application.id, 'https://old.example.com/hook', undefined);

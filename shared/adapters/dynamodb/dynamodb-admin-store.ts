@@ -231,6 +231,15 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
       );
     },
 
+    async getDelivery(eventId) {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.delivery(eventId), ConsistentRead: true }),
+      );
+      if (!out.Item) return undefined;
+      const { pk: _pk, sk: _sk, type: _type, expires_at: _ttl, ...record } = out.Item;
+      return record;
+    },
+
     async listRecordings(callId) {
       const out = await client.send(
         new QueryCommand({
