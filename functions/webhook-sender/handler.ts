@@ -1,4 +1,4 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { sqsSdk } from '../../shared/adapters/aws-sdk.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import {
   createHttpWebhookTransport,
@@ -23,7 +23,7 @@ export const handler = createWebhookSenderHandler({
   store: createDynamoDbWebhookStore(clients.documents, config.TABLE_NAME),
   transport: createHttpWebhookTransport(),
   approveTarget: (url) => approveWebhookTarget(url, targetPolicy, systemResolver),
-  visibility: createSqsMessageVisibility(new SQSClient({}), config.WEBHOOK_QUEUE_URL),
+  visibility: createSqsMessageVisibility(new (sqsSdk().SQSClient)({}), config.WEBHOOK_QUEUE_URL),
   clock: systemClock,
   logger: createJsonLogger({ service: 'webhook-sender' }),
   settings: {

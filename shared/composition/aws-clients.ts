@@ -1,6 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentSdk, dynamodbSdk, sqsSdk } from '../adapters/aws-sdk.ts';
 
 /** The AWS SDK clients; endpoints come from the SDK's own environment (e.g. `AWS_ENDPOINT_URL_DYNAMODB`). */
 export interface AwsClients {
@@ -13,11 +13,11 @@ export interface AwsClients {
 export function createAwsClients(): AwsClients {
   let sqs: Promise<SQSClient> | undefined;
   return {
-    documents: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    documents: documentSdk.DynamoDBDocumentClient.from(new dynamodbSdk.DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
     }),
     sqs: () => {
-      sqs ??= import('@aws-sdk/client-sqs').then(({ SQSClient: Client }) => new Client({}));
+      sqs ??= Promise.resolve().then(() => new (sqsSdk().SQSClient)({}));
       return sqs;
     },
   };

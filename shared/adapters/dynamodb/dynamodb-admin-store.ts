@@ -1,12 +1,9 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentSdk, dynamodbSdk } from '../aws-sdk.ts';
+
+const { ConditionalCheckFailedException, TransactionCanceledException } = dynamodbSdk;
+const { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } = documentSdk;
+
 import { AdminError, type AdminStore } from '../../admin/admin-ports.ts';
 import { type Application, TERMINAL_CALL_STATUSES } from '../../domain/types.ts';
 import {

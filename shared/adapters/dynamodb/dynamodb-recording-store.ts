@@ -1,17 +1,16 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-  type UpdateCommandInput,
+import type {
+  BatchGetCommandOutput,
+  DynamoDBDocumentClient,
+  TransactWriteCommandInput,
+  UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { documentSdk, dynamodbSdk, marshallSdk } from '../aws-sdk.ts';
+
+const { ConditionalCheckFailedException, TransactionCanceledException } = dynamodbSdk;
+const { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } =
+  documentSdk;
+const { unmarshall } = marshallSdk;
+
 import {
   type ActiveRecording,
   type OutboxEvent,

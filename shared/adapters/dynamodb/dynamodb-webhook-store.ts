@@ -1,5 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentSdk, dynamodbSdk } from '../aws-sdk.ts';
+
+const { ConditionalCheckFailedException } = dynamodbSdk;
+const { DeleteCommand, GetCommand, UpdateCommand } = documentSdk;
+
 import type { Application, DeliveryStatus } from '../../domain/types.ts';
 import type { WebhookStore } from '../../webhooks/webhook-ports.ts';
 import { keys, TTL_ATTRIBUTE } from './table-schema.ts';

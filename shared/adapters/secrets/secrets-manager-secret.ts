@@ -1,4 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretsManagerSdk } from '../aws-sdk.ts';
 
 /**
  * Reads a secret's string value (once, at cold start). A JSON secret `{"password": "…"}` yields its
@@ -6,7 +7,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
  * SDK is loaded only here, so functions without a secret do not pay for it at cold start.
  */
 export async function readSecretString(secretId: string, client?: SecretsManagerClient): Promise<string> {
-  const sdk = await import('@aws-sdk/client-secrets-manager');
+  const sdk = secretsManagerSdk();
   const out = await (client ?? new sdk.SecretsManagerClient({})).send(
     new sdk.GetSecretValueCommand({ SecretId: secretId }),
   );

@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventQueue } from '../../ports.ts';
+import { sqsSdk } from '../aws-sdk.ts';
 
 /** An SQS client, or a (memoized) loader of one, for callers that may never send. */
 export type SqsClientSource = SQSClient | (() => Promise<SQSClient>);
@@ -12,10 +13,8 @@ export type SqsClientSource = SQSClient | (() => Promise<SQSClient>);
 export function createSqsEventQueue(source: SqsClientSource, queueUrl: string): EventQueue {
   return {
     async send(event) {
-      const [{ SendMessageCommand }, client] = await Promise.all([
-        import('@aws-sdk/client-sqs'),
-        typeof source === 'function' ? source() : source,
-      ]);
+      const { SendMessageCommand } = sqsSdk();
+      const client = typeof source === 'function' ? await source() : source;
       await client.send(
         new SendMessageCommand({
           QueueUrl: queueUrl,

@@ -1,4 +1,5 @@
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { sqsSdk } from '../aws-sdk.ts';
 
 /** Postpones a received message: it reappears on the queue after `seconds`. */
 export interface MessageVisibility {
@@ -10,7 +11,7 @@ export function createSqsMessageVisibility(client: SQSClient, queueUrl: string):
   return {
     async delay(receiptHandle, seconds) {
       await client.send(
-        new ChangeMessageVisibilityCommand({
+        new (sqsSdk().ChangeMessageVisibilityCommand)({
           QueueUrl: queueUrl,
           ReceiptHandle: receiptHandle,
           VisibilityTimeout: seconds,

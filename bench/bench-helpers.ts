@@ -1,0 +1,81 @@
+// Shared pieces of the benchmark: sizes of the run, statistics, processes, events.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { createTableInput } from '../shared/adapters/dynamodb/table-schema.ts';
+import { createJsonLogger } from '../shared/logging/json-logger.ts';
+
+export const BASE_TENANTS = 300;
+export const LATENCY_SAMPLES = 200;
+export const COLD_STARTS = 7;
+export const LOAD_SECONDS = 5;
+export const WEBHOOKS = 300;
+export const quiet = createJsonLogger({}, () => undefined);
+
+export const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+export const median = (values: number[]) => percentile(values, 50);
+export const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+export const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+export const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 } as Context;
+
+export async function listen(server: Server): Promise<string> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export function runNode(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ ms: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, {
+      env: { ...env, NODE_NO_WARNINGS: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve({ ms: performance.now() - started, stdout })
+        : reject(new Error(`${args[0]} exited ${code}`)),
+    );
+  });
+}
+
+export function apiEvent(path: string, apiKey: string, body: string) {
+  return {
+    version: '2.0',
+    routeKey: 'POST /v1/calls/{id}/recordings',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    requestContext: {
+      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: 'bench',
+    },
+    body,
+    isBase64Encoded: false,
+  } as never;
+}
+
+export async function freshTable(documents: DynamoDBDocumentClient, sqs: SQSClient, name: string) {
+  await documents.send(new CreateTableCommand(createTableInput(name)));
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-webhooks` }));
+  return queue.QueueUrl ?? '';
+}

@@ -1,0 +1,51 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { apiEvent, COLD_STARTS, freshTable, median, round, runNode } from './bench-helpers.ts';
+import { BUILD_DIR, type buildAll } from './build-bundles.ts';
+import { seedBenchTenant } from './seed-data.ts';
+
+/** Fresh-process import + first request, the recordings bundle next to a trivial handler bundle. */
+export async function coldStart(bundles: Awaited<ReturnType<typeof buildAll>>) {
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const sqs = new SQSClient({});
+  const table = 'bench-cold-start';
+  const queueUrl = await freshTable(documents, sqs, table);
+  const tenant = await seedBenchTenant(documents, table, 1);
+  const call = tenant.calls[0];
+  if (!call) throw new Error('no call');
+  const eventFile = join(BUILD_DIR, 'event.json');
+  await writeFile(
+    eventFile,
+    JSON.stringify(apiEvent(`/v1/calls/${call.id}/recordings`, tenant.apiKey, '{"action":"start"}')),
+  );
+  const env = {
+    ...process.env,
+    TABLE_NAME: table,
+    WEBHOOK_QUEUE_URL: queueUrl,
+    RECORDING_PROVIDER: 'simulated',
+    SIMULATED_RECORDINGS_DIR: join(BUILD_DIR, 'recordings'),
+    SIMULATED_RECORDINGS_BASE_URL: 'http://127.0.0.1:3000/recordings',
+  };
+  const driver = join(import.meta.dirname, 'cold-start-driver.mjs');
+  // The first run starts the recording; every later one is the idempotent start (one read).
+  await runNode([driver, bundles.recordings.file, eventFile], env);
+  const trivial: number[] = [];
+  const ours: number[] = [];
+  const inside: { importMs: number; firstRequestMs: number }[] = [];
+  for (let i = 0; i < COLD_STARTS; i += 1) {
+    trivial.push((await runNode([driver, bundles.trivial.file, eventFile], env)).ms);
+    const run = await runNode([driver, bundles.recordings.file, eventFile], env);
+    ours.push(run.ms);
+    inside.push(JSON.parse(run.stdout));
+  }
+  return {
+    trivial_ms: round(median(trivial)),
+    recordings_ms: round(median(ours)),
+    ratio: round(median(ours) / median(trivial)),
+    recordings_import_ms: round(median(inside.map((r) => r.importMs))),
+    recordings_first_request_ms: round(median(inside.map((r) => r.firstRequestMs))),
+  };
+}

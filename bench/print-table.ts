@@ -1,0 +1,63 @@
+export function printTable(results: {
+  bundles: Record<string, number>;
+  cold_start: Record<string, number>;
+  scales: Record<string, unknown>;
+}) {
+  const rows: [string, string, string, string][] = [['figure', 'value', 'baseline', 'ratio / target']];
+  for (const [name, bytes] of Object.entries(results.bundles))
+    rows.push([
+      `bundle ${name}`,
+      `${(bytes / 1024).toFixed(1)} KB`,
+      '',
+      name === 'recordings' ? `< 250 KB: ${bytes < 250 * 1024 ? 'ok' : 'MISSED'}` : '',
+    ]);
+  const c = results.cold_start;
+  rows.push([
+    'cold start (fresh node, import + 1st request)',
+    `${c.recordings_ms} ms`,
+    `${c.trivial_ms} ms trivial`,
+    `${c.ratio}× (< 3×: ${(c.ratio ?? 99) < 3 ? 'ok' : 'MISSED'})`,
+  ]);
+  for (const [scale, raw] of Object.entries(results.scales)) {
+    const s = raw as Record<string, Record<string, Record<string, number>>> & { items_in_table: number };
+    rows.push([`— ${scale}: ${s.items_in_table} items in the table`, '', '', '']);
+    for (const [name, t] of Object.entries(s.round_trips ?? {}))
+      rows.push([
+        `${scale} ${name}: round trips`,
+        `DDB ${t.dynamodb_before_provider}+${t.dynamodb_after_provider}, SQS ${t.sqs}`,
+        '',
+        name === 'idempotent'
+          ? ''
+          : `≤2 + ≤1: ${(t.dynamodb_before_provider ?? 9) <= 2 && (t.dynamodb_after_provider ?? 9) <= 1 ? 'ok' : 'MISSED'}`,
+      ]);
+    for (const [name, l] of Object.entries(s.latency ?? {}))
+      rows.push([
+        `${scale} ${name}: p50 / p99`,
+        `${l.p50_ms} / ${l.p99_ms} ms`,
+        `${s.bare_get_item?.p50_ms} / ${s.bare_get_item?.p99_ms} ms GetItem`,
+        `${l.p50_ratio}× / ${l.p99_ratio}×`,
+      ]);
+    const a = s.api_throughput as unknown as Record<string, number>;
+    rows.push([
+      `${scale} API through local server (start/stop mix)`,
+      `${a.rps} req/s, ${a.cpu_ms_per_request} ms CPU/req, ${a.non_2xx} non-2xx`,
+      `${a.get_item_handler_rps} req/s one-GetItem handler`,
+      `${a.rps_ratio_to_get_item_handler}×`,
+    ]);
+    rows.push([
+      `${scale} ... same, bare HTTP ceiling`,
+      '',
+      `${a.bare_http_rps} req/s`,
+      `${a.rps_ratio_to_bare_http}×`,
+    ]);
+    const w = s.webhook_throughput as unknown as Record<string, number>;
+    rows.push([
+      `${scale} webhooks delivered`,
+      `${w.per_second}/s, ${w.cpu_ms_per_delivery} ms CPU each`,
+      `${w.baseline_per_second}/s bare POST`,
+      `${w.ratio}×`,
+    ]);
+  }
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | '));
+}

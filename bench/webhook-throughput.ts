@@ -1,0 +1,121 @@
+import { createServer } from 'node:http';
+import { CreateQueueCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createWebhookSenderHandler } from '../functions/webhook-sender/create-handler.ts';
+import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
+import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
+import { toApplicationItem } from '../shared/adapters/dynamodb/item-mappers.ts';
+import {
+  createHttpWebhookTransport,
+  systemResolver,
+} from '../shared/adapters/http/http-webhook-transport.ts';
+import { createSqsMessageVisibility } from '../shared/adapters/sqs/sqs-message-visibility.ts';
+import { systemClock } from '../shared/adapters/system/system-clock.ts';
+import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
+import { approveWebhookTarget } from '../shared/webhooks/target-policy.ts';
+import { cpuMs, listen, quiet, round, WEBHOOKS } from './bench-helpers.ts';
+
+/** Webhooks delivered/s by the sender (SQS → handler → HTTP) next to bare HTTP POSTs to the same receiver. */
+export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: SQSClient, table: string) {
+  let received = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received += 1;
+      res.writeHead(204).end();
+    });
+  });
+  const url = `${await listen(receiver)}/hook`;
+  const applicationId = `app_bench${Date.now()}`;
+  await documents.send(
+    new PutCommand({
+      TableName: table,
+      Item: toApplicationItem({
+        id: applicationId,
+        customer_id: 'cust_bench',
+        status: 'active',
+        webhook_url: url,
+        webhook_secret: 'whsec_bench',
+        created_at: '2026-11-24T10:00:00Z',
+      }),
+    }),
+  );
+  const queueUrl =
+    (await sqs.send(new CreateQueueCommand({ QueueName: `${table}-deliveries` }))).QueueUrl ?? '';
+  const body = (i: number) =>
+    JSON.stringify({
+      event: 'recording.completed',
+      created_at: '2026-11-24T10:00:00Z',
+      call: { id: `call_b${i}`, application_id: applicationId },
+      variables: {},
+      data: { event_key: `rec_call_b${i}:recording.completed` },
+    });
+  for (let i = 0; i < WEBHOOKS; i += 10) {
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Array.from({ length: 10 }, (_, j) => ({
+          Id: String(j),
+          MessageBody: body(i + j),
+          MessageAttributes: {
+            event_id: { DataType: 'String', StringValue: `evt_bench${i + j}` },
+            event_type: { DataType: 'String', StringValue: 'recording.completed' },
+            application_id: { DataType: 'String', StringValue: applicationId },
+          },
+        })),
+      }),
+    );
+  }
+  const transport = createHttpWebhookTransport();
+  const handler = createWebhookSenderHandler({
+    store: createDynamoDbWebhookStore(documents, table),
+    transport,
+    approveTarget: (target) =>
+      approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),
+    visibility: createSqsMessageVisibility(sqs, queueUrl),
+    clock: systemClock,
+    logger: quiet,
+    settings: { timeoutMs: 10_000, userAgent: 'MiniVoice-Webhooks/1.0', retry: DEFAULT_RETRY_POLICY },
+  });
+  // Five pollers stand in for Lambda's concurrent SQS pollers.
+  const source = createSqsEventSource({ sqs, queueUrl, handler: handler as unknown as SqsLambda });
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const deadline = started + 60_000;
+  await Promise.all(
+    Array.from({ length: 5 }, async () => {
+      while (received < WEBHOOKS && performance.now() < deadline) await source.pollOnce();
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const ours = {
+    per_second: received / seconds,
+    cpu_ms: cpuMs(cpu) / Math.max(1, received),
+    delivered: received,
+  };
+
+  // Baseline: the same number of bodies POSTed straight to the receiver, 5 at a time, same transport.
+  received = 0;
+  const target = await approveWebhookTarget(url, { allowInsecureLocalTargets: true }, systemResolver);
+  const baseCpu = process.cpuUsage();
+  const baseStart = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 5 }, async () => {
+      while (next < WEBHOOKS) {
+        const i = next++;
+        await transport.post(target, { 'Content-Type': 'application/json' }, body(i), 10_000);
+      }
+    }),
+  );
+  const baseSeconds = (performance.now() - baseStart) / 1000;
+  receiver.close();
+  return {
+    delivered: ours.delivered,
+    per_second: round(ours.per_second, 0),
+    cpu_ms_per_delivery: round(ours.cpu_ms, 3),
+    baseline_per_second: round(WEBHOOKS / baseSeconds, 0),
+    baseline_cpu_ms_per_post: round(cpuMs(baseCpu) / WEBHOOKS, 3),
+    ratio: round(ours.per_second / (WEBHOOKS / baseSeconds), 3),
+  };
+}
