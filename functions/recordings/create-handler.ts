@@ -4,15 +4,13 @@ import { parseBearerKey } from '../../shared/domain/api-key.ts';
 import { jsonResponse } from '../../shared/http/api-response.ts';
 import { headerValue, matchRecordingsRoute } from '../../shared/http/api-routes.ts';
 import { errorEnvelope } from '../../shared/http/error-envelope.ts';
-import type { createJsonLogger } from '../../shared/logging/json-logger.ts';
+import type { ScopedLogger } from '../../shared/ports.ts';
 import { controlRecording } from '../../shared/use-cases/control-recording.ts';
 import type { RecordingDeps } from '../../shared/use-cases/recording-deps.ts';
 import { parseRecordingCommand } from './request-schema.ts';
 
 /** The `recordings` Lambda for any set of adapters (the module `handler.ts` wires the real ones). */
-export function createRecordingsHandler(
-  deps: Omit<RecordingDeps, 'logger'> & { logger: ReturnType<typeof createJsonLogger> },
-) {
+export function createRecordingsHandler(deps: Omit<RecordingDeps, 'logger'> & { logger: ScopedLogger }) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(errorEnvelope(deps.logger))
     .handler(async (event, context) => {

@@ -1,4 +1,4 @@
-import type { Logger } from '../ports.ts';
+import type { ScopedLogger } from '../ports.ts';
 
 type Level = 'info' | 'warn' | 'error';
 
@@ -15,9 +15,7 @@ const consoleSink: LogSink = (level, line) => {
 export function createJsonLogger(
   context: Record<string, unknown> = {},
   sink: LogSink = consoleSink,
-): Logger & {
-  child(extra: Record<string, unknown>): Logger;
-} {
+): ScopedLogger {
   const write = (level: Level, message: string, fields?: Record<string, unknown>) =>
     sink(level, JSON.stringify({ level, time: new Date().toISOString(), message, ...context, ...fields }));
   return {
