@@ -14,7 +14,7 @@ import {
   seedCall,
   seedTenant,
 } from '../support/aws-fixtures.ts';
-import { errorBody, expectedRecording, RFC3339_SECONDS } from '../support/expectations.ts';
+import { errorBody, expectedData, RFC3339_SECONDS } from '../support/expectations.ts';
 import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fake-freeswitch.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';
 
@@ -67,14 +67,7 @@ describe('start', () => {
     expect(answer).toEqual({
       statusCode: 200,
       headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-      body: {
-        data: {
-          call_id: call.id,
-          provider_call_id: call.provider_call_id,
-          action: 'start',
-          recording: expectedRecording(call, { status: 'started' }),
-        },
-      },
+      body: expectedData(call, 'start', { status: 'started' }),
     });
   });
 
@@ -121,14 +114,7 @@ describe('start', () => {
   ])('treats %s as start', async (_name, body) => {
     const answer = await h.post(call.id, tenant.apiKey, body);
 
-    expect(answer.body).toEqual({
-      data: {
-        call_id: call.id,
-        provider_call_id: call.provider_call_id,
-        action: 'start',
-        recording: expectedRecording(call, { status: 'started' }),
-      },
-    });
+    expect(answer.body).toEqual(expectedData(call, 'start', { status: 'started' }));
   });
 
   it('returns the already started recording without a second provider command or event', async () => {
@@ -162,19 +148,12 @@ describe('stop', () => {
     expect(answer).toEqual({
       statusCode: 200,
       headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-      body: {
-        data: {
-          call_id: call.id,
-          provider_call_id: call.provider_call_id,
-          action: 'stop',
-          recording: expectedRecording(call, {
-            status: 'completed',
-            file_url: fileUrl(call),
-            duration_seconds: expect.any(Number),
-            size_bytes: expect.any(Number),
-          }),
-        },
-      },
+      body: expectedData(call, 'stop', {
+        status: 'completed',
+        file_url: fileUrl(call),
+        duration_seconds: expect.any(Number),
+        size_bytes: expect.any(Number),
+      }),
     });
     // 8 kHz 16-bit mono for ~1.1 s: the WAV header plus two bytes a sample.
     expect(recording.size_bytes).toBeGreaterThanOrEqual(44 + 1100 * 16);
@@ -213,14 +192,7 @@ describe('stop', () => {
     await h.post(call.id, tenant.apiKey, { action: 'stop' });
     const again = await h.post(call.id, tenant.apiKey, { action: 'start' });
 
-    expect(again.body).toEqual({
-      data: {
-        call_id: call.id,
-        provider_call_id: call.provider_call_id,
-        action: 'start',
-        recording: expectedRecording(call, { id: `rec_${call.id}_2`, status: 'started' }),
-      },
-    });
+    expect(again.body).toEqual(expectedData(call, 'start', { id: `rec_${call.id}_2`, status: 'started' }));
   });
 
   it('answers 404 recording_not_started when nothing was started', async () => {
@@ -434,14 +406,7 @@ describe('provider failures', () => {
     freeswitch.setFault(undefined);
     const answer = await h.post(call.id, tenant.apiKey, { action: 'start' });
 
-    expect(answer.body).toEqual({
-      data: {
-        call_id: call.id,
-        provider_call_id: call.provider_call_id,
-        action: 'start',
-        recording: expectedRecording(call, { id: `rec_${call.id}_2`, status: 'started' }),
-      },
-    });
+    expect(answer.body).toEqual(expectedData(call, 'start', { id: `rec_${call.id}_2`, status: 'started' }));
   });
 
   it('answers 502 recording_start_failed when FreeSWITCH does not answer in time', async () => {

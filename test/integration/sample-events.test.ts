@@ -14,7 +14,7 @@ import {
   drainQueue,
   seedCall,
 } from '../support/aws-fixtures.ts';
-import { expectedRecording } from '../support/expectations.ts';
+import { expectedData } from '../support/expectations.ts';
 
 // The tenant the files in events/ speak for (see events/README.md).
 const SAMPLE = {
@@ -90,14 +90,7 @@ describe('events/ sample files through functions/recordings/handler.ts', () => {
   it('starts the sample call with start-recording.json', async () => {
     expect(await invoke('start-recording.json')).toEqual({
       statusCode: 200,
-      body: {
-        data: {
-          call_id: call.id,
-          provider_call_id: call.provider_call_id,
-          action: 'start',
-          recording: expectedRecording(call, { status: 'started' }),
-        },
-      },
+      body: expectedData(call, 'start', { status: 'started' }),
     });
   });
 

@@ -31,6 +31,22 @@ export function expectedRecording(
   };
 }
 
+/** The whole `data` answer of a successful start or stop. */
+export function expectedData(
+  call: Pick<Call, 'id' | 'customer_id' | 'application_id' | 'provider_call_id'>,
+  action: 'start' | 'stop',
+  fields: Parameters<typeof expectedRecording>[1],
+) {
+  return {
+    data: {
+      call_id: call.id,
+      provider_call_id: call.provider_call_id,
+      action,
+      recording: expectedRecording(call, fields),
+    },
+  };
+}
+
 /** The spec's error envelope. */
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
