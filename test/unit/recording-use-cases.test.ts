@@ -68,6 +68,21 @@ function activeRecording() {
   return active;
 }
 
+/**
+ * Runs `first` while the provider holds every start, then `second` (after `between`), then lets the
+ * starts go: the two requests interleave on the call's claim deterministically.
+ */
+async function whileStartIsHeld<A, B>(first: () => Promise<A>, second: () => Promise<B>, between = () => {}) {
+  const release = media.holdStarts();
+  const a = first();
+  await new Promise((resolve) => setImmediate(resolve));
+  between();
+  const b = second();
+  await new Promise((resolve) => setImmediate(resolve));
+  release();
+  return [a, b] as const;
+}
+
 async function errorOf(promise: Promise<unknown>): Promise<[number, string]> {
   const error = await promise.then(
     () => undefined,
@@ -137,13 +152,10 @@ describe('startRecording', () => {
   });
 
   it('waits for a start in flight and returns its recording without a second provider command', async () => {
-    const release = media.holdStarts();
-    const first = startRecording(memory.calls.get('call_123'), deps);
-    await new Promise((resolve) => setImmediate(resolve));
-    const second = startRecording(memory.calls.get('call_123'), deps);
-    await new Promise((resolve) => setImmediate(resolve));
-    release();
-
+    const [first, second] = await whileStartIsHeld(
+      () => startRecording(storedCall(), deps),
+      () => startRecording(storedCall(), deps),
+    );
     const [a, b] = await Promise.all([first, second]);
 
     expect(b).toEqual(a);
@@ -167,13 +179,11 @@ describe('startRecording', () => {
   });
 
   it("answers 503 call_busy to a start whose claim was taken over, keeping the taker's recording", async () => {
-    const release = media.holdStarts();
-    const slow = startRecording(storedCall(), deps);
-    await new Promise((resolve) => setImmediate(resolve));
-    time.advance(LEASE);
-    const taker = startRecording(storedCall(), deps);
-    await new Promise((resolve) => setImmediate(resolve));
-    release();
+    const [slow, taker] = await whileStartIsHeld(
+      () => startRecording(storedCall(), deps),
+      () => startRecording(storedCall(), deps),
+      () => time.advance(LEASE),
+    );
 
     expect(await errorOf(slow)).toEqual([503, 'call_busy']);
     expect((await taker).id).toBe('rec_call_123');
@@ -262,12 +272,10 @@ describe('stopRecording', () => {
   });
 
   it('waits for a start in flight and then stops it', async () => {
-    const release = media.holdStarts();
-    const starting = startRecording(memory.calls.get('call_123'), deps);
-    await new Promise((resolve) => setImmediate(resolve));
-    const stopping = stopRecording(memory.calls.get('call_123'), deps);
-    await new Promise((resolve) => setImmediate(resolve));
-    release();
+    const [starting, stopping] = await whileStartIsHeld(
+      () => startRecording(storedCall(), deps),
+      () => stopRecording(storedCall(), deps),
+    );
 
     await starting;
     expect((await stopping).status).toBe('completed');
