@@ -5,8 +5,9 @@ const { ConditionalCheckFailedException, TransactionCanceledException } = dynamo
 const { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } = documentSdk;
 
 import { AdminError, type AdminStore } from '../../admin/admin-ports.ts';
-import { type Application, TERMINAL_CALL_STATUSES } from '../../domain/types.ts';
+import { TERMINAL_CALL_STATUSES } from '../../domain/types.ts';
 import {
+  fromApplicationItem,
   fromCallItem,
   fromRecordingItem,
   toApiKeyItem,
@@ -29,9 +30,25 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
       throw error;
     }
   }
-  const exists = (key: Record<string, string>) => ({
-    ConditionCheck: { TableName: tableName, Key: key, ConditionExpression: 'attribute_exists(pk)' },
-  });
+  /** Creates `item` only if it is new and its parent (customer, application) exists, in one transaction. */
+  const putUnder = (parent: Record<string, string>, item: Record<string, unknown>, message: string) =>
+    guarded(
+      client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: parent,
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      ),
+      message,
+    );
 
   return {
     async putCustomer(customer) {
@@ -48,21 +65,9 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
     },
 
     async putApplication(application) {
-      await guarded(
-        client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              exists(keys.customer(application.customer_id)),
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: toApplicationItem(application),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ],
-          }),
-        ),
+      await putUnder(
+        keys.customer(application.customer_id),
+        toApplicationItem(application),
         `no customer ${application.customer_id}`,
       );
     },
@@ -71,9 +76,7 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
       const out = await client.send(
         new GetCommand({ TableName: tableName, Key: keys.application(applicationId), ConsistentRead: true }),
       );
-      if (!out.Item) return undefined;
-      const { pk: _pk, sk: _sk, type: _type, created_at: _created, ...application } = out.Item;
-      return application as Application;
+      return out.Item ? fromApplicationItem(out.Item) : undefined;
     },
 
     async putApiKey(key) {
@@ -183,21 +186,9 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
     },
 
     async putCall(call) {
-      await guarded(
-        client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              exists(keys.application(call.application_id)),
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: toCallItem(call),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ],
-          }),
-        ),
+      await putUnder(
+        keys.application(call.application_id),
+        toCallItem(call),
         `no application ${call.application_id}, or call ${call.id} exists`,
       );
     },

@@ -4,8 +4,9 @@ import { documentSdk, dynamodbSdk } from '../aws-sdk.ts';
 const { ConditionalCheckFailedException } = dynamodbSdk;
 const { DeleteCommand, GetCommand, UpdateCommand } = documentSdk;
 
-import type { Application, DeliveryStatus } from '../../domain/types.ts';
+import type { DeliveryStatus } from '../../domain/types.ts';
 import type { WebhookStore } from '../../webhooks/webhook-ports.ts';
+import { fromApplicationItem } from './item-mappers.ts';
 import { keys, TTL_ATTRIBUTE } from './table-schema.ts';
 
 /** Delivery records are kept this long after their last attempt. */
@@ -18,9 +19,7 @@ export function createDynamoDbWebhookStore(client: DynamoDBDocumentClient, table
       const out = await client.send(
         new GetCommand({ TableName: tableName, Key: keys.application(applicationId) }),
       );
-      if (!out.Item) return undefined;
-      const { pk: _pk, sk: _sk, type: _type, ...application } = out.Item;
-      return application as Application;
+      return out.Item ? fromApplicationItem(out.Item) : undefined;
     },
 
     async getDelivery(eventId) {

@@ -36,6 +36,19 @@ export function toApplicationItem(application: Application & { created_at: strin
   return { ...keys.application(application.id), type: 'application', ...application };
 }
 
+/** Domain application from its item (only the application's own fields). */
+export function fromApplicationItem(item: Item): Application {
+  const a = item as unknown as Application;
+  return {
+    id: a.id,
+    customer_id: a.customer_id,
+    status: a.status,
+    ...(a.webhook_url !== undefined ? { webhook_url: a.webhook_url } : {}),
+    ...(a.webhook_secret !== undefined ? { webhook_secret: a.webhook_secret } : {}),
+    ...(a.webhook_status !== undefined ? { webhook_status: a.webhook_status } : {}),
+  };
+}
+
 /** API key item: addressed by the key's hash, listed per application through GSI1. */
 export function toApiKeyItem(apiKey: ApiKey & { created_at: string; key_prefix: string }): Item {
   return {
