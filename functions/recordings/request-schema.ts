@@ -23,11 +23,13 @@ export function parseRecordingCommand(
   event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>,
 ): ParsedCommand {
   const raw = event.body ?? '';
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) {
+  // Only a base64 body needs decoding; a text body is measured in UTF-8 bytes as it is.
+  const decoded = event.isBase64Encoded ? Buffer.from(raw, 'base64') : undefined;
+  const size = decoded ? decoded.length : Buffer.byteLength(raw, 'utf8');
+  if (size > MAX_BODY_BYTES) {
     return { ok: false, error: new PayloadTooLargeError(MAX_BODY_BYTES), syntax: true };
   }
-  const text = bytes.toString('utf8');
+  const text = decoded ? decoded.toString('utf8') : raw;
   if (text.trim() === '') return { ok: true, action: 'start' };
   let json: unknown;
   try {
