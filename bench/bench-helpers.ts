@@ -1,4 +1,5 @@
 // Shared pieces of the benchmark: sizes of the run, statistics, processes, events.
+
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
@@ -7,6 +8,7 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { apiGatewayEvent } from '../scripts/local/api-gateway-event.ts';
 import { createTableInput } from '../shared/adapters/dynamodb/table-schema.ts';
 import { createJsonLogger } from '../shared/logging/json-logger.ts';
 
@@ -59,19 +61,11 @@ export function runNode(
 }
 
 export function apiEvent(path: string, apiKey: string, body: string) {
-  return {
-    version: '2.0',
-    routeKey: 'POST /v1/calls/{id}/recordings',
-    rawPath: path,
-    rawQueryString: '',
+  return apiGatewayEvent({
+    path,
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    requestContext: {
-      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId: 'bench',
-    },
     body,
-    isBase64Encoded: false,
-  } as never;
+  });
 }
 
 export async function freshTable(documents: DynamoDBDocumentClient, sqs: SQSClient, name: string) {

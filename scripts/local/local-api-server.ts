@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createRecordingFileHandler } from '../../shared/adapters/simulated/recording-file-server.ts';
+import { apiGatewayEvent } from './api-gateway-event.ts';
 import { localLambdaContext } from './lambda-context.ts';
 import type { createWebhookInspector } from './webhook-inspector.ts';
 
@@ -38,35 +38,16 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewa
   const text = body.toString('utf8');
   // Text that survives a UTF-8 round trip is passed as is; anything else base64, as API Gateway does.
   const binary = !Buffer.from(text, 'utf8').equals(body);
-  const method = req.method ?? 'GET';
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: url.pathname,
+  return apiGatewayEvent({
+    method: req.method ?? 'GET',
+    path: url.pathname,
     rawQueryString: url.search.slice(1),
     headers,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: 'local',
-      http: {
-        method,
-        path: url.pathname,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
     ...(body.length > 0 ? { body: binary ? body.toString('base64') : text } : {}),
     isBase64Encoded: binary,
-  };
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    protocol: `HTTP/${req.httpVersion}`,
+  });
 }
 
 function sendLambdaResult(
