@@ -61,6 +61,17 @@ function storedCall(): Call {
   return call;
 }
 
+/** A start claim left by a request that died: as old as the lease, so it may be taken over. */
+function seedStaleStartClaim() {
+  storedCall().active_recording = {
+    state: 'starting',
+    recording_id: 'rec_call_123',
+    seq: 1,
+    claim_id: 'clm_dead',
+    claimed_at: time.clock.now().getTime() - LEASE,
+  };
+}
+
 /** The stored call's active recording, which the test has put there. */
 function activeRecording() {
   const active = storedCall().active_recording;
@@ -164,13 +175,7 @@ describe('startRecording', () => {
 
   it('takes over a start claim older than the lease, stopping the channel before starting again', async () => {
     storedCall().recording_seq = 1;
-    storedCall().active_recording = {
-      state: 'starting',
-      recording_id: 'rec_call_123',
-      seq: 1,
-      claim_id: 'clm_dead',
-      claimed_at: time.clock.now().getTime() - LEASE,
-    };
+    seedStaleStartClaim();
 
     const recording = await startRecording(memory.calls.get('call_123'), deps);
 
@@ -257,13 +262,7 @@ describe('stopRecording', () => {
   });
 
   it('answers 404 recording_not_started while only a stale start claim exists', async () => {
-    storedCall().active_recording = {
-      state: 'starting',
-      recording_id: 'rec_call_123',
-      seq: 1,
-      claim_id: 'clm_dead',
-      claimed_at: time.clock.now().getTime() - LEASE,
-    };
+    seedStaleStartClaim();
 
     expect(await errorOf(stopRecording(memory.calls.get('call_123'), deps))).toEqual([
       404,
