@@ -12,8 +12,7 @@ export function runScript(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
       cwd: ROOT,
-      // Node's runtime warnings (e.g. the AWS SDK's Node-version notice) are not the script's output.
-      env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
