@@ -10,7 +10,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { apiGatewayEvent } from '../scripts/local/api-gateway-event.ts';
 import { createTableInput } from '../shared/adapters/dynamodb/table-schema.ts';
-import { createJsonLogger } from '../shared/logging/json-logger.ts';
+import { createJsonLogger } from '../shared/adapters/system/json-logger.ts';
 
 export const BASE_TENANTS = 300;
 export const LATENCY_SAMPLES = 200;

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { RecordingProvider } from '../shared/ports.ts';
+import type { RecordingProvider } from '../shared/recordings/ports.ts';
 
 /** Round trips of one request, split at the moment the media server was called. */
 export interface RoundTrips {

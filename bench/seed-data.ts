@@ -1,13 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hashApiKey } from '../shared/accounts/api-key.ts';
 import {
   toApiKeyItem,
   toApplicationItem,
   toCallItem,
   toRecordingItem,
 } from '../shared/adapters/dynamodb/item-mappers.ts';
-import { hashApiKey } from '../shared/domain/api-key.ts';
-import type { Call } from '../shared/domain/types.ts';
+import type { Call } from '../shared/recordings/types.ts';
 
 /** A tenant the benchmark talks as. */
 export interface BenchTenant {

@@ -3,6 +3,7 @@ import { CreateQueueCommand, SendMessageBatchCommand, type SQSClient } from '@aw
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createWebhookSenderHandler } from '../functions/webhook-sender/create-handler.ts';
 import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
+import { createDynamoDbOutbox } from '../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { toApplicationItem } from '../shared/adapters/dynamodb/item-mappers.ts';
 import {
@@ -10,9 +11,12 @@ import {
   systemResolver,
 } from '../shared/adapters/http/http-webhook-transport.ts';
 import { createSqsMessageVisibility } from '../shared/adapters/sqs/sqs-message-visibility.ts';
+import { toSqsMessageAttributes } from '../shared/adapters/sqs/sqs-webhook-message.ts';
 import { systemClock } from '../shared/adapters/system/system-clock.ts';
 import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
 import { approveWebhookTarget } from '../shared/webhooks/target-policy.ts';
+import type { OutboxEvent } from '../shared/webhooks/types.ts';
+import { serializeWebhookMessage } from '../shared/webhooks/webhook-message.ts';
 import { cpuMs, listen, quiet, round, WEBHOOKS } from './bench-helpers.ts';
 
 /** Webhooks delivered/s by the sender (SQS → handler → HTTP) next to bare HTTP POSTs to the same receiver. */
@@ -50,25 +54,34 @@ export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: 
       variables: {},
       data: { event_key: `rec_call_b${i}:recording.completed` },
     });
+  // Queued exactly as the recordings function queues events (the webhook-message contract).
+  const event = (i: number): OutboxEvent => ({
+    event_id: `evt_bench${i}`,
+    event_type: 'recording.completed',
+    application_id: applicationId,
+    call_id: `call_b${i}`,
+    created_at: '2026-11-24T10:00:00Z',
+    body: body(i),
+  });
   for (let i = 0; i < WEBHOOKS; i += 10) {
     await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: Array.from({ length: 10 }, (_, j) => ({
-          Id: String(j),
-          MessageBody: body(i + j),
-          MessageAttributes: {
-            event_id: { DataType: 'String', StringValue: `evt_bench${i + j}` },
-            event_type: { DataType: 'String', StringValue: 'recording.completed' },
-            application_id: { DataType: 'String', StringValue: applicationId },
-          },
-        })),
+        Entries: Array.from({ length: 10 }, (_, j) => {
+          const message = serializeWebhookMessage(event(i + j));
+          return {
+            Id: String(j),
+            MessageBody: message.body,
+            MessageAttributes: toSqsMessageAttributes(message),
+          };
+        }),
       }),
     );
   }
   const transport = createHttpWebhookTransport();
   const handler = createWebhookSenderHandler({
     store: createDynamoDbWebhookStore(documents, table),
+    outbox: createDynamoDbOutbox(documents, table),
     transport,
     approveTarget: (target) =>
       approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),

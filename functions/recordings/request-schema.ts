@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import {
-  InvalidActionError,
   InvalidJsonError,
   InvalidRequestError,
   PayloadTooLargeError,
-} from '../../shared/errors.ts';
-import type { ParsedCommand } from '../../shared/use-cases/control-recording.ts';
+} from '../../shared/kernel/api-error.ts';
+import type { ParsedCommand } from '../../shared/recordings/control-recording.ts';
+import { InvalidActionError } from '../../shared/recordings/errors.ts';
 
 /** Largest accepted request body. */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { hashApiKey } from '../../shared/accounts/api-key.ts';
 import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
-import type { AdminStore } from '../../shared/admin/admin-ports.ts';
 import {
   createApiKey,
   createApplication,
   createCall,
   createCustomer,
   generateWebhookSecret,
-} from '../../shared/admin/admin-use-cases.ts';
-import { hashApiKey } from '../../shared/domain/api-key.ts';
+} from '../../shared/admin/admin-commands.ts';
+import type { AdminStore } from '../../shared/admin/ports.ts';
 
 /** What `.local/demo.json` holds: everything needed to call the local API as the demo application. */
 export interface DemoTenant {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createRecordingFileHandler } from '../../shared/adapters/simulated/recording-file-server.ts';
 import { apiGatewayEvent } from './api-gateway-event.ts';
 import { localLambdaContext } from './lambda-context.ts';
+import { createRecordingFileHandler } from './recording-file-server.ts';
 import type { createWebhookInspector } from './webhook-inspector.ts';
 
 /** An API Gateway (HTTP API) Lambda handler. */

@@ -3,7 +3,6 @@ import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamod
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
-import { AdminError } from '../../shared/admin/admin-ports.ts';
 import {
   createApiKey,
   createApplication,
@@ -11,9 +10,10 @@ import {
   createCustomer,
   endCall,
   revokeApiKey,
-} from '../../shared/admin/admin-use-cases.ts';
+} from '../../shared/admin/admin-commands.ts';
+import { AdminError } from '../../shared/admin/errors.ts';
 import { errorBody } from '../support/expectations.ts';
-import { createScriptedProvider } from '../support/in-memory-ports.ts';
+import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';
 
 let h: Awaited<ReturnType<typeof createRecordingsHarness>>;

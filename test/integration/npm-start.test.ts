@@ -199,7 +199,7 @@ describe('npm start', () => {
 
   it('lets the admin CLI list the recordings with --local', async () => {
     const result = await runScript(
-      'scripts/admin.ts',
+      'scripts/admin/admin.ts',
       ['--local', 'list-recordings', '--call', demo.call_id],
       {
         MINIVOICE_LOCAL_DIR: localDir,
@@ -233,7 +233,7 @@ describe('npm start', () => {
     );
     const again = JSON.parse(await readFile(join(localDir, 'demo.json'), 'utf8'));
     const listed = await runScript(
-      'scripts/admin.ts',
+      'scripts/admin/admin.ts',
       ['--local', 'list-recordings', '--call', demo.call_id],
       {
         MINIVOICE_LOCAL_DIR: localDir,

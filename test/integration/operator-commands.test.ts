@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../shared/accounts/api-key.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
-import { hashApiKey } from '../../shared/domain/api-key.ts';
 import { signWebhook } from '../../shared/webhooks/signature.ts';
 import { createTestClients, createTestTable, drainQueue } from '../support/aws-fixtures.ts';
 import { runScript, startScript } from '../support/run-script.ts';
@@ -29,7 +29,7 @@ async function freePort(): Promise<number> {
 describe('npm run admin', () => {
   let table: string;
   const admin = async (args: string[], env: Record<string, string> = {}) => {
-    const result = await runScript('scripts/admin.ts', args, { TABLE_NAME: table, ...env });
+    const result = await runScript('scripts/admin/admin.ts', args, { TABLE_NAME: table, ...env });
     return { ...result, json: result.code === 0 ? JSON.parse(result.stdout) : undefined };
   };
 

@@ -5,7 +5,7 @@ import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dyn
 import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
 import { createFreeSwitchProvider } from '../../shared/adapters/freeswitch/freeswitch-provider.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
-import type { Call } from '../../shared/domain/types.ts';
+import type { Call } from '../../shared/recordings/types.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
 import {
   callPartition,
@@ -535,9 +535,13 @@ describe('outbox', () => {
     expect(await eventsOf()).toEqual([]);
     expect((await callPartition(h.documents, h.table, call.id)).outbox).toHaveLength(1);
 
-    const { sweepOutbox } = await import('../../shared/use-cases/sweep-outbox.ts');
+    const { sweepOutbox } = await import('../../shared/webhooks/sweep-outbox.ts');
     const swept = await sweepOutbox(
-      { ...h.deps, clock: { ...h.deps.clock, now: () => new Date(Date.now() + 60_000) } },
+      {
+        ...h.deps,
+        outbox: h.outbox,
+        clock: { ...h.deps.clock, now: () => new Date(Date.now() + 60_000) },
+      },
       { graceMs: 30_000, batchSize: 100 },
     );
 

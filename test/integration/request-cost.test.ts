@@ -6,12 +6,12 @@ import { createRoundTripCounter } from '../../bench/round-trip-counter.ts';
 import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
-import { createJsonLogger } from '../../shared/logging/json-logger.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
 import { createTestQueue, createTestTable, seedCall, seedTenant } from '../support/aws-fixtures.ts';
-import { createScriptedProvider } from '../support/in-memory-ports.ts';
+import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
 
 // Round trips are a design property (one read, one claim, one commit), so they are asserted here;
 // their timing is only measured by `npm run bench`.

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Handler } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../shared/accounts/api-key.ts';
 import { toApiKeyItem, toOutboxItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
-import { hashApiKey } from '../../shared/domain/api-key.ts';
 import { lambdaContext } from '../support/api-events.ts';
 import {
   createTestClients,

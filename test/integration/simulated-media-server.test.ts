@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRecordingFileHandler } from '../../shared/adapters/simulated/recording-file-server.ts';
+import { createRecordingFileHandler } from '../../scripts/local/recording-file-server.ts';
 import { createSimulatedMediaServer } from '../../shared/adapters/simulated/simulated-media-server.ts';
-import { ProviderError } from '../../shared/errors.ts';
-import type { Clock, ProviderRecordingRequest } from '../../shared/ports.ts';
+import type { Clock } from '../../shared/kernel/clock.ts';
+import { ProviderError } from '../../shared/recordings/errors.ts';
+import type { ProviderRecordingRequest } from '../../shared/recordings/ports.ts';
 
 let directory: string;
 let server: Server;

@@ -1,8 +1,8 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listDeadLetters, replayDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letters.ts';
-import type { OutboxEvent } from '../../shared/domain/types.ts';
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
+import type { OutboxEvent } from '../../shared/webhooks/types.ts';
 import { drainQueue, seedTenant, uniqueSuffix } from '../support/aws-fixtures.ts';
 import { createWebhookHarness } from '../support/webhook-harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Call } from '../../shared/domain/types.ts';
+import type { Call } from '../../shared/recordings/types.ts';
 import { drainQueue, type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
-import { createScriptedProvider } from '../support/in-memory-ports.ts';
+import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';
 import { createWebhookHarness } from '../support/webhook-harness.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';

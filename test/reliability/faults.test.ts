@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
 import { createWebhookSenderHandler } from '../../functions/webhook-sender/create-handler.ts';
@@ -16,6 +16,8 @@ import {
 } from '../../scripts/emulators/start-emulators.ts';
 import { ensureQueues } from '../../scripts/local/local-resources.ts';
 import { createSqsEventSource, type SqsLambda } from '../../scripts/local/sqs-event-source.ts';
+import { createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
+import { createDynamoDbOutbox } from '../../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { createTableInput, keys } from '../../shared/adapters/dynamodb/table-schema.ts';
@@ -26,14 +28,14 @@ import {
 } from '../../shared/adapters/http/http-webhook-transport.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-message-visibility.ts';
+import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
-import type { Call } from '../../shared/domain/types.ts';
-import { createJsonLogger } from '../../shared/logging/json-logger.ts';
-import type { RecordingProvider } from '../../shared/ports.ts';
-import { sweepOutbox } from '../../shared/use-cases/sweep-outbox.ts';
+import type { RecordingProvider } from '../../shared/recordings/ports.ts';
+import type { Call } from '../../shared/recordings/types.ts';
 import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
+import { sweepOutbox } from '../../shared/webhooks/sweep-outbox.ts';
 import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
 import { type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
@@ -94,15 +96,15 @@ beforeAll(async () => {
     startDynamoDbLocal({ dbPath: dataDir, port: ports.dynamodb }),
     startSqsEmulator({ port: ports.sqs }),
   ]);
-  const local = {
+  const clients = createAwsClients({
     region: 'eu-west-1',
     credentials: { accessKeyId: 'faults', secretAccessKey: 'faults' },
+    endpoints: { dynamodb: dynamodb.endpoint, sqs: sqsEmulator.endpoint },
     maxAttempts: 2,
-  };
-  const raw = new DynamoDBClient({ ...local, endpoint: dynamodb.endpoint });
-  documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  sqs = new SQSClient({ ...local, endpoint: sqsEmulator.endpoint });
-  await raw.send(new CreateTableCommand(createTableInput(TABLE)));
+  });
+  documents = clients.documents;
+  sqs = clients.sqs();
+  await clients.dynamodb.send(new CreateTableCommand(createTableInput(TABLE)));
   queues = await ensureQueues(sqs, { queue: 'faults-webhooks', deadLetterQueue: 'faults-webhooks-dlq' });
 
   freeswitch = await startFakeFreeSwitch();
@@ -139,6 +141,7 @@ beforeAll(async () => {
   });
   const sender = createWebhookSenderHandler({
     store: createDynamoDbWebhookStore(documents, TABLE),
+    outbox: createDynamoDbOutbox(documents, TABLE),
     transport: createHttpWebhookTransport(),
     approveTarget: (url) => approveWebhookTarget(url, { allowInsecureLocalTargets: true }, systemResolver),
     visibility: createSqsMessageVisibility(sqs, queues.queueUrl),
@@ -219,10 +222,9 @@ describe('faults', () => {
   it('queues the held events once SQS is back, and the sender delivers everything through a receiver outage', async () => {
     sqsEmulator = await startSqsEmulator({ port: ports.sqs });
     queues = await ensureQueues(sqs, { queue: 'faults-webhooks', deadLetterQueue: 'faults-webhooks-dlq' });
-    const store = createDynamoDbRecordingStore(documents, TABLE);
     const swept = await sweepOutbox(
       {
-        store,
+        outbox: createDynamoDbOutbox(documents, TABLE),
         queue: createSqsEventQueue(sqs, queues.queueUrl),
         clock: systemClock,
         logger: createJsonLogger({}, () => undefined),

@@ -1,9 +1,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Call } from '../../shared/domain/types.ts';
+import type { Call } from '../../shared/recordings/types.ts';
 import { type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
-import { createScriptedProvider } from '../support/in-memory-ports.ts';
+import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
 import { type ApiAnswer, createRecordingsHarness } from '../support/recordings-harness.ts';
 
 // Property-based: every hostile request gets the right 4xx in the JSON envelope, writes nothing and

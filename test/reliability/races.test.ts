@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFreeSwitchProvider } from '../../shared/adapters/freeswitch/freeswitch-provider.ts';
-import type { Call } from '../../shared/domain/types.ts';
+import type { Call } from '../../shared/recordings/types.ts';
 import { callPartition, drainQueue, seedCall, seedTenant } from '../support/aws-fixtures.ts';
 import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fake-freeswitch.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';

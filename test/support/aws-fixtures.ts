@@ -1,24 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
   type Message,
   ReceiveMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { hashApiKey } from '../../shared/accounts/api-key.ts';
+import { createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { toApiKeyItem, toApplicationItem, toCallItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
 import { createTableInput, keys } from '../../shared/adapters/dynamodb/table-schema.ts';
-import { hashApiKey } from '../../shared/domain/api-key.ts';
-import type { Call } from '../../shared/domain/types.ts';
+import type { Call } from '../../shared/recordings/types.ts';
 
-/** SDK clients pointed at the emulators by the global setup's environment. */
+/** SDK clients (the project's one recipe) pointed at the emulators by the global setup's environment. */
 export function createTestClients() {
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return { documents, sqs: new SQSClient({}) };
+  const clients = createAwsClients();
+  return { dynamodb: clients.dynamodb, documents: clients.documents, sqs: clients.sqs() };
 }
 
 /** A short random suffix for names that must not collide between test files. */

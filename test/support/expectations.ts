@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Call } from '../../shared/domain/types.ts';
+import type { Call } from '../../shared/recordings/types.ts';
 
 /** RFC 3339 UTC with seconds precision, e.g. `2026-05-29T12:00:00Z`. */
 export const RFC3339_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;

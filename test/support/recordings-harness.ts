@@ -1,11 +1,12 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
+import { createDynamoDbOutbox } from '../../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
-import { createJsonLogger } from '../../shared/logging/json-logger.ts';
-import type { RecordingProvider } from '../../shared/ports.ts';
+import type { RecordingProvider } from '../../shared/recordings/ports.ts';
 import { apiEvent, lambdaContext } from './api-events.ts';
 import { createTestClients, createTestQueue, createTestTable } from './aws-fixtures.ts';
 
@@ -31,6 +32,7 @@ export async function createRecordingsHarness(options: {
     ? [options.shared.table, options.shared.queueUrl]
     : await Promise.all([createTestTable(clients.documents), createTestQueue(clients.sqs)]);
   const store = createDynamoDbRecordingStore(clients.documents, table);
+  const outbox = createDynamoDbOutbox(clients.documents, table);
   const realQueue = createSqsEventQueue(clients.sqs, queueUrl);
   const logLines: string[] = [];
   const deps = {
@@ -70,6 +72,7 @@ export async function createRecordingsHarness(options: {
     table,
     queueUrl,
     store,
+    outbox,
     deps,
     logLines,
     handler,

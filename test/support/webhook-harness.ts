@@ -2,6 +2,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-s
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createWebhookSenderHandler } from '../../functions/webhook-sender/create-handler.ts';
 import { createSqsEventSource, emulatorMaxReceiveCount } from '../../scripts/local/sqs-event-source.ts';
+import { createDynamoDbOutbox } from '../../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
 import {
@@ -10,8 +11,8 @@ import {
 } from '../../shared/adapters/http/http-webhook-transport.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-message-visibility.ts';
+import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
-import { createJsonLogger } from '../../shared/logging/json-logger.ts';
 import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
 import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
 import { createTestClients, createTestTable, uniqueSuffix } from './aws-fixtures.ts';
@@ -56,8 +57,10 @@ export async function createWebhookHarness(
   ]);
   const logLines: string[] = [];
   const store = createDynamoDbWebhookStore(clients.documents, table);
+  const outbox = createDynamoDbOutbox(clients.documents, table);
   const handler = createWebhookSenderHandler({
     store,
+    outbox,
     transport: createHttpWebhookTransport(),
     approveTarget: (url) =>
       approveWebhookTarget(url, { allowInsecureLocalTargets: options.allowLocal ?? true }, systemResolver),
@@ -76,6 +79,7 @@ export async function createWebhookHarness(
     ...queues,
     table,
     store,
+    outbox,
     handler,
     source,
     logLines,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadRecordingsConfig, loadWebhookSenderConfig } from '../../shared/config.ts';
+import { loadOutboxSweepConfig } from '../../functions/outbox-sweep/config.ts';
+import { loadRecordingsConfig } from '../../functions/recordings/config.ts';
+import { loadWebhookSenderConfig } from '../../functions/webhook-sender/config.ts';
 
 const base = {
   TABLE_NAME: 'minivoice-dev',
@@ -26,7 +28,6 @@ describe('loadRecordingsConfig', () => {
       ESL_TIMEOUT_MS: 3000,
       RECORDING_PATH_TEMPLATE: '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
       CLAIM_LEASE_MS: 10_000,
-      OUTBOX_GRACE_MS: 60_000,
     });
   });
 
@@ -45,6 +46,12 @@ describe('loadRecordingsConfig', () => {
     expect(() => loadRecordingsConfig({ ...base, RECORDING_PROVIDER: 'asterisk' })).toThrow(
       /RECORDING_PROVIDER/,
     );
+  });
+});
+
+describe('loadOutboxSweepConfig', () => {
+  it('gives events a minute of grace by default', () => {
+    expect(loadOutboxSweepConfig(base)).toEqual({ ...base, OUTBOX_GRACE_MS: 60_000 });
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hashApiKey, parseBearerKey } from '../../shared/domain/api-key.ts';
-import { isValidCallId } from '../../shared/domain/call-id.ts';
-import { recordingIdFor, toRfc3339Seconds } from '../../shared/domain/call-rules.ts';
+import { hashApiKey, parseBearerKey } from '../../shared/accounts/api-key.ts';
+import { toRfc3339Seconds } from '../../shared/kernel/time.ts';
+import { isValidCallId, recordingIdFor } from '../../shared/recordings/call-rules.ts';
 
 describe('parseBearerKey', () => {
   it.each([

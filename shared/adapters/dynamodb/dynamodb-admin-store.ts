@@ -1,14 +1,16 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentSdk, dynamodbSdk } from '../aws-sdk.ts';
+import { documentSdk, dynamodbSdk } from '../aws/aws-sdk.ts';
 
 const { ConditionalCheckFailedException, TransactionCanceledException } = dynamodbSdk;
 const { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } = documentSdk;
 
-import { AdminError, type AdminStore } from '../../admin/admin-ports.ts';
-import { TERMINAL_CALL_STATUSES } from '../../domain/types.ts';
+import { AdminError } from '../../admin/errors.ts';
+import type { AdminStore } from '../../admin/ports.ts';
+import { TERMINAL_CALL_STATUSES } from '../../recordings/types.ts';
 import {
   fromApplicationItem,
   fromCallItem,
+  fromDeliveryItem,
   fromRecordingItem,
   toApiKeyItem,
   toApplicationItem,
@@ -223,9 +225,7 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
       const out = await client.send(
         new GetCommand({ TableName: tableName, Key: keys.delivery(eventId), ConsistentRead: true }),
       );
-      if (!out.Item) return undefined;
-      const { pk: _pk, sk: _sk, type: _type, expires_at: _ttl, ...record } = out.Item;
-      return record;
+      return out.Item ? fromDeliveryItem(out.Item) : undefined;
     },
 
     async listRecordings(callId) {

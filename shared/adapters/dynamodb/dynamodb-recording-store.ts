@@ -4,31 +4,19 @@ import type {
   TransactWriteCommandInput,
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { documentSdk, dynamodbSdk, marshallSdk } from '../aws-sdk.ts';
+import { documentSdk, dynamodbSdk, marshallSdk } from '../aws/aws-sdk.ts';
 
 const { ConditionalCheckFailedException, TransactionCanceledException } = dynamodbSdk;
-const { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } =
-  documentSdk;
+const { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } = documentSdk;
 const { unmarshall } = marshallSdk;
 
-import {
-  type ActiveRecording,
-  type OutboxEvent,
-  type Recording,
-  TERMINAL_CALL_STATUSES,
-} from '../../domain/types.ts';
-import { ClaimLostError } from '../../errors.ts';
-import type { AccessSnapshot, Claim, ClaimResult, RecordingStore } from '../../ports.ts';
-import { withDependencyErrors } from '../dependency-errors.ts';
-import {
-  fromApiKeyItem,
-  fromCallItem,
-  fromOutboxItem,
-  outboxSortKey,
-  toOutboxItem,
-  toRecordingItem,
-} from './item-mappers.ts';
-import { GSI1, keys, OUTBOX_PARTITION } from './table-schema.ts';
+import { ClaimLostError } from '../../recordings/errors.ts';
+import type { AccessSnapshot, Claim, ClaimResult, RecordingStore } from '../../recordings/ports.ts';
+import { type ActiveRecording, type Recording, TERMINAL_CALL_STATUSES } from '../../recordings/types.ts';
+import type { OutboxEvent } from '../../webhooks/types.ts';
+import { withDependencyErrors } from '../aws/dependency-errors.ts';
+import { fromApiKeyItem, fromCallItem, toOutboxItem, toRecordingItem } from './item-mappers.ts';
+import { keys } from './table-schema.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -249,29 +237,6 @@ export function createDynamoDbRecordingStore(
           ExpressionAttributeValues: { ':started': 'started' },
         },
         [],
-      );
-    },
-
-    async listPendingEvents(createdBefore, limit) {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: GSI1.name,
-          KeyConditionExpression: '#pk = :outbox AND #sk < :bound',
-          ExpressionAttributeNames: { '#pk': GSI1.partition, '#sk': GSI1.sort },
-          ExpressionAttributeValues: {
-            ':outbox': OUTBOX_PARTITION,
-            ':bound': outboxSortKey(createdBefore.getTime(), ''),
-          },
-          Limit: limit,
-        }),
-      );
-      return (out.Items ?? []).map(fromOutboxItem);
-    },
-
-    async markEventDispatched(event) {
-      await client.send(
-        new DeleteCommand({ TableName: tableName, Key: keys.outboxEvent(event.call_id, event.event_id) }),
       );
     },
   };

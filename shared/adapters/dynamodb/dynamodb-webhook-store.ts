@@ -1,11 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentSdk, dynamodbSdk } from '../aws-sdk.ts';
+import { documentSdk, dynamodbSdk } from '../aws/aws-sdk.ts';
 
 const { ConditionalCheckFailedException } = dynamodbSdk;
-const { DeleteCommand, GetCommand, UpdateCommand } = documentSdk;
+const { GetCommand, UpdateCommand } = documentSdk;
 
-import type { DeliveryStatus } from '../../domain/types.ts';
-import type { WebhookStore } from '../../webhooks/webhook-ports.ts';
+import type { WebhookStore } from '../../webhooks/ports.ts';
+import type { DeliveryStatus } from '../../webhooks/types.ts';
 import { fromApplicationItem } from './item-mappers.ts';
 import { keys, TTL_ATTRIBUTE } from './table-schema.ts';
 
@@ -28,10 +28,6 @@ export function createDynamoDbWebhookStore(client: DynamoDBDocumentClient, table
       );
       if (!out.Item) return undefined;
       return { status: out.Item.status as DeliveryStatus, attempts: Number(out.Item.attempt_count ?? 0) };
-    },
-
-    async acknowledgeEvent(callId, eventId) {
-      await client.send(new DeleteCommand({ TableName: tableName, Key: keys.outboxEvent(callId, eventId) }));
     },
 
     async recordAttempt(eventId, details, attempt, status) {

@@ -1,4 +1,6 @@
-import type { ApiKey, Application, Call, OutboxEvent, Recording } from '../../domain/types.ts';
+import type { ApiKey, Application } from '../../accounts/types.ts';
+import type { Call, Recording } from '../../recordings/types.ts';
+import type { DeliveryRecord, OutboxEvent } from '../../webhooks/types.ts';
 import { GSI1, keys, OUTBOX_PARTITION } from './table-schema.ts';
 
 type Item = Record<string, unknown>;
@@ -121,5 +123,22 @@ export function fromOutboxItem(item: Item): OutboxEvent {
     call_id: e.call_id,
     created_at: e.created_at,
     body: e.body,
+  };
+}
+
+/** Delivery record from its item (only the record's fields, in a fixed order). */
+export function fromDeliveryItem(item: Item): DeliveryRecord {
+  const d = item as unknown as DeliveryRecord;
+  return {
+    event_id: d.event_id,
+    application_id: d.application_id,
+    event_type: d.event_type,
+    status: d.status,
+    attempts: d.attempts,
+    attempt_count: Number(d.attempt_count),
+    first_attempt_at: d.first_attempt_at,
+    last_attempt_at: d.last_attempt_at,
+    last_status_code: Number(d.last_status_code),
+    ...(d.delivered_at ? { delivered_at: d.delivered_at } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { ProviderError } from '../../errors.ts';
+import { ProviderError } from '../../recordings/errors.ts';
 import { type EslMessage, EslMessageReader } from './esl-message-reader.ts';
 
 /** Where and how to reach FreeSWITCH's `mod_event_socket` (inbound mode). */

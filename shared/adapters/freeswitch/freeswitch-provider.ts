@@ -1,6 +1,6 @@
-import { ProviderError } from '../../errors.ts';
-import type { RecordingProvider } from '../../ports.ts';
-import { renderRecordingLocation, wavSizeBytes } from '../recording-location.ts';
+import { ProviderError } from '../../recordings/errors.ts';
+import type { RecordingProvider } from '../../recordings/ports.ts';
+import { renderRecordingLocation, wavSizeBytes } from '../../recordings/recording-location.ts';
 import { type EslConnectionOptions, withEslSession } from './esl-client.ts';
 
 /** FreeSWITCH settings: the event socket, and where recordings go and are served from. */

@@ -2,8 +2,8 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { TransportError, type WebhookTransport } from '../../webhooks/ports.ts';
 import type { HostResolver } from '../../webhooks/target-policy.ts';
-import { TransportError, type WebhookTransport } from '../../webhooks/webhook-ports.ts';
 
 /** The system resolver, every address of a host. */
 export const systemResolver: HostResolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });

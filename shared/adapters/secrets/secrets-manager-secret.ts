@@ -1,5 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { secretsManagerSdk } from '../aws-sdk.ts';
+import { secretsManagerSdk } from '../aws/aws-sdk.ts';
 
 /**
  * Reads a secret's string value (once, at cold start). A JSON secret `{"password": "…"}` yields its

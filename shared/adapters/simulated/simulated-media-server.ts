@@ -1,8 +1,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProviderError } from '../../errors.ts';
-import type { Clock, RecordingProvider } from '../../ports.ts';
-import { renderRecordingLocation } from '../recording-location.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { ProviderError } from '../../recordings/errors.ts';
+import type { RecordingProvider } from '../../recordings/ports.ts';
+import { renderRecordingLocation } from '../../recordings/recording-location.ts';
 import { SIMULATED_SAMPLE_RATE, writeWavFile } from './wav-writer.ts';
 
 /** Where the simulator keeps files and how they are reached over HTTP. */

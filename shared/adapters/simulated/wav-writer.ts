@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { wavSizeBytes } from '../recording-location.ts';
+import { wavSizeBytes } from '../../recordings/recording-location.ts';
 
 /** Format of simulated recordings: what a narrow-band phone call records as. */
 export const SIMULATED_SAMPLE_RATE = 8000;

@@ -6,6 +6,8 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { parseWebhookMessage } from '../../webhooks/webhook-message.ts';
+import { fromSqsMessage } from './sqs-webhook-message.ts';
 
 /** A parked message, as an operator sees it. */
 export interface DeadLetter {
@@ -15,16 +17,24 @@ export interface DeadLetter {
   applicationId: string | undefined;
   receiveCount: number;
   body: string;
+  /** Why the message is not a webhook event, when it is not one. */
+  malformed?: string;
 }
 
-const summarize = (message: Message): DeadLetter => ({
-  messageId: message.MessageId ?? '',
-  eventId: message.MessageAttributes?.event_id?.StringValue,
-  eventType: message.MessageAttributes?.event_type?.StringValue,
-  applicationId: message.MessageAttributes?.application_id?.StringValue,
-  receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
-  body: message.Body ?? '',
-});
+const summarize = (message: Message): DeadLetter => {
+  const received = fromSqsMessage(message);
+  const parsed = parseWebhookMessage(received);
+  return {
+    messageId: received.messageId,
+    // Shown even for a malformed message: its ids are what an operator searches the logs for.
+    eventId: received.attributes.event_id,
+    eventType: received.attributes.event_type,
+    applicationId: received.attributes.application_id,
+    receiveCount: Number(received.receiveCount ?? 0),
+    body: received.body ?? '',
+    ...(parsed.ok ? {} : { malformed: parsed.malformed.reason }),
+  };
+};
 
 async function receiveBatch(client: SQSClient, queueUrl: string, max: number, visibilitySeconds: number) {
   const out = await client.send(

@@ -1,10 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { sqsSdk } from '../aws-sdk.ts';
-
-/** Postpones a received message: it reappears on the queue after `seconds`. */
-export interface MessageVisibility {
-  delay(receiptHandle: string, seconds: number): Promise<void>;
-}
+import type { MessageVisibility } from '../../webhooks/ports.ts';
+import { sqsSdk } from '../aws/aws-sdk.ts';
 
 /** SQS implementation: `ChangeMessageVisibility` on the queue the message came from. */
 export function createSqsMessageVisibility(client: SQSClient, queueUrl: string): MessageVisibility {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IdGenerator } from '../../ports.ts';
+import type { IdGenerator } from '../../kernel/ids.ts';
 
 /** `<prefix>_<time base36><80 random bits hex>`: unique, and roughly time-ordered for log reading. */
 export const randomIds: IdGenerator = {

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Clock } from '../../ports.ts';
+import type { Clock } from '../../kernel/clock.ts';
 
 /** The real clock. */
 export const systemClock: Clock = {

@@ -1,0 +1,44 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ApiError } from '../../../shared/kernel/api-error.ts';
+import type { Logger } from '../../../shared/kernel/logger.ts';
+import { errorResponse } from './responses.ts';
+
+class InternalError extends ApiError {
+  constructor() {
+    super(500, 'internal_error', 'an unexpected error occurred; it has been logged');
+  }
+}
+
+/**
+ * The one place errors become responses: `ApiError`s answer with their own status and code; anything
+ * else is logged once (with the request id) and answered as a generic 500 without details.
+ */
+export function errorEnvelope(
+  logger: Logger,
+): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  return {
+    onError: async (request) => {
+      const { error } = request;
+      if (error instanceof ApiError) {
+        // A 5xx of ours (a dependency outage) is still worth a log line; 4xx are the client's business.
+        if (error.statusCode >= 500) {
+          logger.error('dependency failure', {
+            request_id: request.context.awsRequestId,
+            code: error.code,
+            cause: String((error.cause as Error | undefined)?.name ?? error.cause),
+          });
+        }
+        request.response = errorResponse(error);
+        return;
+      }
+      logger.error('unhandled error', {
+        request_id: request.context.awsRequestId,
+        error_name: error?.name,
+        error: error?.message,
+        stack: error?.stack,
+      });
+      request.response = errorResponse(new InternalError());
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
+import { createDynamoDbOutbox } from '../../shared/adapters/dynamodb/dynamodb-outbox.ts';
+import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
+import {
+  createHttpWebhookTransport,
+  systemResolver,
+} from '../../shared/adapters/http/http-webhook-transport.ts';
+import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-message-visibility.ts';
+import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
+import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
+import type { WebhookSenderConfig } from './config.ts';
+import type { WebhookSenderDeps } from './create-handler.ts';
+
+/** Wires the real adapters of the `webhook-sender` function (keep-alive agents live with the container). */
+export function createWebhookSenderDeps(
+  config: WebhookSenderConfig,
+  clients: AwsClients = createAwsClients(),
+): WebhookSenderDeps {
+  const targetPolicy = { allowInsecureLocalTargets: config.WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS };
+  return {
+    store: createDynamoDbWebhookStore(clients.documents, config.TABLE_NAME),
+    outbox: createDynamoDbOutbox(clients.documents, config.TABLE_NAME),
+    transport: createHttpWebhookTransport(),
+    approveTarget: (url) => approveWebhookTarget(url, targetPolicy, systemResolver),
+    visibility: createSqsMessageVisibility(clients.sqs(), config.WEBHOOK_QUEUE_URL),
+    clock: systemClock,
+    logger: createJsonLogger({ service: 'webhook-sender' }),
+    settings: {
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      userAgent: 'MiniVoice-Webhooks/1.0',
+      retry: {
+        ...DEFAULT_RETRY_POLICY,
+        baseDelaySeconds: config.WEBHOOK_RETRY_BASE_SECONDS,
+        maxDelaySeconds: config.WEBHOOK_RETRY_MAX_DELAY_SECONDS,
+        maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      },
+    },
+  };
+}

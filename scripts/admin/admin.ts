@@ -1,0 +1,197 @@
+// Operator CLI for local and AWS tables alike. With --local it talks to a running `npm start`
+// (endpoints and names from .local/runtime.json); otherwise to AWS with the usual credentials and
+// TABLE_NAME / WEBHOOK_QUEUE_URL / WEBHOOK_DLQ_URL from the environment. Prints JSON.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
+import { listDeadLetters, replayDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letters.ts';
+import { randomIds } from '../../shared/adapters/system/random-ids.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import {
+  createApiKey,
+  createApplication,
+  createCall,
+  createCustomer,
+  endCall,
+  generateWebhookSecret,
+  revokeApiKey,
+} from '../../shared/admin/admin-commands.ts';
+import { AdminError } from '../../shared/admin/errors.ts';
+import { loadAdminConfig } from './config.ts';
+
+const USAGE = `usage: npm run admin -- [--local] <command> [options]
+  create-customer --name NAME
+  create-application --customer ID [--webhook-url URL] [--webhook-secret S | --generate-secret]
+  create-key --application ID [--mode test|live]          (prints the key once)
+  revoke-key --key KEY | --hash SHA256
+  set-webhook --application ID --url URL [--webhook-secret S | --generate-secret]
+  set-application-status --application ID --status active|disabled
+  create-call --application ID [--id call_x] [--provider-call-id UUID] [--status S] [--direction D] [--from N] [--to N]
+  end-call --call ID [--status completed|failed|canceled|busy|no_answer]
+  list-recordings --call ID
+  delivery --event evt_ID                                   (was it delivered, when, after how many tries)
+  dlq-list [--limit N]
+  dlq-replay [--limit N]`;
+
+const { positionals, values: opt } = parseArgs({
+  allowPositionals: true,
+  options: {
+    local: { type: 'boolean', default: false },
+    name: { type: 'string' },
+    customer: { type: 'string' },
+    application: { type: 'string' },
+    'webhook-url': { type: 'string' },
+    url: { type: 'string' },
+    'webhook-secret': { type: 'string' },
+    'generate-secret': { type: 'boolean', default: false },
+    mode: { type: 'string', default: 'test' },
+    key: { type: 'string' },
+    hash: { type: 'string' },
+    status: { type: 'string' },
+    id: { type: 'string' },
+    'provider-call-id': { type: 'string' },
+    direction: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    call: { type: 'string' },
+    event: { type: 'string' },
+    limit: { type: 'string', default: '100' },
+  },
+});
+
+function need(name: keyof typeof opt): string {
+  const value = opt[name];
+  if (typeof value !== 'string' || value === '') throw new AdminError(`--${name} is required`);
+  return value;
+}
+
+async function connect() {
+  const config = loadAdminConfig(process.env);
+  if (!opt.local) {
+    if (!config.TABLE_NAME) throw new AdminError('set TABLE_NAME (or use --local with npm start running)');
+    return {
+      dynamodb: new DynamoDBClient({}),
+      sqs: new SQSClient({}),
+      table: config.TABLE_NAME,
+      queueUrl: config.WEBHOOK_QUEUE_URL,
+      dlqUrl: config.WEBHOOK_DLQ_URL,
+    };
+  }
+  const runtimeFile = join(config.MINIVOICE_LOCAL_DIR, 'runtime.json');
+  const runtime = JSON.parse(
+    await readFile(runtimeFile, 'utf8').catch(() => {
+      throw new AdminError(`no ${runtimeFile}: is npm start running?`);
+    }),
+  ) as {
+    dynamodb_endpoint: string;
+    sqs_endpoint: string;
+    table_name: string;
+    queue_url: string;
+    dlq_url: string;
+  };
+  const local = { region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  return {
+    dynamodb: new DynamoDBClient({ ...local, endpoint: runtime.dynamodb_endpoint }),
+    sqs: new SQSClient({ ...local, endpoint: runtime.sqs_endpoint }),
+    table: runtime.table_name,
+    queueUrl: runtime.queue_url,
+    dlqUrl: runtime.dlq_url,
+  };
+}
+
+async function run(command: string | undefined): Promise<unknown> {
+  const aws = await connect();
+  const documents = DynamoDBDocumentClient.from(aws.dynamodb, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const store = createDynamoDbAdminStore(documents, aws.table);
+  const deps = { store, clock: systemClock, ids: randomIds };
+  const secret = () => (opt['generate-secret'] ? generateWebhookSecret() : opt['webhook-secret']);
+  const dlq = () => {
+    if (!aws.dlqUrl || !aws.queueUrl) throw new AdminError('set WEBHOOK_QUEUE_URL and WEBHOOK_DLQ_URL');
+    return { dlqUrl: aws.dlqUrl, queueUrl: aws.queueUrl };
+  };
+  switch (command) {
+    case 'create-customer':
+      return createCustomer({ name: need('name') }, deps);
+    case 'create-application': {
+      const webhookSecret = secret();
+      return createApplication(
+        {
+          customerId: need('customer'),
+          ...(opt['webhook-url'] ? { webhookUrl: opt['webhook-url'] } : {}),
+          ...(webhookSecret ? { webhookSecret } : {}),
+        },
+        deps,
+      );
+    }
+    case 'create-key': {
+      if (opt.mode !== 'test' && opt.mode !== 'live') throw new AdminError('--mode must be test or live');
+      return createApiKey({ applicationId: need('application'), mode: opt.mode }, deps);
+    }
+    case 'revoke-key':
+      await revokeApiKey(
+        { ...(opt.key ? { key: opt.key } : {}), ...(opt.hash ? { keyHash: opt.hash } : {}) },
+        deps,
+      );
+      return { revoked: true };
+    case 'set-webhook': {
+      const webhookSecret = secret();
+      await store.setWebhook(need('application'), need('url'), webhookSecret);
+      return {
+        application_id: opt.application,
+        webhook_url: opt.url,
+        ...(webhookSecret ? { webhook_secret: webhookSecret } : {}),
+      };
+    }
+    case 'set-application-status': {
+      const status = need('status');
+      if (status !== 'active' && status !== 'disabled')
+        throw new AdminError('--status must be active or disabled');
+      await store.setApplicationStatus(need('application'), status);
+      return { application_id: opt.application, status };
+    }
+    case 'create-call':
+      return createCall(
+        {
+          applicationId: need('application'),
+          ...(opt.id ? { id: opt.id } : {}),
+          ...(opt['provider-call-id'] ? { providerCallId: opt['provider-call-id'] } : {}),
+          ...(opt.status ? { status: opt.status } : {}),
+          ...(opt.direction ? { direction: opt.direction } : {}),
+          ...(opt.from ? { from: opt.from } : {}),
+          ...(opt.to ? { to: opt.to } : {}),
+        },
+        deps,
+      );
+    case 'end-call':
+      await endCall({ callId: need('call'), ...(opt.status ? { status: opt.status } : {}) }, deps);
+      return store.getCall(need('call'));
+    case 'list-recordings':
+      return { recordings: await store.listRecordings(need('call')) };
+    case 'delivery':
+      return (
+        (await store.getDelivery(need('event'))) ?? {
+          event_id: opt.event,
+          status: 'unknown: no attempt recorded',
+        }
+      );
+    case 'dlq-list':
+      return { dead_letters: await listDeadLetters(aws.sqs, dlq().dlqUrl, Number(opt.limit)) };
+    case 'dlq-replay':
+      return { replayed: await replayDeadLetters(aws.sqs, dlq(), Number(opt.limit)) };
+    default:
+      throw new AdminError(USAGE);
+  }
+}
+
+try {
+  console.log(JSON.stringify(await run(positionals[0]), null, 2));
+} catch (error) {
+  console.error(error instanceof AdminError ? error.message : error);
+  process.exitCode = error instanceof AdminError ? 2 : 1;
+}

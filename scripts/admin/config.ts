@@ -1,0 +1,17 @@
+import * as z from 'zod/mini';
+import { type Env, parseEnv, text } from '../../shared/kernel/env.ts';
+
+const schema = z.object({
+  TABLE_NAME: z.optional(text(3)),
+  WEBHOOK_QUEUE_URL: z.optional(z.url()),
+  WEBHOOK_DLQ_URL: z.optional(z.url()),
+  MINIVOICE_LOCAL_DIR: z._default(text(), '.local'),
+});
+
+/** Settings of the admin CLI (resource names may instead come from a running `npm start`). */
+export type AdminConfig = z.infer<typeof schema>;
+
+/** Parses the admin CLI's environment. */
+export function loadAdminConfig(env: Env): AdminConfig {
+  return parseEnv(schema, env);
+}

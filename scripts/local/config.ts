@@ -1,0 +1,19 @@
+import * as z from 'zod/mini';
+import { type Env, parseEnv, port, text } from '../../shared/kernel/env.ts';
+
+const schema = z.object({
+  PORT: z._default(port, 3000),
+  // Where the demo webhook goes; by default the inspector built into the local server.
+  MINIVOICE_WEBHOOK_URL: z.optional(z.url()),
+  MINIVOICE_LOCAL_DIR: z._default(text(), '.local'),
+  LOCAL_DYNAMODB_PORT: z._default(port, 8000),
+  LOCAL_SQS_PORT: z._default(port, 9324),
+});
+
+/** Settings of `npm start` (the local stand-in for AWS). */
+export type LocalConfig = z.infer<typeof schema>;
+
+/** Parses `npm start`'s environment. */
+export function loadLocalConfig(env: Env): LocalConfig {
+  return parseEnv(schema, env);
+}

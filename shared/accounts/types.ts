@@ -1,0 +1,30 @@
+/** A customer: the paying account that owns applications. */
+export interface Customer {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+/** An application: owner of API keys and calls, and where its webhooks go. */
+export interface Application {
+  id: string;
+  customer_id: string;
+  status: 'active' | 'disabled';
+  webhook_url?: string;
+  webhook_secret?: string;
+  /** `gone` after the endpoint answered 410; setting a new webhook_url makes it `active` again. */
+  webhook_status?: 'active' | 'gone';
+}
+
+/** An API key as stored: only its SHA-256 hash, never the key. */
+export interface ApiKey {
+  key_hash: string;
+  application_id: string;
+  customer_id: string;
+  status: 'active' | 'revoked';
+  /** Copy of the owning application's status so that one read authenticates a request. */
+  application_status: 'active' | 'disabled';
+}
+
+/** Stored form of a new API key: its hash and a displayable prefix, never the key. */
+export type StoredApiKey = ApiKey & { created_at: string; key_prefix: string };

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { hashApiKey } from '../accounts/api-key.ts';
+import type { Application, Customer } from '../accounts/types.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { IdGenerator } from '../kernel/ids.ts';
+import { toRfc3339Seconds } from '../kernel/time.ts';
+import { isValidCallId } from '../recordings/call-rules.ts';
+import { type Call, TERMINAL_CALL_STATUSES } from '../recordings/types.ts';
+import { AdminError } from './errors.ts';
+import type { AdminStore } from './ports.ts';
+
+/** Ports of the operator commands. */
+export interface AdminDeps {
+  store: AdminStore;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+/** Creates a customer. */
+export async function createCustomer(input: { name: string }, deps: AdminDeps): Promise<Customer> {
+  const customer = {
+    id: deps.ids.next('cust'),
+    name: input.name,
+    created_at: toRfc3339Seconds(deps.clock.now()),
+  };
+  await deps.store.putCustomer(customer);
+  return customer;
+}
+
+/** A fresh webhook signing secret. */
+export function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('hex')}`;
+}
+
+/** Creates an active application of a customer, with an optional webhook URL and secret. */
+export async function createApplication(
+  input: { customerId: string; webhookUrl?: string; webhookSecret?: string },
+  deps: AdminDeps,
+): Promise<Application> {
+  const application: Application = {
+    id: deps.ids.next('app'),
+    customer_id: input.customerId,
+    status: 'active',
+    ...(input.webhookUrl ? { webhook_url: input.webhookUrl, webhook_status: 'active' as const } : {}),
+    ...(input.webhookSecret ? { webhook_secret: input.webhookSecret } : {}),
+  };
+  await deps.store.putApplication({ ...application, created_at: toRfc3339Seconds(deps.clock.now()) });
+  return application;
+}
+
+/** Creates an API key for an application. The key is returned once; only its hash is stored. */
+export async function createApiKey(
+  input: { applicationId: string; mode: 'live' | 'test' },
+  deps: AdminDeps,
+): Promise<{ api_key: string; key_prefix: string; application_id: string; customer_id: string }> {
+  const application = await deps.store.getApplication(input.applicationId);
+  if (!application) throw new AdminError(`no application ${input.applicationId}`);
+  const key = `mv_${input.mode}_${randomBytes(20).toString('hex')}`;
+  const keyPrefix = key.slice(0, 12);
+  await deps.store.putApiKey({
+    key_hash: hashApiKey(key),
+    application_id: application.id,
+    customer_id: application.customer_id,
+    status: 'active',
+    application_status: application.status,
+    created_at: toRfc3339Seconds(deps.clock.now()),
+    key_prefix: keyPrefix,
+  });
+  return {
+    api_key: key,
+    key_prefix: keyPrefix,
+    application_id: application.id,
+    customer_id: application.customer_id,
+  };
+}
+
+/** Revokes a key (given in clear or as its SHA-256 hash); it fails authentication at once. */
+export async function revokeApiKey(
+  input: { key?: string; keyHash?: string },
+  deps: AdminDeps,
+): Promise<void> {
+  const hash = input.keyHash ?? (input.key ? hashApiKey(input.key) : undefined);
+  if (!hash) throw new AdminError('give the key or its hash');
+  await deps.store.revokeApiKey(hash);
+}
+
+/** Creates a call of an application (active unless a status is given). */
+export async function createCall(
+  input: {
+    applicationId: string;
+    id?: string;
+    providerCallId?: string;
+    status?: string;
+    direction?: string;
+    from?: string;
+    to?: string;
+  },
+  deps: AdminDeps,
+): Promise<Call> {
+  const application = await deps.store.getApplication(input.applicationId);
+  if (!application) throw new AdminError(`no application ${input.applicationId}`);
+  const id = input.id ?? deps.ids.next('call');
+  if (!isValidCallId(id)) throw new AdminError(`call id ${id} must be call_ followed by letters and digits`);
+  const call: Call = {
+    id,
+    customer_id: application.customer_id,
+    application_id: application.id,
+    ...(input.providerCallId ? { provider_call_id: input.providerCallId } : {}),
+    status: input.status ?? 'in_progress',
+    direction: input.direction ?? 'inbound',
+    from: input.from ?? '+15551230001',
+    to: input.to ?? '+15551230002',
+    created_at: toRfc3339Seconds(deps.clock.now()),
+    recording_seq: 0,
+  };
+  await deps.store.putCall(call);
+  return call;
+}
+
+/** Ends a call with a terminal status (default `completed`). */
+export async function endCall(input: { callId: string; status?: string }, deps: AdminDeps): Promise<void> {
+  const status = input.status ?? 'completed';
+  if (!(TERMINAL_CALL_STATUSES as readonly string[]).includes(status)) {
+    throw new AdminError(`status must be one of ${TERMINAL_CALL_STATUSES.join(', ')}`);
+  }
+  await deps.store.endCall(input.callId, status);
+}

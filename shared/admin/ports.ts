@@ -1,0 +1,27 @@
+import type { Application, Customer, StoredApiKey } from '../accounts/types.ts';
+import type { Call, Recording } from '../recordings/types.ts';
+import type { DeliveryRecord } from '../webhooks/types.ts';
+
+/** Persistence for operator commands. Writes that depend on another item check it in the same transaction. */
+export interface AdminStore {
+  putCustomer(customer: Customer): Promise<void>;
+  /** Fails with AdminError if the customer does not exist. */
+  putApplication(application: Application & { created_at: string }): Promise<void>;
+  getApplication(applicationId: string): Promise<Application | undefined>;
+  /** Stores a key, checking that its application exists and still has the status copied onto the key. */
+  putApiKey(key: StoredApiKey): Promise<void>;
+  /** Fails with AdminError if no key has this hash. */
+  revokeApiKey(keyHash: string): Promise<void>;
+  /** Sets the webhook URL (and secret when given); a new URL is no longer "gone". */
+  setWebhook(applicationId: string, webhookUrl: string, webhookSecret: string | undefined): Promise<void>;
+  /** Changes an application's status and the copy on each of its keys, atomically. */
+  setApplicationStatus(applicationId: string, status: Application['status']): Promise<void>;
+  /** Fails with AdminError if the application does not exist or the call id is taken. */
+  putCall(call: Call): Promise<void>;
+  getCall(callId: string): Promise<Call | undefined>;
+  /** Moves an active call to a terminal status; fails with AdminError if it is unknown or already ended. */
+  endCall(callId: string, status: string): Promise<void>;
+  listRecordings(callId: string): Promise<Recording[]>;
+  /** The webhook delivery record of an event: status, attempt count and every attempt. */
+  getDelivery(eventId: string): Promise<DeliveryRecord | undefined>;
+}

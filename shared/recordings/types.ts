@@ -1,0 +1,63 @@
+/** Recording statuses exposed by the API (see the recording object in the spec). */
+export type RecordingStatus = 'started' | 'completed' | 'failed';
+
+/** The recording object exactly as the API and webhooks show it. */
+export interface Recording {
+  id: string;
+  call_id: string;
+  customer_id: string;
+  application_id: string;
+  provider_call_id: string;
+  status: RecordingStatus;
+  storage_type: 'local';
+  file_url: string;
+  duration_seconds: number;
+  size_bytes: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Call statuses after which a call can no longer be recorded. */
+export const TERMINAL_CALL_STATUSES = ['completed', 'failed', 'canceled', 'busy', 'no_answer'] as const;
+
+/**
+ * The in-flight or confirmed recording of a call, kept on the call item so that one read answers
+ * "is something recording?". `starting`/`stopping` are claims held while the provider is called.
+ */
+export interface ActiveRecording {
+  state: 'starting' | 'started' | 'stopping';
+  recording_id: string;
+  seq: number;
+  /** Owner of a `starting`/`stopping` claim; only that request may commit or release it. */
+  claim_id: string;
+  /** Epoch milliseconds when the current claim was taken; a claim older than the lease may be taken over. */
+  claimed_at: number;
+  /** The stored recording once it is `started`. */
+  recording?: Recording;
+}
+
+/** A phone call as the recordings service sees it. */
+export interface Call {
+  id: string;
+  customer_id: string;
+  application_id: string;
+  provider_call_id?: string;
+  status: string;
+  direction: string;
+  from: string;
+  to: string;
+  created_at: string;
+  /** Number of recordings ever allocated for this call (drives `rec_<call_id>_<n>`). */
+  recording_seq: number;
+  active_recording?: ActiveRecording;
+}
+
+/** A call that passed the spec's checks 5 and 6: active and with a provider call id. */
+export type RecordableCall = Call & { provider_call_id: string };
+
+/** What the provider reports about a finished recording. */
+export interface RecordedMedia {
+  file_url: string;
+  duration_seconds: number;
+  size_bytes: number;
+}

@@ -1,0 +1,150 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AdminError } from '../../../shared/admin/errors.ts';
+import type { Call, Recording } from '../../../shared/recordings/types.ts';
+import { uniqueSuffix } from '../../support/aws-fixtures.ts';
+import {
+  STORE_SUBJECTS,
+  type StoreSubject,
+  seedCallThrough,
+  seedTenantThrough,
+} from '../../support/store-subjects.ts';
+
+describe.each(STORE_SUBJECTS)('AdminStore on $name', ({ create }) => {
+  let s: StoreSubject;
+  beforeAll(async () => {
+    s = await create();
+  });
+
+  /** Fails one start of the call with recording number `seq` (the previous number must be `seq - 1`). */
+  async function failStart(call: Call, seq: number): Promise<Recording> {
+    const recordingId = seq === 1 ? `rec_${call.id}` : `rec_${call.id}_${seq}`;
+    const claim = { callId: call.id, claimId: `clm_${seq}`, recordingId, seq, claimedAt: 1 };
+    const recording: Recording = {
+      id: recordingId,
+      call_id: call.id,
+      customer_id: call.customer_id,
+      application_id: call.application_id,
+      provider_call_id: call.provider_call_id ?? '',
+      status: 'failed',
+      storage_type: 'local',
+      file_url: '',
+      duration_seconds: 0,
+      size_bytes: 0,
+      created_at: '2026-11-24T10:00:00Z',
+      updated_at: '2026-11-24T10:00:00Z',
+    };
+    await s.recordings.claimStart(claim, { previousSeq: seq - 1 });
+    await s.recordings.commitStartFailed(claim, recording, {
+      event_id: `evt_${seq}${call.id}`,
+      event_type: 'recording.failed',
+      application_id: call.application_id,
+      call_id: call.id,
+      created_at: '2026-11-24T10:00:00Z',
+      body: '{}',
+    });
+    return recording;
+  }
+
+  it('refuses a customer id that exists', async () => {
+    const customer = { id: `cust_${uniqueSuffix()}`, name: 'Acme', created_at: '2026-11-24T10:00:00Z' };
+    await s.admin.putCustomer(customer);
+
+    await expect(s.admin.putCustomer(customer)).rejects.toBeInstanceOf(AdminError);
+  });
+
+  it('refuses an application of a customer that does not exist', async () => {
+    await expect(
+      s.admin.putApplication({
+        id: `app_${uniqueSuffix()}`,
+        customer_id: 'cust_missing',
+        status: 'active',
+        created_at: '2026-11-24T10:00:00Z',
+      }),
+    ).rejects.toBeInstanceOf(AdminError);
+  });
+
+  it("refuses a key whose copied status is not its application's", async () => {
+    const { application } = await seedTenantThrough(s.admin);
+
+    await expect(
+      s.admin.putApiKey({
+        key_hash: 'f'.repeat(64),
+        application_id: application.id,
+        customer_id: application.customer_id,
+        status: 'active',
+        application_status: 'disabled',
+        created_at: '2026-11-24T10:00:00Z',
+        key_prefix: 'mv_test_ffff',
+      }),
+    ).rejects.toBeInstanceOf(AdminError);
+  });
+
+  it('revokes a key, and refuses an unknown one', async () => {
+    const { keyHash } = await seedTenantThrough(s.admin);
+
+    await s.admin.revokeApiKey(keyHash);
+
+    expect((await s.recordings.loadAccess(keyHash, undefined)).apiKey?.status).toBe('revoked');
+    await expect(s.admin.revokeApiKey('0'.repeat(64))).rejects.toBeInstanceOf(AdminError);
+  });
+
+  it('sets a webhook URL and secret, making a gone endpoint active again', async () => {
+    const { application } = await seedTenantThrough(s.admin, {
+      webhook_url: 'https://old.example.com/hook',
+      webhook_status: 'gone',
+    });
+
+    await s.admin.setWebhook(application.id, 'https://new.example.com/hook', 'whsec_new');
+
+    expect(await s.admin.getApplication(application.id)).toEqual({
+      ...application,
+      webhook_url: 'https://new.example.com/hook',
+      webhook_secret: 'whsec_new',
+      webhook_status: 'active',
+    });
+  });
+
+  it('refuses a webhook for an unknown application', async () => {
+    await expect(
+      s.admin.setWebhook('app_missing', 'https://x.example.com', undefined),
+    ).rejects.toBeInstanceOf(AdminError);
+  });
+
+  it("disables an application and every one of its keys' copies at once", async () => {
+    const { application, keyHash } = await seedTenantThrough(s.admin);
+
+    await s.admin.setApplicationStatus(application.id, 'disabled');
+
+    expect((await s.admin.getApplication(application.id))?.status).toBe('disabled');
+    expect((await s.recordings.loadAccess(keyHash, undefined)).apiKey?.application_status).toBe('disabled');
+  });
+
+  it('refuses a call of an unknown application, and a call id that exists', async () => {
+    const { application } = await seedTenantThrough(s.admin);
+    const call = await seedCallThrough(s.admin, application);
+
+    await expect(
+      s.admin.putCall({ ...call, id: `call_${uniqueSuffix()}`, application_id: 'app_missing' }),
+    ).rejects.toBeInstanceOf(AdminError);
+    await expect(s.admin.putCall(call)).rejects.toBeInstanceOf(AdminError);
+  });
+
+  it('ends an active call once', async () => {
+    const { application } = await seedTenantThrough(s.admin);
+    const call = await seedCallThrough(s.admin, application);
+
+    await s.admin.endCall(call.id, 'completed');
+
+    expect(await s.admin.getCall(call.id)).toEqual({ ...call, status: 'completed' });
+    await expect(s.admin.endCall(call.id, 'failed')).rejects.toBeInstanceOf(AdminError);
+  });
+
+  it("lists a call's recordings in the order they were made", async () => {
+    const { application } = await seedTenantThrough(s.admin);
+    const call = await seedCallThrough(s.admin, application);
+    const first = await failStart(call, 1);
+    const second = await failStart(call, 2);
+
+    expect(await s.admin.listRecordings(call.id)).toEqual([first, second]);
+  });
+});

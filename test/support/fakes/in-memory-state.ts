@@ -1,0 +1,29 @@
+import type { Application, Customer, StoredApiKey } from '../../../shared/accounts/types.ts';
+import type { Call, Recording } from '../../../shared/recordings/types.ts';
+import type { DeliveryRecord, OutboxEvent } from '../../../shared/webhooks/types.ts';
+
+/**
+ * The in-memory stand-in for the single table: every fake store reads and writes these maps, so an
+ * event committed by the recording store is what the outbox lists, as in DynamoDB.
+ */
+export function createInMemoryState() {
+  return {
+    customers: new Map<string, Customer>(),
+    applications: new Map<string, Application & { created_at?: string }>(),
+    /** By key hash. */
+    apiKeys: new Map<string, StoredApiKey | Omit<StoredApiKey, 'created_at' | 'key_prefix'>>(),
+    calls: new Map<string, Call>(),
+    /** By recording id. */
+    recordings: new Map<string, Recording>(),
+    /** By event id. */
+    outbox: new Map<string, OutboxEvent>(),
+    /** By event id. */
+    deliveries: new Map<string, DeliveryRecord>(),
+  };
+}
+
+/** The fakes' shared state. */
+export type InMemoryState = ReturnType<typeof createInMemoryState>;
+
+/** Deep copy, so callers never hold a reference into the "table". */
+export const copy = <T>(value: T): T => structuredClone(value);

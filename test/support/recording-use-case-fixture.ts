@@ -1,0 +1,138 @@
+import { hashApiKey } from '../../shared/accounts/api-key.ts';
+import { ApiError } from '../../shared/kernel/api-error.ts';
+import type { RecordingDeps } from '../../shared/recordings/ports.ts';
+import type { ActiveRecording, Call, Recording } from '../../shared/recordings/types.ts';
+import { createInMemoryOutbox } from './fakes/in-memory-outbox.ts';
+import { createInMemoryRecordingStore } from './fakes/in-memory-recording-store.ts';
+import { createInMemoryState } from './fakes/in-memory-state.ts';
+import { createManualClock } from './fakes/manual-clock.ts';
+import { createMemoryLogger } from './fakes/memory-logger.ts';
+import { createRecordingQueue } from './fakes/recording-queue.ts';
+import { createScriptedProvider } from './fakes/scripted-provider.ts';
+import { createSequentialIds } from './fakes/sequential-ids.ts';
+
+/** The API key of the fixture's application. */
+export const KEY = 'mv_test_abcdefghijklmnop1234';
+
+/** The claim lease the fixture's use cases run with. */
+export const LEASE = 10_000;
+
+/** The one active call every fixture starts with. */
+export const BASE_CALL: Call = {
+  id: 'call_123',
+  customer_id: 'cust_123',
+  application_id: 'app_123',
+  provider_call_id: 'uuid',
+  status: 'in_progress',
+  direction: 'inbound',
+  from: '+15551230001',
+  to: '+15551230002',
+  created_at: '2026-11-24T09:59:00Z',
+  recording_seq: 0,
+};
+
+/** The recording object of `call_123` while it is started. */
+export function startedRecording(id = 'rec_call_123', at = '2026-11-24T10:00:00Z'): Recording {
+  return {
+    id,
+    call_id: 'call_123',
+    customer_id: 'cust_123',
+    application_id: 'app_123',
+    provider_call_id: 'uuid',
+    status: 'started',
+    storage_type: 'local',
+    file_url: '',
+    duration_seconds: 0,
+    size_bytes: 0,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+/**
+ * The recording use cases over in-memory fakes: an active key, one active call, a scripted provider, a
+ * queue that records what it is sent, a manual clock and sequential ids. Fresh for every test.
+ */
+export function createRecordingFixture() {
+  const state = createInMemoryState();
+  const queue = createRecordingQueue();
+  const media = createScriptedProvider();
+  const time = createManualClock();
+  const logger = createMemoryLogger();
+  const deps: RecordingDeps = {
+    store: createInMemoryRecordingStore(state),
+    queue: queue.queue,
+    provider: media.provider,
+    clock: time.clock,
+    ids: createSequentialIds(),
+    logger,
+    settings: { claimLeaseMs: LEASE },
+  };
+  state.apiKeys.set(hashApiKey(KEY), {
+    key_hash: hashApiKey(KEY),
+    application_id: 'app_123',
+    customer_id: 'cust_123',
+    status: 'active',
+    application_status: 'active',
+  });
+  state.calls.set('call_123', structuredClone(BASE_CALL));
+
+  /** The stored call (seeded above). */
+  const storedCall = (): Call => {
+    const call = state.calls.get('call_123');
+    if (!call) throw new Error('call_123 is not seeded');
+    return call;
+  };
+  /** The stored call's active recording, which the test has put there. */
+  const activeRecording = (): ActiveRecording => {
+    const active = storedCall().active_recording;
+    if (!active) throw new Error('call_123 has no active recording');
+    return active;
+  };
+
+  return {
+    state,
+    queue,
+    media,
+    time,
+    logger,
+    deps,
+    outbox: createInMemoryOutbox(state),
+    storedCall,
+    activeRecording,
+    /** A start claim left by a request that died: as old as the lease, so it may be taken over. */
+    seedStaleStartClaim() {
+      storedCall().active_recording = {
+        state: 'starting',
+        recording_id: 'rec_call_123',
+        seq: 1,
+        claim_id: 'clm_dead',
+        claimed_at: time.clock.now().getTime() - LEASE,
+      };
+    },
+    /**
+     * Runs `first` while the provider holds every start, then `second` (after `between`), then lets the
+     * starts go: the two requests interleave on the call's claim deterministically.
+     */
+    async whileStartIsHeld<A, B>(first: () => Promise<A>, second: () => Promise<B>, between = () => {}) {
+      const release = media.holdStarts();
+      const a = first();
+      await new Promise((resolve) => setImmediate(resolve));
+      between();
+      const b = second();
+      await new Promise((resolve) => setImmediate(resolve));
+      release();
+      return [a, b] as const;
+    },
+  };
+}
+
+/** The status and code of the `ApiError` a promise rejects with. */
+export async function errorOf(promise: Promise<unknown>): Promise<[number, string]> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
+  return [error.statusCode, error.code];
+}
