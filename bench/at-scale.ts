@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createRecordingsHandler } from '../functions/recordings/create-handler.ts';
 import type { ApiLambda } from '../scripts/local/local-api-server.ts';
+import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
 import { createSimulatedMediaServer } from '../shared/adapters/simulated/simulated-media-server.ts';
@@ -29,11 +28,9 @@ import { webhookThroughput } from './webhook-throughput.ts';
 
 /** Request cost, latency, API throughput and webhook throughput with `scale` × the base data. */
 export async function atScale(scale: number) {
-  const dynamodb = new DynamoDBClient({});
-  const sqs = new SQSClient({});
-  const documents = DynamoDBDocumentClient.from(dynamodb, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const clients = createAwsClients();
+  const { dynamodb, documents } = clients;
+  const sqs = clients.sqs();
   const counter = createRoundTripCounter({ dynamodb, sqs });
   const table = `bench-x${scale}`;
   const queueUrl = await freshTable(documents, sqs, table);

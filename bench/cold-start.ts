@@ -1,16 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
 import { apiEvent, COLD_STARTS, freshTable, median, round, runNode } from './bench-helpers.ts';
 import { BUILD_DIR, type buildAll } from './build-bundles.ts';
 import { seedBenchTenant } from './seed-data.ts';
 
 /** Fresh-process import + first request, the recordings bundle next to a trivial handler bundle. */
 export async function coldStart(bundles: Awaited<ReturnType<typeof buildAll>>) {
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  const sqs = new SQSClient({});
+  const clients = createAwsClients();
+  const { documents } = clients;
+  const sqs = clients.sqs();
   const table = 'bench-cold-start';
   const queueUrl = await freshTable(documents, sqs, table);
   const tenant = await seedBenchTenant(documents, table, 1);

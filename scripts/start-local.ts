@@ -5,9 +5,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  createLocalAwsClients,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+} from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { type RunningEmulator, startDynamoDbLocal, startSqsEmulator } from './emulators/start-emulators.ts';
 import { loadLocalConfig } from './local/config.ts';
@@ -80,25 +82,17 @@ async function main() {
   );
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const raw = new DynamoDBClient({
-    endpoint: dynamodb.endpoint,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const sqsClient = new SQSClient({
-    endpoint: sqs.endpoint,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(raw, LOCAL_NAMES.table);
+  const clients = createLocalAwsClients({ dynamodb: dynamodb.endpoint, sqs: sqs.endpoint });
+  const sqsClient = clients.sqs();
+  await ensureTable(clients.dynamodb, LOCAL_NAMES.table);
   const { queueUrl, dlqUrl } = await ensureQueues(sqsClient);
-  const documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  const { documents } = clients;
   adminStore = createDynamoDbAdminStore(documents, LOCAL_NAMES.table);
 
   Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     TABLE_NAME: LOCAL_NAMES.table,

@@ -4,9 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAwsClients, createLocalAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { listDeadLetters, replayDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letters.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
@@ -74,8 +72,7 @@ async function connect() {
   if (!opt.local) {
     if (!config.TABLE_NAME) throw new AdminError('set TABLE_NAME (or use --local with npm start running)');
     return {
-      dynamodb: new DynamoDBClient({}),
-      sqs: new SQSClient({}),
+      clients: createAwsClients(),
       table: config.TABLE_NAME,
       queueUrl: config.WEBHOOK_QUEUE_URL,
       dlqUrl: config.WEBHOOK_DLQ_URL,
@@ -93,10 +90,8 @@ async function connect() {
     queue_url: string;
     dlq_url: string;
   };
-  const local = { region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   return {
-    dynamodb: new DynamoDBClient({ ...local, endpoint: runtime.dynamodb_endpoint }),
-    sqs: new SQSClient({ ...local, endpoint: runtime.sqs_endpoint }),
+    clients: createLocalAwsClients({ dynamodb: runtime.dynamodb_endpoint, sqs: runtime.sqs_endpoint }),
     table: runtime.table_name,
     queueUrl: runtime.queue_url,
     dlqUrl: runtime.dlq_url,
@@ -105,10 +100,7 @@ async function connect() {
 
 async function run(command: string | undefined): Promise<unknown> {
   const aws = await connect();
-  const documents = DynamoDBDocumentClient.from(aws.dynamodb, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const store = createDynamoDbAdminStore(documents, aws.table);
+  const store = createDynamoDbAdminStore(aws.clients.documents, aws.table);
   const deps = { store, clock: systemClock, ids: randomIds };
   const secret = () => (opt['generate-secret'] ? generateWebhookSecret() : opt['webhook-secret']);
   const dlq = () => {
@@ -181,9 +173,9 @@ async function run(command: string | undefined): Promise<unknown> {
         }
       );
     case 'dlq-list':
-      return { dead_letters: await listDeadLetters(aws.sqs, dlq().dlqUrl, Number(opt.limit)) };
+      return { dead_letters: await listDeadLetters(aws.clients.sqs(), dlq().dlqUrl, Number(opt.limit)) };
     case 'dlq-replay':
-      return { replayed: await replayDeadLetters(aws.sqs, dlq(), Number(opt.limit)) };
+      return { replayed: await replayDeadLetters(aws.clients.sqs(), dlq(), Number(opt.limit)) };
     default:
       throw new AdminError(USAGE);
   }

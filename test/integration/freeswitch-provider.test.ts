@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFreeSwitchProvider } from '../../shared/adapters/freeswitch/freeswitch-provider.ts';
 import { ProviderError } from '../../shared/recordings/errors.ts';
 import type { ProviderRecordingRequest } from '../../shared/recordings/ports.ts';
-import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fake-freeswitch.ts';
+import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fakes/fake-freeswitch.ts';
 
 const UUID = '5d3f1c2a-8b7e-4f10-a1b2-c3d4e5f60718';
 const request: ProviderRecordingRequest = {

@@ -3,8 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
 import { RFC3339_SECONDS } from '../support/expectations.ts';
 import { runScript } from '../support/run-script.ts';
@@ -221,11 +222,10 @@ describe('npm start', () => {
   it('keeps the data and the demo tenant across restarts, pointing its webhooks at MINIVOICE_WEBHOOK_URL', async () => {
     const second = await npmStart({ MINIVOICE_WEBHOOK_URL: 'https://hooks.example.com/minivoice' });
     const runtime = JSON.parse(await readFile(join(localDir, 'runtime.json'), 'utf8'));
-    const application = await new DynamoDBClient({
-      endpoint: runtime.dynamodb_endpoint,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    }).send(
+    const application = await createLocalAwsClients({
+      dynamodb: runtime.dynamodb_endpoint,
+      sqs: runtime.sqs_endpoint,
+    }).dynamodb.send(
       new GetItemCommand({
         TableName: runtime.table_name,
         Key: { pk: { S: `APP#${demo.application_id}` }, sk: { S: 'APP' } },

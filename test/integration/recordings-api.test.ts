@@ -15,7 +15,7 @@ import {
   seedTenant,
 } from '../support/aws-fixtures.ts';
 import { errorBody, expectedData, RFC3339_SECONDS } from '../support/expectations.ts';
-import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fake-freeswitch.ts';
+import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fakes/fake-freeswitch.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';
 
 let freeswitch: FakeFreeSwitch;

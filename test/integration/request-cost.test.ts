@@ -1,6 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRoundTripCounter } from '../../bench/round-trip-counter.ts';
 import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
@@ -10,14 +7,18 @@ import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
-import { createTestQueue, createTestTable, seedCall, seedTenant } from '../support/aws-fixtures.ts';
+import {
+  createTestClients,
+  createTestQueue,
+  createTestTable,
+  seedCall,
+  seedTenant,
+} from '../support/aws-fixtures.ts';
 import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
 
 // Round trips are a design property (one read, one claim, one commit), so they are asserted here;
 // their timing is only measured by `npm run bench`.
-const dynamodb = new DynamoDBClient({});
-const sqs = new SQSClient({});
-const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+const { dynamodb, documents, sqs } = createTestClients();
 const counter = createRoundTripCounter({ dynamodb, sqs });
 let post: (callId: string, key: string, action: string) => Promise<unknown>;
 let table: string;

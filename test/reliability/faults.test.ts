@@ -39,7 +39,7 @@ import { sweepOutbox } from '../../shared/webhooks/sweep-outbox.ts';
 import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
 import { type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
-import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fake-freeswitch.ts';
+import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fakes/fake-freeswitch.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 // One run through every fault the service must survive, on emulators of its own (so they can be

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFreeSwitchProvider } from '../../shared/adapters/freeswitch/freeswitch-provider.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { callPartition, drainQueue, seedCall, seedTenant } from '../support/aws-fixtures.ts';
-import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fake-freeswitch.ts';
+import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fakes/fake-freeswitch.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';
 
 // 200 start/stop requests over 20 calls, all in flight at once, through the real handler, DynamoDB

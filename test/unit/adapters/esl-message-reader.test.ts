@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EslMessageReader } from '../../shared/adapters/freeswitch/esl-message-reader.ts';
+import { EslMessageReader } from '../../../shared/adapters/freeswitch/esl-message-reader.ts';
 
 describe('EslMessageReader', () => {
   it('parses a header-only message', () => {

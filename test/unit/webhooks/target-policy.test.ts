@@ -3,7 +3,7 @@ import {
   approveWebhookTarget,
   classifyAddress,
   type HostResolver,
-} from '../../shared/webhooks/target-policy.ts';
+} from '../../../shared/webhooks/target-policy.ts';
 
 const production = { allowInsecureLocalTargets: false };
 const local = { allowInsecureLocalTargets: true };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadOutboxSweepConfig } from '../../functions/outbox-sweep/config.ts';
-import { loadRecordingsConfig } from '../../functions/recordings/config.ts';
-import { loadWebhookSenderConfig } from '../../functions/webhook-sender/config.ts';
+import { loadOutboxSweepConfig } from '../../../functions/outbox-sweep/config.ts';
+import { loadRecordingsConfig } from '../../../functions/recordings/config.ts';
+import { loadWebhookSenderConfig } from '../../../functions/webhook-sender/config.ts';
 
 const base = {
   TABLE_NAME: 'minivoice-dev',

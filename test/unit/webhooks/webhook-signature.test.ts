@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhook } from '../../shared/webhooks/signature.ts';
+import { signWebhook, verifyWebhook } from '../../../shared/webhooks/signature.ts';
 
 const SECRET = 'whsec_test_secret';
 const BODY = '{"event":"recording.started"}';

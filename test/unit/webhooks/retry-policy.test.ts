@@ -4,7 +4,7 @@ import {
   minimumRetrySpanSeconds,
   parseRetryAfter,
   retryDelaySeconds,
-} from '../../shared/webhooks/retry-policy.ts';
+} from '../../../shared/webhooks/retry-policy.ts';
 
 const middle = () => 0.5;
 

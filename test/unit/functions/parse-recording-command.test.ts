@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecordingCommand } from '../../functions/recordings/request-schema.ts';
+import { parseRecordingCommand } from '../../../functions/recordings/request-schema.ts';
 
 const parse = (body: string | undefined) => {
   const result = parseRecordingCommand({ body, isBase64Encoded: false });
