@@ -12,7 +12,7 @@ import type { RecordingsConfig } from './config.ts';
 import type { RecordingsHandlerDeps } from './create-handler.ts';
 
 /** The media server adapter the configuration names (`eslPassword` already resolved for FreeSWITCH). */
-export function createProvider(config: RecordingsConfig, eslPassword: string | undefined): RecordingProvider {
+function createProvider(config: RecordingsConfig, eslPassword: string | undefined): RecordingProvider {
   if (config.RECORDING_PROVIDER === 'freeswitch') {
     if (!eslPassword) throw new Error('the FreeSWITCH provider needs the event socket password');
     return createFreeSwitchProvider({
@@ -32,7 +32,7 @@ export function createProvider(config: RecordingsConfig, eslPassword: string | u
 }
 
 /** The event socket password: from Secrets Manager in AWS, or from the environment locally. */
-export async function resolveEslPassword(config: RecordingsConfig): Promise<string | undefined> {
+async function resolveEslPassword(config: RecordingsConfig): Promise<string | undefined> {
   if (config.RECORDING_PROVIDER !== 'freeswitch') return undefined;
   if (config.ESL_PASSWORD_SECRET_ARN) return readSecretString(config.ESL_PASSWORD_SECRET_ARN);
   return config.ESL_PASSWORD;

@@ -6,7 +6,7 @@ import type { OutboxEvent } from './types.ts';
  * adapter, sender, dead-letter tools, local event source, bench): the body is the exact webhook
  * envelope, and the routing data rides in these string attributes.
  */
-export const WEBHOOK_MESSAGE_ATTRIBUTES = ['event_id', 'event_type', 'application_id', 'call_id'] as const;
+const WEBHOOK_MESSAGE_ATTRIBUTES = ['event_id', 'event_type', 'application_id', 'call_id'] as const;
 
 /** Name of one attribute of the contract. */
 export type WebhookMessageAttribute = (typeof WEBHOOK_MESSAGE_ATTRIBUTES)[number];

@@ -30,7 +30,7 @@ interface SdkError {
 }
 
 /** True for failures that say "try again later" (outage, network, throttling, conflicts), not "you are wrong". */
-export function isTransient(error: unknown): boolean {
+function isTransient(error: unknown): boolean {
   const e = (error ?? {}) as SdkError;
   if (e.name && TRANSIENT_NAMES.has(e.name)) return true;
   if (e.code && NETWORK_CODES.has(e.code)) return true;

@@ -35,7 +35,7 @@ export async function writeWavFile(
 }
 
 /** The 44-byte RIFF/WAVE header of 16-bit mono PCM. */
-export function wavHeader(samples: number, sampleRate: number): Buffer {
+function wavHeader(samples: number, sampleRate: number): Buffer {
   const dataBytes = samples * 2;
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
