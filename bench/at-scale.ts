@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createRecordingsHandler } from '../functions/recordings/create-handler.ts';
@@ -6,7 +5,6 @@ import type { ApiLambda } from '../scripts/local/local-api-server.ts';
 import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
-import { createSimulatedMediaServer } from '../shared/adapters/simulated/simulated-media-server.ts';
 import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
 import { randomIds } from '../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../shared/adapters/system/system-clock.ts';
@@ -21,13 +19,13 @@ import {
   quiet,
   round,
 } from './bench-helpers.ts';
-import { BUILD_DIR } from './build-bundles.ts';
+import type { BenchMediaServer } from './bench-media-server.ts';
 import { createRoundTripCounter, type RoundTrips } from './round-trip-counter.ts';
 import { seedBackground, seedBenchTenant } from './seed-data.ts';
 import { webhookThroughput } from './webhook-throughput.ts';
 
 /** Request cost, latency, API throughput and webhook throughput with `scale` × the base data. */
-export async function atScale(scale: number) {
+export async function atScale(scale: number, media: BenchMediaServer) {
   const clients = createAwsClients();
   const { dynamodb, documents } = clients;
   const sqs = clients.sqs();
@@ -36,19 +34,16 @@ export async function atScale(scale: number) {
   const queueUrl = await freshTable(documents, sqs, table);
   const background = await seedBackground(documents, table, BASE_TENANTS * scale);
   const tenant = await seedBenchTenant(documents, table, LATENCY_SAMPLES + 100);
-  const provider = createSimulatedMediaServer({
-    directory: join(BUILD_DIR, 'recordings'),
-    baseUrl: 'http://127.0.0.1:3000/recordings',
-    clock: systemClock,
-  });
+  for (const call of tenant.calls) media.freeswitch.addChannel(call.provider_call_id as string);
   const deps = {
     store: createDynamoDbRecordingStore(documents, table),
     queue: createSqsEventQueue(sqs, queueUrl),
-    provider: counter.watch(provider),
+    provider: counter.watch(media.provider),
+    files: media.files,
     clock: systemClock,
     ids: randomIds,
     logger: quiet,
-    settings: { claimLeaseMs: 10_000 },
+    settings: { claimLeaseMs: 10_000, stopSettleMs: 4000 },
   };
   const handler = createRecordingsHandler(deps);
   const invoke = async (callId: string, action: string) => {

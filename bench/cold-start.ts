@@ -2,11 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
 import { apiEvent, COLD_STARTS, freshTable, median, round, runNode } from './bench-helpers.ts';
+import type { BenchMediaServer } from './bench-media-server.ts';
 import { BUILD_DIR, type buildAll } from './build-bundles.ts';
 import { seedBenchTenant } from './seed-data.ts';
 
 /** Fresh-process import + first request, the recordings bundle next to a trivial handler bundle. */
-export async function coldStart(bundles: Awaited<ReturnType<typeof buildAll>>) {
+export async function coldStart(bundles: Awaited<ReturnType<typeof buildAll>>, media: BenchMediaServer) {
   const clients = createAwsClients();
   const { documents } = clients;
   const sqs = clients.sqs();
@@ -24,9 +25,7 @@ export async function coldStart(bundles: Awaited<ReturnType<typeof buildAll>>) {
     ...process.env,
     TABLE_NAME: table,
     WEBHOOK_QUEUE_URL: queueUrl,
-    RECORDING_PROVIDER: 'simulated',
-    SIMULATED_RECORDINGS_DIR: join(BUILD_DIR, 'recordings'),
-    SIMULATED_RECORDINGS_BASE_URL: 'http://127.0.0.1:3000/recordings',
+    ...media.env,
   };
   const driver = join(import.meta.dirname, 'cold-start-driver.mjs');
   // The first run starts the recording; every later one is the idempotent start (one read).

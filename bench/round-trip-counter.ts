@@ -38,6 +38,7 @@ export function createRoundTripCounter(clients: { dynamodb: DynamoDBClient; sqs:
     /** Wraps a provider so the counter knows which round trips came before the media server. */
     watch(provider: RecordingProvider): RecordingProvider {
       return {
+        ...provider,
         startRecording: (request) => {
           providerAt = commands.length;
           return provider.startRecording(request);

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoDbLocal, startSqsEmulator } from '../scripts/emulators/start-emulators.ts';
 import { atScale } from './at-scale.ts';
+import { startBenchMediaServer } from './bench-media-server.ts';
 import { BUILD_DIR, buildAll } from './build-bundles.ts';
 import { coldStart } from './cold-start.ts';
 import { printTable } from './print-table.ts';
@@ -10,7 +11,11 @@ import { printTable } from './print-table.ts';
 async function main() {
   await rm(BUILD_DIR, { recursive: true, force: true });
   await mkdir(join(BUILD_DIR, 'recordings'), { recursive: true });
-  const [ddb, sqsEmulator] = await Promise.all([startDynamoDbLocal(), startSqsEmulator()]);
+  const [ddb, sqsEmulator, media] = await Promise.all([
+    startDynamoDbLocal(),
+    startSqsEmulator(),
+    startBenchMediaServer(),
+  ]);
   const awsEnv = {
     AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
     AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
@@ -26,14 +31,14 @@ async function main() {
       node: process.version,
       cpus: cpus().length,
       bundles: Object.fromEntries(Object.entries(bundles).map(([name, b]) => [name, b.bytes])),
-      cold_start: await coldStart(bundles),
+      cold_start: await coldStart(bundles, media),
       scales: {} as Record<string, unknown>,
     };
-    for (const scale of [1, 10]) results.scales[`x${scale}`] = await atScale(scale);
+    for (const scale of [1, 10]) results.scales[`x${scale}`] = await atScale(scale, media);
     await writeFile(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
   } finally {
-    await Promise.all([ddb.stop(), sqsEmulator.stop()]);
+    await Promise.all([ddb.stop(), sqsEmulator.stop(), media.freeswitch.close()]);
   }
 }
 

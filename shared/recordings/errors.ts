@@ -58,14 +58,23 @@ export class ClaimLostError extends ApiError {
   }
 }
 
-/** Raised by provider adapters when the media server refuses, fails or times out. */
+/**
+ * Raised by provider adapters when a media-server command fails. The reason says what is known of the
+ * command: `unreachable` — it never reached the switch; `rejected` — the switch answered and refused it;
+ * `no_reply` — it was sent and no answer came (late, lost, connection dropped): it may have run.
+ */
 export class ProviderError extends Error {
   constructor(
     message: string,
-    readonly reason: 'refused' | 'rejected' | 'timeout' | 'protocol',
+    readonly reason: 'unreachable' | 'rejected' | 'no_reply',
     options?: { cause?: unknown },
   ) {
     super(message, options);
     this.name = 'ProviderError';
+  }
+
+  /** True when the command may have been carried out although it failed. */
+  get uncertain(): boolean {
+    return this.reason === 'no_reply';
   }
 }

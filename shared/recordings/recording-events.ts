@@ -1,17 +1,34 @@
 import type { OutboxEvent, WebhookEventType } from '../webhooks/types.ts';
-import type { Call, Recording } from './types.ts';
+import type { Call, EndReason, FailureReason, Recording } from './types.ts';
+
+/** What an event says beyond the recording: its type, place in the recording's life, and why. */
+export type RecordingEventDetail =
+  | { type: 'recording.started' }
+  | { type: 'recording.completed'; end_reason: EndReason }
+  | { type: 'recording.failed'; reason: FailureReason };
+
+/**
+ * `data.sequence`: a recording's events in the order of its life. A recording either fails to start
+ * (1: failed) or starts (1: started) and then ends (2: completed, or failed empty / storage_failed).
+ */
+export function sequenceOf(detail: RecordingEventDetail): number {
+  if (detail.type === 'recording.started') return 1;
+  if (detail.type === 'recording.failed' && detail.reason === 'start_failed') return 1;
+  return 2;
+}
 
 /** Builds the outbox event whose body is the spec's webhook envelope, byte for byte. */
 export function buildRecordingEvent(
-  eventType: WebhookEventType,
   call: Call,
   recording: Recording,
-  eventId: string,
-  createdAt: string,
+  detail: RecordingEventDetail,
+  meta: { eventId: string; createdAt: string },
 ): OutboxEvent {
+  const eventType: WebhookEventType = detail.type;
+  const { type: _type, ...why } = detail;
   const envelope = {
     event: eventType,
-    created_at: createdAt,
+    created_at: meta.createdAt,
     call: {
       id: call.id,
       customer_id: call.customer_id,
@@ -23,14 +40,14 @@ export function buildRecordingEvent(
       to: call.to,
     },
     variables: {},
-    data: { event_key: `${recording.id}:${eventType}`, recording },
+    data: { event_key: `${recording.id}:${eventType}`, recording, ...why, sequence: sequenceOf(detail) },
   };
   return {
-    event_id: eventId,
+    event_id: meta.eventId,
     event_type: eventType,
     application_id: call.application_id,
     call_id: call.id,
-    created_at: createdAt,
+    created_at: meta.createdAt,
     body: JSON.stringify(envelope),
   };
 }

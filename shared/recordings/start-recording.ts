@@ -1,11 +1,10 @@
-import { toRfc3339Seconds } from '../kernel/time.ts';
 import { dispatchEvent } from '../webhooks/dispatch-event.ts';
 import { withCallClaim } from './call-claim.ts';
 import { isClaimStale, recordingIdFor } from './call-rules.ts';
-import { RecordingStartFailedError } from './errors.ts';
+import { ClaimLostError, ProviderError, RecordingStartFailedError } from './errors.ts';
 import type { Claim, RecordingDeps } from './ports.ts';
-import { buildRecordingEvent } from './recording-events.ts';
-import { failedRecording, newRecording, providerRequest } from './recording-records.ts';
+import { newRecording, providerRequest, recordingEvent } from './recording-records.ts';
+import { commitStartFailed, settleStart } from './settle-start.ts';
 import type { Call, RecordableCall, Recording } from './types.ts';
 
 /**
@@ -13,9 +12,11 @@ import type { Call, RecordableCall, Recording } from './types.ts';
  *
  * Steps:
  * 1. If a recording is `started`, return it: no provider command, no event.
- * 2. If another request holds the call's claim, wait for it (or take over a stale one).
+ * 2. If another request holds the call's claim, wait for it; a stale one (its request died) is taken
+ *    over and settled first: its audio adopted, or its start recorded as failed.
  * 3. Claim the slot with a conditional write, allocating the next recording id.
- * 4. Tell the provider to start; commit `started` or `failed` with its event in one transaction.
+ * 4. Tell the provider to start. A refusal commits `failed`; an unknown outcome (late or lost reply) is
+ *    settled before answering; success commits `started` with its event in one transaction.
  * 5. Queue the event (the outbox keeps it if the queue is down).
  */
 export function startRecording(call: Call | undefined, deps: RecordingDeps): Promise<Recording> {
@@ -35,49 +36,83 @@ export function startRecording(call: Call | undefined, deps: RecordingDeps): Pro
       seq,
       claimedAt: now,
     };
-    const expect = active
-      ? { staleClaimId: active.claim_id, staleBefore: now - settings.claimLeaseMs + 1 }
-      : { previousSeq: current.recording_seq };
+    if (active) {
+      // The request that took this start died mid-way: learn what it left on the media server first.
+      return {
+        kind: 'claim',
+        take: () =>
+          store.claimStart(claim, {
+            staleClaimId: active.claim_id,
+            staleBefore: now - settings.claimLeaseMs + 1,
+          }),
+        run: async (claimed) => {
+          const started = newRecording(claimed, claim.recordingId, new Date(active.claimed_at));
+          const settled = await settleStart(claim, claimed, started, deps);
+          if (settled.kind === 'adopted') return settled.recording;
+          if (settled.kind === 'unknown') throw new RecordingStartFailedError();
+          return startRecording(await store.getCall(claimed.id), deps);
+        },
+      };
+    }
     return {
       kind: 'claim',
-      take: () => store.claimStart(claim, expect),
-      run: (claimed) => runStart(claim, claimed, active !== undefined, deps),
+      take: () => store.claimStart(claim, { previousSeq: current.recording_seq }),
+      run: (claimed) => runStart(claim, claimed, deps),
     };
   });
 }
 
-async function runStart(
-  claim: Claim,
-  call: RecordableCall,
-  tookOver: boolean,
-  deps: RecordingDeps,
-): Promise<Recording> {
-  const { provider, store, clock, ids, logger } = deps;
+async function runStart(claim: Claim, call: RecordableCall, deps: RecordingDeps): Promise<Recording> {
+  const { provider, store, logger } = deps;
   const request = providerRequest(call, claim.recordingId);
   const started = newRecording(call, claim.recordingId, new Date(claim.claimedAt));
   try {
-    if (tookOver) {
-      // The previous owner died mid-start; the channel may be recording already, so stop it first.
-      await provider.stopRecording(request).catch(() => undefined);
-    }
     await provider.startRecording(request);
   } catch (error) {
-    logger.warn('provider refused recording start', { call_id: call.id, error: String(error) });
-    const now = clock.now();
-    const failed = failedRecording(started, now);
-    const event = buildRecordingEvent(
-      'recording.failed',
-      call,
-      failed,
-      ids.next('evt'),
-      toRfc3339Seconds(now),
-    );
-    await store.commitStartFailed(claim, failed, event);
-    await dispatchEvent(event, deps);
+    logger.warn('media server did not start the recording', { call_id: call.id, error: String(error) });
+    if (error instanceof ProviderError && !error.uncertain) {
+      await commitStartFailed(claim, call, started, deps);
+      throw new RecordingStartFailedError();
+    }
+    // The command may have run: adopt the audio or make sure there is none before answering.
+    const settled = await settleStart(claim, call, started, deps);
+    if (settled.kind === 'adopted') return settled.recording;
     throw new RecordingStartFailedError();
   }
-  const event = buildRecordingEvent('recording.started', call, started, ids.next('evt'), started.created_at);
-  await store.commitStarted(claim, started, event);
+  const event = recordingEvent(call, started, { type: 'recording.started' }, deps, new Date(claim.claimedAt));
+  try {
+    await store.commitStarted(claim, started, event);
+  } catch (error) {
+    return afterFailedCommit(error, claim, call, deps);
+  }
   await dispatchEvent(event, deps);
   return started;
+}
+
+/**
+ * The media server is recording but our commit failed. If another request took the call over and
+ * adopted the recording, answer with it; otherwise stop the audio (nothing may record that the API
+ * does not show) and answer 502, never "503, nothing changed".
+ */
+async function afterFailedCommit(error: unknown, claim: Claim, call: RecordableCall, deps: RecordingDeps) {
+  const { provider, store, logger } = deps;
+  if (error instanceof ClaimLostError) {
+    const active = (await store.getCall(call.id).catch(() => undefined))?.active_recording;
+    if (active?.recording && active.recording_id === claim.recordingId && active.state !== 'starting') {
+      return active.recording;
+    }
+  }
+  logger.error('start committed nothing after the media server started; stopping the audio', {
+    call_id: call.id,
+    recording_id: claim.recordingId,
+    error: String(error),
+  });
+  await provider.stopRecording(providerRequest(call, claim.recordingId)).catch((stopError: unknown) => {
+    logger.error('could not stop unrecorded audio; the media events will settle it', {
+      call_id: call.id,
+      recording_id: claim.recordingId,
+      error: String(stopError),
+    });
+  });
+  throw new RecordingStartFailedError();
 }

@@ -1,29 +1,35 @@
-import { toRfc3339Seconds } from '../kernel/time.ts';
 import { dispatchEvent } from '../webhooks/dispatch-event.ts';
 import { withCallClaim } from './call-claim.ts';
 import { isClaimStale } from './call-rules.ts';
-import { RecordingNotStartedError, RecordingStopFailedError } from './errors.ts';
-import type { Claim, RecordingDeps } from './ports.ts';
-import { buildRecordingEvent } from './recording-events.ts';
-import { completedRecording, providerRequest } from './recording-records.ts';
+import {
+  ClaimLostError,
+  ProviderError,
+  RecordingNotStartedError,
+  RecordingStopFailedError,
+} from './errors.ts';
+import type { Claim, RecordingDeps, StopOutcome } from './ports.ts';
+import { newRecording, providerRequest, recordingEnd } from './recording-records.ts';
+import { settleStart } from './settle-start.ts';
 import type { Call, RecordableCall, Recording } from './types.ts';
 
 /**
- * Stops the call's started recording and returns it `completed`.
+ * Stops the call's started recording and returns it as it ended (`completed`, or `failed` when the
+ * media server kept no audio).
  *
  * Steps:
- * 1. Nothing started (or only a start that never finished) → 404 `recording_not_started`.
+ * 1. Nothing started → 404 `recording_not_started`. A stale start claim (its request died) is settled
+ *    first: adopted audio is then stopped; a start that never happened is 404.
  * 2. If another request holds the call's claim, wait for it (or take over a stale stop).
- * 3. Claim the started recording with a conditional write.
- * 4. Tell the provider to stop; on failure give the claim back (still `started`) → 502.
- * 5. Commit `completed` with its event in one transaction, then queue the event.
+ * 3. Claim the started recording with a conditional write and tell the media server to stop its file.
+ * 4. Stopped: commit the end with its event. Already closed (limit, lost reply, hangup): the media
+ *    server's own report ends the recording; wait for it. No answer and still recording → 502.
  */
 export function stopRecording(call: Call | undefined, deps: RecordingDeps): Promise<Recording> {
   const { store, ids, settings } = deps;
   return withCallClaim<Recording>(call, deps, (current, now) => {
     const active = current.active_recording;
-    const stale = active !== undefined && isClaimStale(active, now, settings.claimLeaseMs);
-    if (active === undefined || (active.state === 'starting' && stale)) throw new RecordingNotStartedError();
+    if (active === undefined) throw new RecordingNotStartedError();
+    const stale = isClaimStale(active, now, settings.claimLeaseMs);
     if (active.state !== 'started' && !stale) return { kind: 'wait' };
     const claim: Claim = {
       callId: current.id,
@@ -32,41 +38,82 @@ export function stopRecording(call: Call | undefined, deps: RecordingDeps): Prom
       seq: active.seq,
       claimedAt: now,
     };
-    const expect = { claimId: active.claim_id, staleBefore: now - settings.claimLeaseMs + 1 };
+    const expect = { staleClaimId: active.claim_id, staleBefore: now - settings.claimLeaseMs + 1 };
+    if (active.state === 'starting') {
+      // Never answer 404 while audio may be running: find out what the dead start left behind.
+      return {
+        kind: 'claim',
+        take: () => store.claimStart(claim, expect),
+        run: async (claimed) => {
+          const started = newRecording(claimed, claim.recordingId, new Date(active.claimed_at));
+          const settled = await settleStart(claim, claimed, started, deps);
+          if (settled.kind === 'unknown') throw new RecordingStopFailedError();
+          if (settled.kind === 'failed') throw new RecordingNotStartedError();
+          return stopRecording(await store.getCall(claimed.id), deps);
+        },
+      };
+    }
     return {
       kind: 'claim',
-      take: () => store.claimStop(claim, expect),
+      take: () => store.claimStop(claim, { claimId: active.claim_id, staleBefore: expect.staleBefore }),
       // A started (or stopping) active recording always carries its stored recording.
       run: (claimed) => runStop(claim, claimed, active.recording as Recording, deps),
     };
   });
 }
 
-async function runStop(
-  claim: Claim,
-  call: RecordableCall,
-  recording: Recording,
-  deps: RecordingDeps,
-): Promise<Recording> {
-  const { provider, store, clock, ids, logger } = deps;
-  let media: Awaited<ReturnType<typeof provider.stopRecording>>;
+async function runStop(claim: Claim, call: RecordableCall, recording: Recording, deps: RecordingDeps) {
+  const { store, clock, logger } = deps;
+  const outcome = await stopFile(claim, call, deps);
+  if (outcome.kind === 'not_recording') return awaitMediaEnd(claim, call, recording, deps);
+  const end = recordingEnd(call, recording, outcome, 'stopped', deps, clock.now());
   try {
-    media = await provider.stopRecording(providerRequest(call, recording.id));
+    await store.commitEnded(claim, end);
   } catch (error) {
-    logger.warn('provider refused recording stop', { call_id: call.id, error: String(error) });
+    if (!(error instanceof ClaimLostError)) throw error;
+    // The media server's own report ended it first (or another request took over): answer with that.
+    logger.info('stop found the recording ended meanwhile', { call_id: call.id, recording_id: recording.id });
+    return awaitMediaEnd(claim, call, recording, deps);
+  }
+  for (const event of end.events) await dispatchEvent(event, deps);
+  return end.recording;
+}
+
+/** Stops the recording's file; a lost reply is resolved by asking whether it still records. */
+async function stopFile(claim: Claim, call: RecordableCall, deps: RecordingDeps): Promise<StopOutcome> {
+  const { provider, store, logger } = deps;
+  const request = providerRequest(call, claim.recordingId);
+  try {
+    return await provider.stopRecording(request);
+  } catch (error) {
+    logger.warn('media server did not stop the recording', { call_id: call.id, error: String(error) });
+    if (error instanceof ProviderError && error.uncertain) {
+      const recording = await provider.isRecording(request).catch(() => true);
+      if (!recording) return { kind: 'not_recording' };
+    }
     await store.releaseStop(claim);
     throw new RecordingStopFailedError();
   }
-  const now = clock.now();
-  const completed = completedRecording(recording, media, now);
-  const event = buildRecordingEvent(
-    'recording.completed',
-    call,
-    completed,
-    ids.next('evt'),
-    toRfc3339Seconds(now),
-  );
-  await store.commitCompleted(claim, completed, event);
-  await dispatchEvent(event, deps);
-  return completed;
+}
+
+/**
+ * The file is closed but this request has no facts of it: the media server's RECORD_STOP, applied by
+ * the media-events function, ends the recording (it may already have). Wait up to `stopSettleMs` for
+ * that and answer with the ended recording; otherwise give the claim back and answer 502 (retry).
+ */
+async function awaitMediaEnd(claim: Claim, call: RecordableCall, recording: Recording, deps: RecordingDeps) {
+  const { store, clock, settings } = deps;
+  const giveUpAt = clock.now().getTime() + settings.stopSettleMs;
+  for (;;) {
+    const current = await store.getRecording(call.id, claim.seq);
+    if (current && current.status !== 'started') return current;
+    if (clock.now().getTime() >= giveUpAt) break;
+    await clock.sleep(200);
+  }
+  await store.releaseStop(claim).catch(() => undefined);
+  deps.logger.warn('no media-server report of a closed recording yet', {
+    call_id: call.id,
+    recording_id: recording.id,
+  });
+  throw new RecordingStopFailedError();
 }

@@ -55,9 +55,19 @@ export interface Call {
 /** A call that passed the spec's checks 5 and 6: active and with a provider call id. */
 export type RecordableCall = Call & { provider_call_id: string };
 
-/** What the provider reports about a finished recording. */
-export interface RecordedMedia {
-  file_url: string;
-  duration_seconds: number;
+/** What the media server measured about a closed file. */
+export interface MediaFacts {
+  /** The audio's length. */
+  duration_ms: number;
+  /** The whole file's size, header included. */
   size_bytes: number;
 }
+
+/** Why a completed recording ended (`data.end_reason` of `recording.completed`). */
+export type EndReason = 'stopped' | 'hangup' | 'media_server';
+
+/** Why a recording failed (`data.reason` of `recording.failed`). */
+export type FailureReason = 'start_failed' | 'empty' | 'storage_failed';
+
+/** How a recording's life ended, kept with it (the webhook tells the reason; the API object does not). */
+export type RecordingEnding = { end_reason: EndReason } | { failure_reason: FailureReason };

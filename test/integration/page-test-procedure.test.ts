@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulatedMediaServer } from '../../shared/adapters/simulated/simulated-media-server.ts';
-import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
 import { callPartition, seedCall, seedTenant } from '../support/aws-fixtures.ts';
+import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';
 import { createWebhookHarness } from '../support/webhook-harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -13,27 +9,24 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 // The documentation page's "Test procedure": start recording on an active call, stop it, then verify
 // the recording.started and recording.completed webhooks.
 const SECRET = 'whsec_page_procedure';
-let directory: string;
+let media: Awaited<ReturnType<typeof startTestFreeSwitch>>;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'minivoice-page-'));
+  media = await startTestFreeSwitch();
   receiver = await startWebhookReceiver();
 });
 afterAll(async () => {
   await receiver.close();
-  await rm(directory, { recursive: true, force: true });
+  await media.freeswitch.close();
 });
 
 /** The recordings API and the webhook sender on one table and queue, a tenant whose webhooks reach the receiver, and a call. */
 async function wireUp() {
   const webhooks = await createWebhookHarness({ maxAttempts: 3 });
   const api = await createRecordingsHarness({
-    provider: createSimulatedMediaServer({
-      directory,
-      baseUrl: 'http://127.0.0.1:3000/recordings',
-      clock: systemClock,
-    }),
+    provider: providerFor(media.freeswitch, media.files),
+    files: media.files,
     shared: { table: webhooks.table, queueUrl: webhooks.queueUrl },
   });
   const tenant = await seedTenant(api.documents, api.table, {
@@ -41,6 +34,7 @@ async function wireUp() {
     webhookSecret: SECRET,
   });
   const call = await seedCall(api.documents, api.table, tenant);
+  media.freeswitch.addChannel(call.provider_call_id);
   return { webhooks, api, tenant, call };
 }
 

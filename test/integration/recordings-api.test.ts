@@ -1,10 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
+import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
-import { createFreeSwitchProvider } from '../../shared/adapters/freeswitch/freeswitch-provider.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import type { RecordingFiles } from '../../shared/recordings/recording-files.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
 import {
@@ -15,29 +16,29 @@ import {
   seedTenant,
 } from '../support/aws-fixtures.ts';
 import { errorBody, expectedData, RFC3339_SECONDS } from '../support/expectations.ts';
-import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fakes/fake-freeswitch.ts';
+import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';
 
-let freeswitch: FakeFreeSwitch;
+let freeswitch: SimulatedFreeSwitch;
+let files: RecordingFiles;
 let h: Awaited<ReturnType<typeof createRecordingsHarness>>;
 let tenant: SeededTenant;
 let call: Call;
 
 const fileUrl = (c: Call, recordingId = `rec_${c.id}`) =>
   `https://media.test/${c.customer_id}/${c.id}/${recordingId}.wav`;
+const pathOf = (c: Call, recordingId = `rec_${c.id}`) =>
+  files.pathOf({
+    providerCallId: c.provider_call_id ?? '',
+    recordingId,
+    callId: c.id,
+    customerId: c.customer_id,
+    applicationId: c.application_id,
+  });
 
 beforeAll(async () => {
-  freeswitch = await startFakeFreeSwitch('ClueCon');
-  h = await createRecordingsHarness({
-    provider: createFreeSwitchProvider({
-      host: '127.0.0.1',
-      port: freeswitch.port,
-      password: 'ClueCon',
-      timeoutMs: 2000,
-      recordingPathTemplate: '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
-      recordingUrlTemplate: 'https://media.test/{customer_id}/{call_id}/{recording_id}.wav',
-    }),
-  });
+  ({ freeswitch, files } = await startTestFreeSwitch());
+  h = await createRecordingsHarness({ provider: providerFor(freeswitch, files), files });
 });
 
 afterAll(async () => {
@@ -74,9 +75,7 @@ describe('start', () => {
   it('sends uuid_record start with the configured path', async () => {
     await h.post(call.id, tenant.apiKey, { action: 'start' });
 
-    expect(commandsFor(call)).toEqual([
-      `uuid_record ${call.provider_call_id} start /var/lib/freeswitch/recordings/${call.customer_id}/${call.id}/rec_${call.id}.wav`,
-    ]);
+    expect(commandsFor(call)).toEqual([`uuid_record ${call.provider_call_id} start ${pathOf(call)}`]);
   });
 
   it('queues recording.started with the full webhook envelope', async () => {
@@ -101,7 +100,7 @@ describe('start', () => {
             to: '+15551230002',
           },
           variables: {},
-          data: { event_key: `rec_${call.id}:recording.started`, recording },
+          data: { event_key: `rec_${call.id}:recording.started`, recording, sequence: 1 },
         },
       },
     ]);
@@ -160,14 +159,15 @@ describe('stop', () => {
     expect(recording.size_bytes).toBeLessThan(44 + 3000 * 16);
   });
 
-  it('reads record_ms and record_samples after uuid_record stop', async () => {
+  it('reads the completion cause, record_ms and record_samples after uuid_record stop', async () => {
     await h.post(call.id, tenant.apiKey, { action: 'start' });
     await h.post(call.id, tenant.apiKey, { action: 'stop' });
 
-    const path = `/var/lib/freeswitch/recordings/${call.customer_id}/${call.id}/rec_${call.id}.wav`;
+    const path = pathOf(call);
     expect(commandsFor(call)).toEqual([
       `uuid_record ${call.provider_call_id} start ${path}`,
       `uuid_record ${call.provider_call_id} stop ${path}`,
+      `uuid_getvar ${call.provider_call_id} record_completion_cause`,
       `uuid_getvar ${call.provider_call_id} record_ms`,
       `uuid_getvar ${call.provider_call_id} record_samples`,
     ]);
@@ -377,7 +377,7 @@ describe('calls', () => {
 describe('provider failures', () => {
   it('answers 502 recording_start_failed when FreeSWITCH answers -ERR', async () => {
     freeswitch.setFault((command) =>
-      command.includes(' start ') ? { kind: 'err', text: '-ERR Cannot locate session!' } : undefined,
+      command.includes(' start ') ? { kind: 'answer', text: '-ERR Cannot locate session!\n' } : undefined,
     );
     const answer = await h.post(call.id, tenant.apiKey, { action: 'start' });
 
@@ -388,7 +388,7 @@ describe('provider failures', () => {
   });
 
   it('stores the failed recording and queues recording.failed', async () => {
-    freeswitch.setFault(() => ({ kind: 'err', text: '-ERR Cannot locate session!' }));
+    freeswitch.setFault(() => ({ kind: 'answer', text: '-ERR Cannot locate session!\n' }));
     await h.post(call.id, tenant.apiKey, { action: 'start' });
 
     const { recordings, call: stored } = await callPartition(h.documents, h.table, call.id);
@@ -401,7 +401,7 @@ describe('provider failures', () => {
   });
 
   it('starts a fresh recording after a failed start', async () => {
-    freeswitch.setFault(() => ({ kind: 'err', text: '-ERR Cannot locate session!' }));
+    freeswitch.setFault(() => ({ kind: 'answer', text: '-ERR Cannot locate session!\n' }));
     await h.post(call.id, tenant.apiKey, { action: 'start' });
     freeswitch.setFault(undefined);
     const answer = await h.post(call.id, tenant.apiKey, { action: 'start' });
@@ -409,18 +409,27 @@ describe('provider failures', () => {
     expect(answer.body).toEqual(expectedData(call, 'start', { id: `rec_${call.id}_2`, status: 'started' }));
   });
 
-  it('answers 502 recording_start_failed when FreeSWITCH does not answer in time', async () => {
-    freeswitch.setFault(() => ({ kind: 'delay', ms: 3000 }));
+  it('answers 502 recording_start_failed when FreeSWITCH does not answer in time and did not start', async () => {
+    freeswitch.setFault((command) => (command.includes(' start ') ? { kind: 'hang' } : undefined));
     const answer = await h.post(call.id, tenant.apiKey, { action: 'start' });
     expect(answer.statusCode).toBe(502);
     expect(answer.body).toEqual(
       errorBody('recording_start_failed', 'the media server could not start the recording'),
     );
+    expect(freeswitch.isRecording(call.provider_call_id ?? '')).toBe(false);
+  });
+
+  it('adopts a start FreeSWITCH carried out but answered too late', async () => {
+    freeswitch.setFault((command) => (command.includes(' start ') ? { kind: 'late', ms: 3000 } : undefined));
+    const answer = await h.post(call.id, tenant.apiKey, { action: 'start' });
+
+    expect(answer.body).toEqual(expectedData(call, 'start', { status: 'started' }));
+    expect(freeswitch.recordings(call.provider_call_id ?? '')).toEqual([pathOf(call)]);
   });
 
   it('answers 502 recording_stop_failed and keeps the recording started', async () => {
     await h.post(call.id, tenant.apiKey, { action: 'start' });
-    freeswitch.setFault((command) => (command.includes(' stop ') ? { kind: 'drop' } : undefined));
+    freeswitch.setFault((command) => (command.includes(' stop ') ? { kind: 'hang' } : undefined));
     const answer = await h.post(call.id, tenant.apiKey, { action: 'stop' });
 
     expect(answer.statusCode).toBe(502);
@@ -437,7 +446,7 @@ describe('provider failures', () => {
   it('lets the client retry a failed stop', async () => {
     await h.post(call.id, tenant.apiKey, { action: 'start' });
     freeswitch.setFault((command) =>
-      command.includes(' stop ') ? { kind: 'err', text: '-ERR busy' } : undefined,
+      command.includes(' stop ') ? { kind: 'answer', text: '-ERR busy\n' } : undefined,
     );
     await h.post(call.id, tenant.apiKey, { action: 'stop' });
     freeswitch.setFault(undefined);

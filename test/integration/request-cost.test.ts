@@ -6,6 +6,7 @@ import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.t
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import { createRecordingFiles } from '../../shared/recordings/recording-files.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
 import {
   createTestClients,
@@ -43,10 +44,14 @@ beforeAll(async () => {
     store: createDynamoDbRecordingStore(documents, table),
     queue: createSqsEventQueue(sqs, queueUrl),
     provider: counter.watch(createScriptedProvider().provider),
+    files: createRecordingFiles({
+      path: '/rec/{call_id}/{recording_id}.wav',
+      url: 'https://media.test/{recording_id}.wav',
+    }),
     clock: systemClock,
     ids: randomIds,
     logger: createJsonLogger({}, () => undefined),
-    settings: { claimLeaseMs: 10_000 },
+    settings: { claimLeaseMs: 10_000, stopSettleMs: 1000 },
   });
   post = async (callId, key, action) => {
     counter.reset();

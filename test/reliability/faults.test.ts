@@ -15,13 +15,13 @@ import {
   startSqsEmulator,
 } from '../../scripts/emulators/start-emulators.ts';
 import { ensureQueues } from '../../scripts/local/local-resources.ts';
+import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
 import { createSqsEventSource, type SqsLambda } from '../../scripts/local/sqs-event-source.ts';
 import { createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbOutbox } from '../../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { createTableInput, keys } from '../../shared/adapters/dynamodb/table-schema.ts';
-import { createFreeSwitchProvider } from '../../shared/adapters/freeswitch/freeswitch-provider.ts';
 import {
   createHttpWebhookTransport,
   systemResolver,
@@ -39,7 +39,7 @@ import { sweepOutbox } from '../../shared/webhooks/sweep-outbox.ts';
 import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
 import { type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
-import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fakes/fake-freeswitch.ts';
+import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 // One run through every fault the service must survive, on emulators of its own (so they can be
@@ -53,7 +53,7 @@ let dataDir: string;
 let ports: { dynamodb: number; sqs: number; receiver: number };
 let dynamodb: RunningEmulator;
 let sqsEmulator: RunningEmulator;
-let freeswitch: FakeFreeSwitch;
+let freeswitch: SimulatedFreeSwitch;
 let receiver: WebhookReceiver;
 let documents: DynamoDBDocumentClient;
 let sqs: SQSClient;
@@ -107,37 +107,32 @@ beforeAll(async () => {
   await clients.dynamodb.send(new CreateTableCommand(createTableInput(TABLE)));
   queues = await ensureQueues(sqs, { queue: 'faults-webhooks', deadLetterQueue: 'faults-webhooks-dlq' });
 
-  freeswitch = await startFakeFreeSwitch();
+  const media = await startTestFreeSwitch();
+  freeswitch = media.freeswitch;
   receiver = await startWebhookReceiver(ports.receiver);
   tenant = await seedTenant(documents, TABLE, { webhookUrl: receiver.url, webhookSecret: SECRET });
   calls = await Promise.all(Array.from({ length: 6 }, () => seedCall(documents, TABLE, tenant)));
   for (const c of calls) freeswitch.addChannel(c.provider_call_id ?? '');
 
-  const esl = createFreeSwitchProvider({
-    host: '127.0.0.1',
-    port: freeswitch.port,
-    password: 'ClueCon',
-    timeoutMs: 1500,
-    recordingPathTemplate: '/rec/{call_id}/{recording_id}.wav',
-    recordingUrlTemplate: 'https://media.test/{recording_id}.wav',
-  });
+  const esl = providerFor(freeswitch, media.files, { timeoutMs: 1500 });
   // Lets a test kill DynamoDB at the worst moment: after the claim, while the media server works.
   const provider: RecordingProvider = {
+    ...esl,
     startRecording: async (request) => {
       if (killDynamoDbDuringProvider) await dynamodb.stop();
       return esl.startRecording(request);
     },
-    stopRecording: (request) => esl.stopRecording(request),
   };
   const quiet = createJsonLogger({}, () => undefined);
   handler = createRecordingsHandler({
     store: createDynamoDbRecordingStore(documents, TABLE),
     queue: createSqsEventQueue(sqs, queues.queueUrl),
     provider,
+    files: media.files,
     clock: systemClock,
     ids: randomIds,
     logger: quiet,
-    settings: { claimLeaseMs: LEASE_MS },
+    settings: { claimLeaseMs: LEASE_MS, stopSettleMs: 500 },
   });
   const sender = createWebhookSenderHandler({
     store: createDynamoDbWebhookStore(documents, TABLE),
@@ -162,38 +157,41 @@ afterAll(async () => {
 });
 
 describe('faults', () => {
-  it('answers 502 when the media server refuses, times out or hangs mid-reply, and stores each failure', async () => {
-    const faults = [
-      { kind: 'err', text: '-ERR Cannot locate session!' },
-      { kind: 'delay', ms: 2500 },
-      { kind: 'hang-mid-reply' },
-    ] as const;
-    for (const [i, fault] of faults.entries()) {
-      freeswitch.setFault(() => fault);
+  it('answers 502 when the media server refuses, hangs without starting, or refuses the password', async () => {
+    const refused = { kind: 'answer', text: '-ERR Cannot locate session!\n' } as const;
+    const hung = { kind: 'hang' } as const;
+    for (const [i, fault] of [refused, hung].entries()) {
+      freeswitch.setFault((command) => (command.includes(' start ') ? fault : undefined));
       expect((await post(`provider ${fault.kind}`, call(i), 'start')).body).toEqual({
         error: { code: 'recording_start_failed', message: 'the media server could not start the recording' },
       });
     }
     freeswitch.setFault(undefined);
+    freeswitch.setRefuseAuth(true);
+    expect((await post('provider unreachable', call(2), 'start')).status).toBe(502);
+    freeswitch.setRefuseAuth(false);
     for (let i = 0; i < 3; i += 1)
       expect((await post('after provider recovered', call(i), 'start')).status).toBe(200);
+    for (let i = 0; i < 3; i += 1) expect(freeswitch.isRecording(call(i).provider_call_id ?? '')).toBe(true);
   });
 
-  it('answers 503 service_unavailable while DynamoDB is down, including a request it died in the middle of', async () => {
+  it('answers 502 and stops the audio when DynamoDB dies after the media server started; 503 while it is down', async () => {
     killDynamoDbDuringProvider = true;
     const midway = await post('dynamodb killed mid-request', call(3), 'start');
     killDynamoDbDuringProvider = false;
     const during = await post('dynamodb down', call(4), 'start');
 
     expect([midway.status, midway.body.error.code, during.status, during.body.error.code]).toEqual([
-      503,
-      'service_unavailable',
+      502,
+      'recording_start_failed',
       503,
       'service_unavailable',
     ]);
+    // Nothing records that the API cannot show.
+    expect(freeswitch.isRecording(call(3).provider_call_id ?? '')).toBe(false);
   });
 
-  it('recovers after DynamoDB restarts: the half-done start is taken over once its lease runs out', async () => {
+  it('recovers after DynamoDB restarts: the half-done start is settled as failed once its lease runs out', async () => {
     dynamodb = await startDynamoDbLocal({ dbPath: dataDir, port: ports.dynamodb });
     await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 100));
 
@@ -202,10 +200,10 @@ describe('faults', () => {
 
     expect([retried.status, retried.body.data?.recording.id, other.status]).toEqual([
       200,
-      `rec_${call(3).id}`,
+      `rec_${call(3).id}_2`,
       200,
     ]);
-    // The takeover stopped whatever the dead request had started on the channel before starting again.
+    // The dead request's start was stopped by that request itself; the takeover found nothing recording.
     expect(
       freeswitch.commands
         .filter((c) => c.startsWith(`uuid_record ${call(3).provider_call_id} `))
@@ -280,10 +278,10 @@ describe('faults', () => {
 
   it('answered every failure with a clear code', () => {
     expect(answers.filter((a) => a.status >= 500).map((a) => [a.label, a.status, a.code])).toEqual([
-      ['provider err', 502, 'recording_start_failed'],
-      ['provider delay', 502, 'recording_start_failed'],
-      ['provider hang-mid-reply', 502, 'recording_start_failed'],
-      ['dynamodb killed mid-request', 503, 'service_unavailable'],
+      ['provider answer', 502, 'recording_start_failed'],
+      ['provider hang', 502, 'recording_start_failed'],
+      ['provider unreachable', 502, 'recording_start_failed'],
+      ['dynamodb killed mid-request', 502, 'recording_start_failed'],
       ['dynamodb down', 503, 'service_unavailable'],
     ]);
   });

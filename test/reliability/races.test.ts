@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFreeSwitchProvider } from '../../shared/adapters/freeswitch/freeswitch-provider.ts';
+import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { callPartition, drainQueue, seedCall, seedTenant } from '../support/aws-fixtures.ts';
-import { type FakeFreeSwitch, startFakeFreeSwitch } from '../support/fakes/fake-freeswitch.ts';
+import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
 import { createRecordingsHarness } from '../support/recordings-harness.ts';
 
 // 200 start/stop requests over 20 calls, all in flight at once, through the real handler, DynamoDB
@@ -10,24 +10,19 @@ import { createRecordingsHarness } from '../support/recordings-harness.ts';
 const CALLS = 20;
 const REQUESTS = 200;
 
-let freeswitch: FakeFreeSwitch;
+let freeswitch: SimulatedFreeSwitch;
 let h: Awaited<ReturnType<typeof createRecordingsHarness>>;
 let calls: Call[];
 let statuses: number[];
 let codes: string[];
 
 beforeAll(async () => {
-  freeswitch = await startFakeFreeSwitch();
-  freeswitch.setFault(() => ({ kind: 'delay', ms: Math.floor(Math.random() * 40) }));
+  const media = await startTestFreeSwitch();
+  freeswitch = media.freeswitch;
+  freeswitch.setFault(() => ({ kind: 'late', ms: Math.floor(Math.random() * 40) }));
   h = await createRecordingsHarness({
-    provider: createFreeSwitchProvider({
-      host: '127.0.0.1',
-      port: freeswitch.port,
-      password: 'ClueCon',
-      timeoutMs: 3000,
-      recordingPathTemplate: '/rec/{call_id}/{recording_id}.wav',
-      recordingUrlTemplate: 'https://media.test/{recording_id}.wav',
-    }),
+    provider: providerFor(freeswitch, media.files, { timeoutMs: 3000 }),
+    files: media.files,
   });
   const tenant = await seedTenant(h.documents, h.table);
   calls = await Promise.all(Array.from({ length: CALLS }, () => seedCall(h.documents, h.table, tenant)));
@@ -78,6 +73,17 @@ describe('200 racing start/stop requests over 20 calls', () => {
       }
       // No command for a recording that was never stored.
       expect(sent.length).toBe(recordings.reduce((n, r) => n + (r.status === 'completed' ? 2 : 1), 0));
+    }
+  });
+
+  it('leaves nothing recording on the media server that the API does not show as started', async () => {
+    for (const call of calls) {
+      const { recordings } = await callPartition(h.documents, h.table, call.id);
+      const started = recordings.filter((r) => r.status === 'started').map((r) => `/${r.id}.wav`);
+      const running = (freeswitch.recordings(call.provider_call_id ?? '') ?? []).map((p) =>
+        p.slice(p.lastIndexOf('/')),
+      );
+      expect(running).toEqual(started);
     }
   });
 

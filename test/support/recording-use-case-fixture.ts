@@ -1,6 +1,7 @@
 import { hashApiKey } from '../../shared/accounts/api-key.ts';
 import { ApiError } from '../../shared/kernel/api-error.ts';
 import type { RecordingDeps } from '../../shared/recordings/ports.ts';
+import { createRecordingFiles } from '../../shared/recordings/recording-files.ts';
 import type { ActiveRecording, Call, Recording } from '../../shared/recordings/types.ts';
 import { createInMemoryOutbox } from './fakes/in-memory-outbox.ts';
 import { createInMemoryRecordingStore } from './fakes/in-memory-recording-store.ts';
@@ -16,6 +17,15 @@ export const KEY = 'mv_test_abcdefghijklmnop1234';
 
 /** The claim lease the fixture's use cases run with. */
 export const LEASE = 10_000;
+
+/** How long a stop waits for the media server's report of a file it found closed. */
+export const STOP_SETTLE = 4000;
+
+/** File naming of the fixture: `/rec/<call>/<recording>.wav`, served at `https://media.test/…`. */
+export const FILES = createRecordingFiles({
+  path: '/rec/{call_id}/{recording_id}.wav',
+  url: 'https://media.test/{recording_id}.wav',
+});
 
 /** The one active call every fixture starts with. */
 export const BASE_CALL: Call = {
@@ -63,10 +73,11 @@ export function createRecordingFixture() {
     store: createInMemoryRecordingStore(state),
     queue: queue.queue,
     provider: media.provider,
+    files: FILES,
     clock: time.clock,
     ids: createSequentialIds(),
     logger,
-    settings: { claimLeaseMs: LEASE },
+    settings: { claimLeaseMs: LEASE, stopSettleMs: STOP_SETTLE },
   };
   state.apiKeys.set(hashApiKey(KEY), {
     key_hash: hashApiKey(KEY),
@@ -100,6 +111,18 @@ export function createRecordingFixture() {
     outbox: createInMemoryOutbox(state),
     storedCall,
     activeRecording,
+    /** Every event committed so far (the outbox), as `[event, data minus the recording]`, in order. */
+    committedEvents(): [string, Record<string, unknown>][] {
+      return [...state.outbox.values()].map((e) => {
+        const body = JSON.parse(e.body) as { event: string; data: Record<string, unknown> };
+        const { recording, ...data } = body.data as { recording: { id: string; status: string } };
+        return [body.event, { ...data, recording: `${recording.id} ${recording.status}` }];
+      });
+    },
+    /** Every recording stored so far, as `id status`. */
+    storedRecordings() {
+      return [...state.recordings.values()].map((r) => `${r.id} ${r.status}`);
+    },
     /** A start claim left by a request that died: as old as the lease, so it may be taken over. */
     seedStaleStartClaim() {
       storedCall().active_recording = {

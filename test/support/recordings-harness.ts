@@ -7,8 +7,14 @@ import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import type { RecordingProvider } from '../../shared/recordings/ports.ts';
+import { createRecordingFiles, type RecordingFiles } from '../../shared/recordings/recording-files.ts';
 import { apiEvent, lambdaContext } from './api-events.ts';
 import { createTestClients, createTestQueue, createTestTable } from './aws-fixtures.ts';
+
+const DEFAULT_FILES = createRecordingFiles({
+  path: '/rec/{customer_id}/{call_id}/{recording_id}.wav',
+  url: 'https://media.test/{customer_id}/{call_id}/{recording_id}.wav',
+});
 
 /** A parsed handler answer. */
 export interface ApiAnswer {
@@ -23,7 +29,10 @@ export interface ApiAnswer {
  */
 export async function createRecordingsHarness(options: {
   provider: RecordingProvider;
+  /** File naming (default: `/rec/…` paths and `https://media.test/…` URLs). */
+  files?: RecordingFiles;
   claimLeaseMs?: number;
+  stopSettleMs?: number;
   /** Share a table and queue with another harness (e.g. the webhook sender's). */
   shared?: { table: string; queueUrl: string };
 }) {
@@ -39,10 +48,11 @@ export async function createRecordingsHarness(options: {
     store,
     queue: realQueue,
     provider: options.provider,
+    files: options.files ?? DEFAULT_FILES,
     clock: systemClock,
     ids: randomIds,
     logger: createJsonLogger({ service: 'recordings' }, (_level, line) => logLines.push(line)),
-    settings: { claimLeaseMs: options.claimLeaseMs ?? 10_000 },
+    settings: { claimLeaseMs: options.claimLeaseMs ?? 10_000, stopSettleMs: options.stopSettleMs ?? 1000 },
   };
   const handler = createRecordingsHandler(deps);
 

@@ -7,16 +7,27 @@ import type {
 import { documentSdk, dynamodbSdk, marshallSdk } from '../aws/aws-sdk.ts';
 
 const { ConditionalCheckFailedException, TransactionCanceledException } = dynamodbSdk;
-const { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } = documentSdk;
+const { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } = documentSdk;
 const { unmarshall } = marshallSdk;
 
 import { ClaimLostError } from '../../recordings/errors.ts';
 import type { AccessSnapshot, Claim, ClaimResult, RecordingStore } from '../../recordings/ports.ts';
-import { type ActiveRecording, type Recording, TERMINAL_CALL_STATUSES } from '../../recordings/types.ts';
+import {
+  type ActiveRecording,
+  type Recording,
+  type RecordingEnding,
+  TERMINAL_CALL_STATUSES,
+} from '../../recordings/types.ts';
 import type { OutboxEvent } from '../../webhooks/types.ts';
 import { withDependencyErrors } from '../aws/dependency-errors.ts';
-import { fromApiKeyItem, fromCallItem, toOutboxItem, toRecordingItem } from './item-mappers.ts';
-import { keys } from './table-schema.ts';
+import {
+  fromApiKeyItem,
+  fromCallItem,
+  fromRecordingItem,
+  toOutboxItem,
+  toRecordingItem,
+} from './item-mappers.ts';
+import { GSI2, keys } from './table-schema.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -53,7 +64,8 @@ export function createDynamoDbRecordingStore(
     callUpdate: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
     extra: TransactItem[],
   ) {
-    const { ExpressionAttributeNames, ExpressionAttributeValues, UpdateExpression } = callUpdate;
+    const { ExpressionAttributeNames, ExpressionAttributeValues, UpdateExpression, ConditionExpression } =
+      callUpdate;
     try {
       await client.send(
         new TransactWriteCommand({
@@ -63,7 +75,7 @@ export function createDynamoDbRecordingStore(
                 TableName: tableName,
                 Key: keys.call(c.callId),
                 UpdateExpression,
-                ConditionExpression: 'active_recording.claim_id = :claim',
+                ConditionExpression: `active_recording.claim_id = :claim${ConditionExpression ? ` AND ${ConditionExpression}` : ''}`,
                 ExpressionAttributeNames,
                 ExpressionAttributeValues: { ...ExpressionAttributeValues, ':claim': c.claimId },
               },
@@ -75,9 +87,10 @@ export function createDynamoDbRecordingStore(
     } catch (error) {
       if (
         error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
       ) {
-        // We outlived the lease and another request took the call over; the client may simply retry.
+        // The call changed since it was read: another request took it over (we outlived the lease), or a
+        // media event got there first. The caller reads it again.
         throw new ClaimLostError();
       }
       throw error;
@@ -89,10 +102,11 @@ export function createDynamoDbRecordingStore(
     seq: number,
     condition: string,
     values?: Record<string, unknown>,
+    ending?: RecordingEnding,
   ): TransactItem => ({
     Put: {
       TableName: tableName,
-      Item: toRecordingItem(recording, seq),
+      Item: toRecordingItem(recording, seq, ending),
       ConditionExpression: condition,
       ...(values
         ? { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: values }
@@ -103,6 +117,12 @@ export function createDynamoDbRecordingStore(
     Put: { TableName: tableName, Item: toOutboxItem(event), ConditionExpression: 'attribute_not_exists(pk)' },
   });
   const freeSlot = { UpdateExpression: 'REMOVE active_recording' };
+  const getCall = async (callId: string) => {
+    const out = await client.send(
+      new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }),
+    );
+    return out.Item ? fromCallItem(out.Item) : undefined;
+  };
 
   return {
     async loadAccess(keyHash, callId): Promise<AccessSnapshot> {
@@ -125,12 +145,7 @@ export function createDynamoDbRecordingStore(
       };
     },
 
-    async getCall(callId) {
-      const out = await client.send(
-        new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }),
-      );
-      return out.Item ? fromCallItem(out.Item) : undefined;
-    },
+    getCall,
 
     async claimStart(c, expect) {
       const active: ActiveRecording = {
@@ -216,16 +231,67 @@ export function createDynamoDbRecordingStore(
 
     async commitStartFailed(c, recording, event) {
       await commit(c, freeSlot, [
-        putRecording(recording, c.seq, 'attribute_not_exists(pk)'),
+        putRecording(recording, c.seq, 'attribute_not_exists(pk)', undefined, {
+          failure_reason: 'start_failed',
+        }),
         putEvent(event),
       ]);
     },
 
-    async commitCompleted(c, recording, event) {
-      await commit(c, freeSlot, [
-        putRecording(recording, c.seq, '#status = :started', { ':started': 'started' }),
-        putEvent(event),
-      ]);
+    async commitEnded(c, end) {
+      const recording = end.adoptsStart
+        ? putRecording(end.recording, c.seq, 'attribute_not_exists(pk)', undefined, end.ending)
+        : putRecording(end.recording, c.seq, '#status = :started', { ':started': 'started' }, end.ending);
+      const callUpdate = end.endCall
+        ? {
+            UpdateExpression: 'REMOVE active_recording SET #status = :ended',
+            ConditionExpression: `NOT (#status IN (${TERMINAL_CALL_STATUSES.map((_, i) => `:t${i}`).join(', ')}))`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':ended': end.endCall, ...RECORDABLE_VALUES },
+          }
+        : freeSlot;
+      await commit(c, callUpdate, [recording, ...end.events.map(putEvent)]);
+    },
+
+    async endCall(callId, status) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.call(callId),
+            UpdateExpression: 'SET #status = :ended',
+            ConditionExpression: `attribute_exists(pk) AND NOT (#status IN (${TERMINAL_CALL_STATUSES.map((_, i) => `:t${i}`).join(', ')}))`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':ended': status, ...RECORDABLE_VALUES },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async findCallByChannel(channelUuid) {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: GSI2.name,
+          KeyConditionExpression: '#pk = :channel',
+          ExpressionAttributeNames: { '#pk': GSI2.partition },
+          ExpressionAttributeValues: { ':channel': keys.channel(channelUuid, '')[GSI2.partition] },
+          Limit: 1,
+        }),
+      );
+      const found = out.Items?.[0];
+      return found ? getCall(String(found[GSI2.sort]).slice('CALL#'.length)) : undefined;
+    },
+
+    async getRecording(callId, seq) {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.recording(callId, seq), ConsistentRead: true }),
+      );
+      return out.Item ? fromRecordingItem(out.Item) : undefined;
     },
 
     async releaseStop(c) {

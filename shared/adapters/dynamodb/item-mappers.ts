@@ -1,12 +1,20 @@
 import type { ApiKey, Application } from '../../accounts/types.ts';
-import type { Call, Recording } from '../../recordings/types.ts';
+import type { Call, Recording, RecordingEnding } from '../../recordings/types.ts';
 import type { DeliveryRecord, OutboxEvent } from '../../webhooks/types.ts';
-import { GSI1, keys, OUTBOX_PARTITION } from './table-schema.ts';
+import { GSI1, GSI2, keys, OUTBOX_PARTITION } from './table-schema.ts';
 
 type Item = Record<string, unknown>;
 
 // Item attributes that address the item rather than describe the entity.
-const ADDRESS_ATTRIBUTES = ['pk', 'sk', 'type', GSI1.partition, GSI1.sort] as const;
+const ADDRESS_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'type',
+  GSI1.partition,
+  GSI1.sort,
+  GSI2.partition,
+  GSI2.sort,
+] as const;
 
 function withoutAddress(item: Item): Item {
   const rest = { ...item };
@@ -14,9 +22,14 @@ function withoutAddress(item: Item): Item {
   return rest;
 }
 
-/** Call item ↔ domain call. */
+/** Call item ↔ domain call; a call with a channel is findable by it (GSI2). */
 export function toCallItem(call: Call): Item {
-  return { ...keys.call(call.id), type: 'call', ...call };
+  return {
+    ...keys.call(call.id),
+    type: 'call',
+    ...(call.provider_call_id ? keys.channel(call.provider_call_id, call.id) : {}),
+    ...call,
+  };
 }
 
 /** Domain call from its item. */
@@ -73,9 +86,12 @@ export function fromApiKeyItem(item: Item): ApiKey {
   };
 }
 
-/** Recording item, stored in its call's partition so a call's recordings are one query. */
-export function toRecordingItem(recording: Recording, seq: number): Item {
-  return { ...keys.recording(recording.call_id, seq), type: 'recording', seq, ...recording };
+/**
+ * Recording item, stored in its call's partition so a call's recordings are one query. How it ended
+ * (`end_reason` / `failure_reason`) is kept beside the API object, for operators and later events.
+ */
+export function toRecordingItem(recording: Recording, seq: number, ending?: RecordingEnding): Item {
+  return { ...keys.recording(recording.call_id, seq), type: 'recording', seq, ...recording, ...ending };
 }
 
 /** Domain recording from its item (only the spec's fields, in the spec's order). */

@@ -6,6 +6,12 @@ export const KEY_ATTRIBUTES = { partition: 'pk', sort: 'sk' } as const;
 /** The one global secondary index: API keys by application and the pending-event outbox. */
 export const GSI1 = { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk' } as const;
 
+/**
+ * The second index, keys only: a call by its media-server channel (`CHAN#<provider_call_id>`), for the
+ * hangup events that name only the channel. Keys only, so updates of a call never write to it.
+ */
+export const GSI2 = { name: 'gsi2', partition: 'gsi2pk', sort: 'gsi2sk' } as const;
+
 /** Attribute DynamoDB's TTL deletes expired items by (webhook delivery records). */
 export const TTL_ATTRIBUTE = 'expires_at';
 
@@ -21,6 +27,11 @@ export const keys = {
   }),
   outboxEvent: (callId: string, eventId: string) => ({ pk: `CALL#${callId}`, sk: `EVT#${eventId}` }),
   delivery: (eventId: string) => ({ pk: `DELIVERY#${eventId}`, sk: 'DELIVERY' }),
+  /** GSI2 address of a call: by its channel. */
+  channel: (providerCallId: string, callId: string) => ({
+    [GSI2.partition]: `CHAN#${providerCallId}`,
+    [GSI2.sort]: `CALL#${callId}`,
+  }),
 } as const;
 
 /** GSI1 partition holding every event not yet handed to the queue. */
@@ -36,6 +47,8 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: KEY_ATTRIBUTES.sort, AttributeType: 'S' },
       { AttributeName: GSI1.partition, AttributeType: 'S' },
       { AttributeName: GSI1.sort, AttributeType: 'S' },
+      { AttributeName: GSI2.partition, AttributeType: 'S' },
+      { AttributeName: GSI2.sort, AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: KEY_ATTRIBUTES.partition, KeyType: 'HASH' },
@@ -49,6 +62,14 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
           { AttributeName: GSI1.sort, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: GSI2.name,
+        KeySchema: [
+          { AttributeName: GSI2.partition, KeyType: 'HASH' },
+          { AttributeName: GSI2.sort, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
   };

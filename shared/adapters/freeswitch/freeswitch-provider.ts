@@ -1,23 +1,28 @@
 import { ProviderError } from '../../recordings/errors.ts';
-import type { RecordingProvider } from '../../recordings/ports.ts';
-import { renderRecordingLocation, wavSizeBytes } from '../../recordings/recording-location.ts';
-import { type EslConnectionOptions, withEslSession } from './esl-client.ts';
+import type { RecordingProvider, StopOutcome } from '../../recordings/ports.ts';
+import type { RecordingFiles } from '../../recordings/recording-files.ts';
+import { type EslConnectionOptions, type EslSession, expectOk, withEslSession } from './esl-client.ts';
 
-/** FreeSWITCH settings: the event socket, and where recordings go and are served from. */
+/** FreeSWITCH settings: the event socket and where recordings are written. */
 export interface FreeSwitchProviderOptions extends EslConnectionOptions {
-  /** File path on the media server, e.g. `/var/lib/freeswitch/recordings/{call_id}/{recording_id}.wav`. */
-  recordingPathTemplate: string;
-  /** Public URL of the same file once completed. */
-  recordingUrlTemplate: string;
+  files: RecordingFiles;
 }
 
 // FreeSWITCH channel UUIDs; anything else is refused before it reaches the socket.
 const CHANNEL_UUID = /^[A-Za-z0-9-]{1,64}$/;
+// Paths we record to: absolute, no spaces (uuid_record splits on them), nothing FreeSWITCH reads as syntax.
+const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
+// The replies to a stop of a file that is not recording: it closed already, or the channel is gone.
+const NOT_RECORDING = ['-ERR Cannot stop record session!', '-ERR Cannot locate session!'];
+// What FreeSWITCH reports when it kept no audio (the file is deleted).
+const DISCARDED = new Set(['input-too-short', 'empty-file']);
+const WAV_HEADER_BYTES = 44;
 
 /**
- * Records through `uuid_record` over the Event Socket. After a stop, reads the channel variables that
- * FreeSWITCH sets when it closes the file (`record_ms`, `record_samples`) for the real length and size
- * (16-bit mono linear PCM WAV, FreeSWITCH's `.wav` default).
+ * Records through `uuid_record` over the Event Socket, one file per recording (stopped by its own path,
+ * never "all"). After a stop it reads the variables FreeSWITCH sets when it closes the file
+ * (`record_ms`, `record_samples`, `record_completion_cause`) for the real length and size (16-bit mono
+ * linear PCM WAV, FreeSWITCH's `.wav` default), or learns that nothing was kept.
  */
 export function createFreeSwitchProvider(options: FreeSwitchProviderOptions): RecordingProvider {
   const channel = (uuid: string) => {
@@ -25,27 +30,74 @@ export function createFreeSwitchProvider(options: FreeSwitchProviderOptions): Re
       throw new ProviderError('provider call id is not a channel uuid', 'rejected');
     return uuid;
   };
+  const safePath = (path: string) => {
+    if (!SAFE_PATH.test(path))
+      throw new ProviderError('recording path is not a plain absolute path', 'rejected');
+    return path;
+  };
+  const session = <T>(work: (esl: EslSession) => Promise<T>) => withEslSession(options, work);
+
+  /** `uuid_record … stop <path>`: true when it stopped, false when the file was not recording. */
+  async function stop(esl: EslSession, uuid: string, path: string): Promise<boolean> {
+    const command = `uuid_record ${channel(uuid)} stop ${safePath(path)}`;
+    const body = await esl.api(command);
+    if (NOT_RECORDING.includes(body)) return false;
+    expectOk(command, body);
+    return true;
+  }
+
   return {
     async startRecording(request) {
-      const uuid = channel(request.providerCallId);
-      const path = renderRecordingLocation(options.recordingPathTemplate, request);
-      await withEslSession(options, (esl) => esl.api(`uuid_record ${uuid} start ${path}`));
+      const command = `uuid_record ${channel(request.providerCallId)} start ${safePath(options.files.pathOf(request))}`;
+      await session(async (esl) => expectOk(command, await esl.api(command)));
     },
-    async stopRecording(request) {
-      const uuid = channel(request.providerCallId);
-      const path = renderRecordingLocation(options.recordingPathTemplate, request);
-      return withEslSession(options, async (esl) => {
-        await esl.api(`uuid_record ${uuid} stop ${path}`);
-        const milliseconds = parseCount(await esl.api(`uuid_getvar ${uuid} record_ms`));
-        const samples = parseCount(await esl.api(`uuid_getvar ${uuid} record_samples`));
+
+    async stopRecording(request): Promise<StopOutcome> {
+      const uuid = request.providerCallId;
+      return session(async (esl) => {
+        if (!(await stop(esl, uuid, options.files.pathOf(request)))) return { kind: 'not_recording' };
+        const cause = await esl.api(`uuid_getvar ${uuid} record_completion_cause`);
+        const milliseconds = await esl.api(`uuid_getvar ${uuid} record_ms`);
+        const samples = await esl.api(`uuid_getvar ${uuid} record_samples`);
+        // The channel hung up right after the stop: the file is closed, and its RECORD_STOP has the facts.
+        if ([cause, milliseconds, samples].some((value) => value.startsWith('-ERR')))
+          return { kind: 'not_recording' };
+        if (DISCARDED.has(cause)) return { kind: 'discarded' };
         return {
-          file_url: renderRecordingLocation(options.recordingUrlTemplate, request),
-          duration_seconds: Math.round(milliseconds / 1000),
-          size_bytes: samples > 0 ? wavSizeBytes(samples) : 0,
+          kind: 'stopped',
+          facts: {
+            duration_ms: parseCount(milliseconds),
+            size_bytes: WAV_HEADER_BYTES + 2 * parseCount(samples),
+          },
         };
       });
     },
+
+    async isRecording(request) {
+      const path = options.files.pathOf(request);
+      const command = `uuid_buglist ${channel(request.providerCallId)}`;
+      return session(async (esl) => {
+        const body = await esl.api(command);
+        if (body.startsWith('-ERR no reply')) return false; // no such channel
+        return recordTargets(expectOk(command, body)).includes(path);
+      });
+    },
+
+    async stopFile(channelUuid, path) {
+      return session(async (esl) => ((await stop(esl, channelUuid, path)) ? 'stopped' : 'not_recording'));
+    },
   };
+}
+
+/** The files of `session_record` bugs in a `uuid_buglist` answer. */
+export function recordTargets(buglist: string): string[] {
+  const targets: string[] = [];
+  for (const bug of buglist.split('<media-bug>').slice(1)) {
+    const fn = /<function>([^<]*)<\/function>/.exec(bug)?.[1];
+    const target = /<target>([^\n]*)<\/target>/.exec(bug)?.[1];
+    if (fn === 'session_record' && target !== undefined) targets.push(target);
+  }
+  return targets;
 }
 
 // `uuid_getvar` answers `_undef_` for an unset variable.

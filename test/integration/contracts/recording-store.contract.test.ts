@@ -271,10 +271,105 @@ describe.each(STORE_SUBJECTS)('RecordingStore on $name', ({ create }) => {
     await s.recordings.claimStop(stop, { claimId: 'clm_a', staleBefore: 1 });
     const completed = { ...recordingOf(call, 'completed'), file_url: 'https://m/x.wav', size_bytes: 44 };
 
-    await s.recordings.commitCompleted(stop, completed, eventOf(call, `evt_c${call.id}`));
+    await s.recordings.commitEnded(stop, {
+      recording: completed,
+      ending: { end_reason: 'stopped' },
+      events: [eventOf(call, `evt_c${call.id}`)],
+    });
 
     expect(await s.recordings.getCall(call.id)).toEqual({ ...call, recording_seq: 1 });
     expect(await s.admin.listRecordings(call.id)).toEqual([completed]);
+    expect(await s.recordings.getRecording(call.id, 1)).toEqual(completed);
+  });
+
+  it('ends a recording and its call together when the channel hung up', async () => {
+    const { call, claim } = await startedCall();
+    const completed = recordingOf(call, 'completed');
+
+    await s.recordings.commitEnded(claim, {
+      recording: completed,
+      ending: { end_reason: 'hangup' },
+      events: [eventOf(call, `evt_h${call.id}`)],
+      endCall: 'completed',
+    });
+
+    expect(await s.recordings.getCall(call.id)).toEqual({ ...call, recording_seq: 1, status: 'completed' });
+  });
+
+  it('adopts and ends in one commit a start that was never committed, with both events', async () => {
+    const call = await newCall();
+    const claim = claimFor(call, 'clm_dead', 1000);
+    await s.recordings.claimStart(claim, { previousSeq: 0 });
+    const events = [
+      eventOf(call, `evt_s${call.id}`),
+      eventOf(call, `evt_e${call.id}`, '2026-11-24T10:00:01Z'),
+    ];
+
+    await s.recordings.commitEnded(claim, {
+      recording: recordingOf(call, 'completed'),
+      ending: { end_reason: 'media_server' },
+      events,
+      adoptsStart: true,
+    });
+
+    expect(await s.admin.listRecordings(call.id)).toEqual([recordingOf(call, 'completed')]);
+    expect(
+      (await s.outbox.listPending(new Date('2030-01-01T00:00:00Z'), 1000)).filter(
+        (e) => e.call_id === call.id,
+      ),
+    ).toEqual(events);
+  });
+
+  it('refuses to end a recording twice', async () => {
+    const { call, claim } = await startedCall();
+    const end = {
+      recording: recordingOf(call, 'completed'),
+      ending: { end_reason: 'stopped' as const },
+      events: [eventOf(call, `evt_c${call.id}`)],
+    };
+    await s.recordings.commitEnded(claim, end);
+
+    await expect(
+      s.recordings.commitEnded(claim, { ...end, events: [eventOf(call, `evt_d${call.id}`)] }),
+    ).rejects.toBeInstanceOf(ClaimLostError);
+  });
+
+  it('refuses to end the call of a recording when the call has ended meanwhile', async () => {
+    const { call, claim } = await startedCall();
+    await s.recordings.endCall(call.id, 'completed');
+
+    await expect(
+      s.recordings.commitEnded(claim, {
+        recording: recordingOf(call, 'completed'),
+        ending: { end_reason: 'hangup' },
+        events: [eventOf(call, `evt_h${call.id}`)],
+        endCall: 'completed',
+      }),
+    ).rejects.toBeInstanceOf(ClaimLostError);
+  });
+
+  it('ends an active call once', async () => {
+    const call = await newCall();
+
+    expect([
+      await s.recordings.endCall(call.id, 'completed'),
+      await s.recordings.endCall(call.id, 'failed'),
+    ]).toEqual([true, false]);
+    expect((await s.recordings.getCall(call.id))?.status).toBe('completed');
+  });
+
+  it('finds a call by its media-server channel', async () => {
+    const call = await newCall();
+
+    expect(await s.recordings.findCallByChannel(call.provider_call_id ?? '')).toEqual(call);
+    expect(await s.recordings.findCallByChannel('no-such-channel')).toBeUndefined();
+  });
+
+  it('reads a recording by its call and number, and nothing for one never made', async () => {
+    const { call } = await startedCall();
+
+    expect(await s.recordings.getRecording(call.id, 1)).toEqual(recordingOf(call));
+    expect(await s.recordings.getRecording(call.id, 2)).toBeUndefined();
   });
 
   it('gives a stop claim back: the recording is started again', async () => {

@@ -1,4 +1,4 @@
-import { isCallActive } from '../../../shared/recordings/call-rules.ts';
+import { isCallActive, recordingIdFor } from '../../../shared/recordings/call-rules.ts';
 import { ClaimLostError } from '../../../shared/recordings/errors.ts';
 import type { Claim, ClaimResult, RecordingStore } from '../../../shared/recordings/ports.ts';
 import type { Call } from '../../../shared/recordings/types.ts';
@@ -71,6 +71,7 @@ export function createInMemoryRecordingStore(state: InMemoryState = createInMemo
     },
     async commitStarted(c, recording, event) {
       const call = ownClaim(c);
+      if (state.recordings.has(recording.id)) throw new ClaimLostError();
       call.active_recording = {
         state: 'started',
         recording_id: c.recordingId,
@@ -86,13 +87,33 @@ export function createInMemoryRecordingStore(state: InMemoryState = createInMemo
       const call = ownClaim(c);
       delete call.active_recording;
       state.recordings.set(recording.id, copy(recording));
+      state.endings.set(recording.id, { failure_reason: 'start_failed' });
       state.outbox.set(event.event_id, copy(event));
     },
-    async commitCompleted(c, recording, event) {
+    async commitEnded(c, end) {
       const call = ownClaim(c);
+      const previous = state.recordings.get(end.recording.id);
+      const recordingOk = end.adoptsStart ? previous === undefined : previous?.status === 'started';
+      const callOk = !end.endCall || isCallActive(call);
+      if (!recordingOk || !callOk) throw new ClaimLostError();
       delete call.active_recording;
-      state.recordings.set(recording.id, copy(recording));
-      state.outbox.set(event.event_id, copy(event));
+      if (end.endCall) call.status = end.endCall;
+      state.recordings.set(end.recording.id, copy(end.recording));
+      state.endings.set(end.recording.id, copy(end.ending));
+      for (const event of end.events) state.outbox.set(event.event_id, copy(event));
+    },
+    async endCall(callId, status) {
+      const call = state.calls.get(callId);
+      if (!call || !isCallActive(call)) return false;
+      call.status = status;
+      return true;
+    },
+    async findCallByChannel(channelUuid) {
+      return copy([...state.calls.values()].find((call) => call.provider_call_id === channelUuid));
+    },
+    async getRecording(callId, seq) {
+      const id = recordingIdFor(callId, seq);
+      return copy(state.recordings.get(id));
     },
     async releaseStop(c) {
       const call = ownClaim(c);

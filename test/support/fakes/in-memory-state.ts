@@ -1,5 +1,5 @@
 import type { Application, Customer, StoredApiKey } from '../../../shared/accounts/types.ts';
-import type { Call, Recording } from '../../../shared/recordings/types.ts';
+import type { Call, Recording, RecordingEnding } from '../../../shared/recordings/types.ts';
 import type { DeliveryRecord, OutboxEvent } from '../../../shared/webhooks/types.ts';
 
 /**
@@ -15,6 +15,8 @@ export function createInMemoryState() {
     calls: new Map<string, Call>(),
     /** By recording id. */
     recordings: new Map<string, Recording>(),
+    /** How each ended recording ended, by recording id. */
+    endings: new Map<string, RecordingEnding>(),
     /** By event id. */
     outbox: new Map<string, OutboxEvent>(),
     /** By event id. */

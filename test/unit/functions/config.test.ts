@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { loadMediaEventsConfig } from '../../../functions/media-events/config.ts';
 import { loadOutboxSweepConfig } from '../../../functions/outbox-sweep/config.ts';
 import { loadRecordingsConfig } from '../../../functions/recordings/config.ts';
 import { loadWebhookSenderConfig } from '../../../functions/webhook-sender/config.ts';
+import { loadMediaRelayConfig, recordingsRoot } from '../../../services/media-relay/config.ts';
 
 const base = {
   TABLE_NAME: 'minivoice-dev',
@@ -9,7 +11,6 @@ const base = {
 };
 const freeswitch = {
   ...base,
-  RECORDING_PROVIDER: 'freeswitch',
   ESL_HOST: '10.0.0.5',
   RECORDING_URL_TEMPLATE: 'https://m/{recording_id}.wav',
 };
@@ -28,6 +29,7 @@ describe('loadRecordingsConfig', () => {
       ESL_TIMEOUT_MS: 3000,
       RECORDING_PATH_TEMPLATE: '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
       CLAIM_LEASE_MS: 10_000,
+      STOP_SETTLE_MS: 4000,
     });
   });
 
@@ -42,10 +44,47 @@ describe('loadRecordingsConfig', () => {
     );
   });
 
-  it('refuses an unknown provider', () => {
-    expect(() => loadRecordingsConfig({ ...base, RECORDING_PROVIDER: 'asterisk' })).toThrow(
-      /RECORDING_PROVIDER/,
+  it('refuses a path template that does not name the recording', () => {
+    expect(() =>
+      loadRecordingsConfig({
+        ...freeswitch,
+        ESL_PASSWORD: 'x',
+        RECORDING_PATH_TEMPLATE: '/rec/{call_id}.wav',
+      }),
+    ).toThrow('invalid configuration: RECORDING_PATH_TEMPLATE: must contain {recording_id}');
+  });
+});
+
+describe('loadMediaEventsConfig', () => {
+  it('needs the media-events queue besides the FreeSWITCH settings', () => {
+    expect(() => loadMediaEventsConfig({ ...freeswitch, ESL_PASSWORD: 'x' })).toThrow(
+      /MEDIA_EVENTS_QUEUE_URL/,
     );
+  });
+});
+
+describe('loadMediaRelayConfig', () => {
+  it('applies the documented defaults and finds the recordings directory in the path template', () => {
+    const config = loadMediaRelayConfig({
+      ESL_PASSWORD: 'ClueCon',
+      MEDIA_EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/media-events',
+      MEDIA_NODE: 'fs1',
+    });
+
+    expect(config).toEqual({
+      ESL_HOST: '127.0.0.1',
+      ESL_PORT: 8021,
+      ESL_PASSWORD: 'ClueCon',
+      ESL_TIMEOUT_MS: 3000,
+      MEDIA_EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/media-events',
+      RECORDING_PATH_TEMPLATE: '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
+      RELAY_STATE_FILE: '/var/lib/minivoice-media-relay/state.json',
+      MEDIA_NODE: 'fs1',
+      RECONCILE_EVERY_MS: 30_000,
+      SCAN_MIN_AGE_MS: 10_000,
+      RETENTION_DAYS: 7,
+    });
+    expect(recordingsRoot(config.RECORDING_PATH_TEMPLATE)).toBe('/var/lib/freeswitch/recordings/');
   });
 });
 

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DependencyUnavailableError } from '../../../shared/kernel/api-error.ts';
 import { startRecording } from '../../../shared/recordings/start-recording.ts';
 import type { Call } from '../../../shared/recordings/types.ts';
 import {
@@ -33,29 +34,60 @@ describe('startRecording', () => {
     expect(f.media.commands).toEqual(['start rec_call_123']);
   });
 
-  it('takes over a start claim older than the lease, stopping the channel before starting again', async () => {
+  it('settles a start claim older than the lease: with no audio left, it fails and the next recording starts', async () => {
     f.storedCall().recording_seq = 1;
     f.seedStaleStartClaim();
 
     const recording = await startRecording(f.state.calls.get('call_123'), f.deps);
 
-    expect(recording.id).toBe('rec_call_123');
-    expect(f.media.commands).toEqual(['stop rec_call_123', 'start rec_call_123']);
+    expect(recording.id).toBe('rec_call_123_2');
+    expect(f.media.commands).toEqual(['probe rec_call_123', 'start rec_call_123_2']);
+    expect(f.storedRecordings()).toEqual(['rec_call_123 failed', 'rec_call_123_2 started']);
+    expect(f.committedEvents()).toEqual([
+      [
+        'recording.failed',
+        {
+          event_key: 'rec_call_123:recording.failed',
+          recording: 'rec_call_123 failed',
+          reason: 'start_failed',
+          sequence: 1,
+        },
+      ],
+      [
+        'recording.started',
+        { event_key: 'rec_call_123_2:recording.started', recording: 'rec_call_123_2 started', sequence: 1 },
+      ],
+    ]);
   });
 
-  it("answers 503 call_busy to a start whose claim was taken over, keeping the taker's recording", async () => {
+  it('adopts the audio a start claim older than the lease left running, without a second start', async () => {
+    f.storedCall().recording_seq = 1;
+    f.seedStaleStartClaim();
+    f.media.recording.add('rec_call_123');
+
+    const recording = await startRecording(f.state.calls.get('call_123'), f.deps);
+
+    expect(recording).toEqual({
+      ...startedRecording(),
+      created_at: '2026-11-24T09:59:50Z',
+      updated_at: '2026-11-24T09:59:50Z',
+    });
+    expect(f.media.commands).toEqual(['probe rec_call_123']);
+    expect(f.committedEvents().map(([type]) => type)).toEqual(['recording.started']);
+  });
+
+  it('answers 502 to a start whose claim was taken over, after stopping the audio its media command left', async () => {
     const [slow, taker] = await f.whileStartIsHeld(
       () => startRecording(f.storedCall(), f.deps),
       () => startRecording(f.storedCall(), f.deps),
       () => f.time.advance(LEASE),
     );
 
-    expect(await errorOf(slow)).toEqual([503, 'call_busy']);
-    expect((await taker).id).toBe('rec_call_123');
-    expect([...f.state.recordings.values()].map((r) => [r.id, r.status])).toEqual([
-      ['rec_call_123', 'started'],
-    ]);
-    expect(f.queue.sent.map((e) => e.event_type)).toEqual(['recording.started']);
+    expect(await errorOf(slow)).toEqual([502, 'recording_start_failed']);
+    expect((await taker).id).toBe('rec_call_123_2');
+    expect(f.storedRecordings()).toEqual(['rec_call_123 failed', 'rec_call_123_2 started']);
+    expect([...f.media.recording]).toEqual(['rec_call_123_2']);
+    expect(f.queue.sent.map((e) => e.event_type)).toEqual(['recording.failed', 'recording.started']);
   });
 
   it('returns the started recording while a stop of it is in flight', async () => {
@@ -85,7 +117,7 @@ describe('startRecording', () => {
   });
 
   it('stores a failed recording, queues recording.failed and frees the call when the provider refuses', async () => {
-    f.media.failNextCommand('start');
+    f.media.failNext('start');
 
     expect(await errorOf(startRecording(f.state.calls.get('call_123'), f.deps))).toEqual([
       502,
@@ -114,5 +146,94 @@ describe('startRecording', () => {
         error: 'Error: queue unavailable',
       },
     ]);
+  });
+});
+
+describe('startRecording when the media server answers late or not at all', () => {
+  it('adopts a start whose reply was lost when the media server is recording it', async () => {
+    f.media.failNext('start', 'no_reply', true);
+
+    expect(await startRecording(f.state.calls.get('call_123'), f.deps)).toEqual(startedRecording());
+    expect(f.media.commands).toEqual(['start rec_call_123', 'probe rec_call_123']);
+    expect(f.committedEvents()).toEqual([
+      [
+        'recording.started',
+        { event_key: 'rec_call_123:recording.started', recording: 'rec_call_123 started', sequence: 1 },
+      ],
+    ]);
+  });
+
+  it('records a start whose reply was lost as failed when the media server is not recording it', async () => {
+    f.media.failNext('start', 'no_reply', false);
+
+    expect(await errorOf(startRecording(f.state.calls.get('call_123'), f.deps))).toEqual([
+      502,
+      'recording_start_failed',
+    ]);
+    expect(f.storedRecordings()).toEqual(['rec_call_123 failed']);
+    expect(f.committedEvents()).toEqual([
+      [
+        'recording.failed',
+        {
+          event_key: 'rec_call_123:recording.failed',
+          recording: 'rec_call_123 failed',
+          reason: 'start_failed',
+          sequence: 1,
+        },
+      ],
+    ]);
+  });
+
+  it('stops the audio of a lost-reply start it cannot ask about, then records it failed', async () => {
+    f.media.failNext('start', 'no_reply', true);
+    f.media.failNext('probe', 'no_reply');
+
+    expect(await errorOf(startRecording(f.state.calls.get('call_123'), f.deps))).toEqual([
+      502,
+      'recording_start_failed',
+    ]);
+    expect(f.media.commands).toEqual(['start rec_call_123', 'probe rec_call_123', 'stop rec_call_123']);
+    expect([...f.media.recording]).toEqual([]);
+    expect(f.storedRecordings()).toEqual(['rec_call_123 failed']);
+  });
+
+  it('leaves the claim for later settling when the media server can be neither asked nor told', async () => {
+    f.media.failNext('start', 'no_reply', true);
+    f.media.failNext('probe', 'unreachable');
+    f.media.failNext('stop', 'unreachable');
+
+    expect(await errorOf(startRecording(f.state.calls.get('call_123'), f.deps))).toEqual([
+      502,
+      'recording_start_failed',
+    ]);
+    expect(f.storedRecordings()).toEqual([]);
+    expect(f.activeRecording()).toMatchObject({ state: 'starting', recording_id: 'rec_call_123' });
+  });
+
+  it('records a refused start as failed without asking anything more', async () => {
+    f.media.failNext('start', 'unreachable');
+
+    expect(await errorOf(startRecording(f.state.calls.get('call_123'), f.deps))).toEqual([
+      502,
+      'recording_start_failed',
+    ]);
+    expect(f.media.commands).toEqual(['start rec_call_123']);
+    expect(f.storedRecordings()).toEqual(['rec_call_123 failed']);
+  });
+
+  it('stops the audio and answers 502 when the commit fails after the media server started', async () => {
+    f.deps.store = {
+      ...f.deps.store,
+      commitStarted: async () => {
+        throw new DependencyUnavailableError('storage');
+      },
+    };
+
+    expect(await errorOf(startRecording(f.state.calls.get('call_123'), f.deps))).toEqual([
+      502,
+      'recording_start_failed',
+    ]);
+    expect(f.media.commands).toEqual(['start rec_call_123', 'stop rec_call_123']);
+    expect([...f.media.recording]).toEqual([]);
   });
 });

@@ -1,0 +1,20 @@
+import * as z from 'zod/mini';
+import { checkFreeSwitchConfig, freeSwitchEnv } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
+import { type Env, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
+
+const schema = z.object({
+  TABLE_NAME: text(3),
+  WEBHOOK_QUEUE_URL: z.url(),
+  MEDIA_EVENTS_QUEUE_URL: z.url(),
+  // Must match the recordings function's: a start claim older than this belongs to a request that died.
+  CLAIM_LEASE_MS: positiveInt(10_000),
+  ...freeSwitchEnv,
+});
+
+/** Settings of the `media-events` function. */
+export type MediaEventsConfig = z.infer<typeof schema>;
+
+/** Parses the `media-events` function's environment. */
+export function loadMediaEventsConfig(env: Env): MediaEventsConfig {
+  return checkFreeSwitchConfig(parseEnv(schema, env));
+}

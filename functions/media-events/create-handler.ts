@@ -1,0 +1,64 @@
+import middy from '@middy/core';
+import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { ScopedLogger } from '../../shared/kernel/logger.ts';
+import { type ApplyMediaEventDeps, applyMediaEvent } from '../../shared/media-events/apply-media-event.ts';
+import { parseMediaEvent } from '../../shared/media-events/media-event-message.ts';
+import type { MessageVisibility } from '../../shared/webhooks/ports.ts';
+
+/** Ports of the `media-events` Lambda. */
+export type MediaEventsHandlerDeps = Omit<ApplyMediaEventDeps, 'logger'> & {
+  logger: ScopedLogger;
+  visibility: MessageVisibility;
+};
+
+/**
+ * The `media-events` Lambda for any set of adapters: applies the media relay's events one by one, in
+ * the order received. An event that must wait (the API's own commit is in flight) is postponed on the
+ * queue and reported in `batchItemFailures`; one that can never apply is logged and dropped.
+ */
+export function createMediaEventsHandler(deps: MediaEventsHandlerDeps) {
+  async function processRecord(
+    record: SQSRecord,
+    requestId: string,
+  ): Promise<SQSBatchItemFailure | undefined> {
+    const logger = deps.logger.child({ request_id: requestId, message_id: record.messageId });
+    const parsed = parseMediaEvent(record.body);
+    if (!parsed.ok) {
+      logger.error('dropped a message that is not a media event', { reason: parsed.reason });
+      return undefined;
+    }
+    const { event } = parsed;
+    const outcome = await applyMediaEvent(event, { ...deps, logger });
+    logger.info('media event', {
+      kind: event.kind,
+      node: event.node,
+      source: event.source,
+      channel_uuid: event.channel_uuid,
+      ...('path' in event ? { path: event.path } : {}),
+      outcome: outcome.action,
+    });
+    if (outcome.kind === 'applied') return undefined;
+    await deps.visibility.delay(record.receiptHandle, outcome.delaySeconds).catch((error: unknown) => {
+      logger.warn('could not postpone media event', { error: String(error) });
+    });
+    return { itemIdentifier: record.messageId };
+  }
+
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
+    const batchItemFailures: SQSBatchItemFailure[] = [];
+    for (const record of event.Records) {
+      try {
+        const failure = await processRecord(record, context.awsRequestId);
+        if (failure) batchItemFailures.push(failure);
+      } catch (error) {
+        deps.logger.error('media event failed; the queue will retry it', {
+          request_id: context.awsRequestId,
+          message_id: record.messageId,
+          error: String(error),
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  });
+}

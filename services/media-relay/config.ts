@@ -1,0 +1,38 @@
+import { hostname } from 'node:os';
+import * as z from 'zod/mini';
+import { type Env, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
+
+const schema = z.object({
+  ESL_HOST: z._default(text(), '127.0.0.1'),
+  ESL_PORT: positiveInt(8021),
+  ESL_PASSWORD: text(),
+  ESL_TIMEOUT_MS: positiveInt(3000),
+  MEDIA_EVENTS_QUEUE_URL: z.url(),
+  RECORDING_PATH_TEMPLATE: z._default(
+    text(),
+    '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
+  ),
+  RELAY_STATE_FILE: z._default(text(), '/var/lib/minivoice-media-relay/state.json'),
+  MEDIA_NODE: z._default(text(), hostname()),
+  RECONCILE_EVERY_MS: positiveInt(30_000),
+  SCAN_MIN_AGE_MS: positiveInt(10_000),
+  RETENTION_DAYS: positiveInt(7),
+});
+
+/** Settings of the media relay, from its environment (a systemd EnvironmentFile or the container's). */
+export type MediaRelayConfig = z.infer<typeof schema>;
+
+/** Parses the relay's environment; the error names every missing or invalid variable. */
+export function loadMediaRelayConfig(env: Env): MediaRelayConfig {
+  const config = parseEnv(schema, env);
+  if (!config.RECORDING_PATH_TEMPLATE.includes('{recording_id}')) {
+    throw new Error('invalid configuration: RECORDING_PATH_TEMPLATE: must contain {recording_id}');
+  }
+  return config;
+}
+
+/** The directory every recording lives under: the template's fixed part, up to its last `/`. */
+export function recordingsRoot(pathTemplate: string): string {
+  const fixed = pathTemplate.slice(0, pathTemplate.indexOf('{'));
+  return fixed.slice(0, fixed.lastIndexOf('/') + 1) || '/';
+}

@@ -1,0 +1,36 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createJsonRelayJournal } from '../../shared/adapters/files/json-relay-journal.ts';
+import { createRecordingFileStore } from '../../shared/adapters/files/recording-file-store.ts';
+import { createFreeSwitchConnector } from '../../shared/adapters/freeswitch/freeswitch-media-session.ts';
+import { createSqsMediaEventPublisher } from '../../shared/adapters/sqs/sqs-media-event-publisher.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import type { Logger } from '../../shared/kernel/logger.ts';
+import { createMediaRelay } from '../../shared/media-events/media-relay.ts';
+import { createRecordingFiles } from '../../shared/recordings/recording-files.ts';
+import { type MediaRelayConfig, recordingsRoot } from './config.ts';
+
+/** The relay wired to the real FreeSWITCH, disk and queue (`main.ts` runs it; `npm start` too). */
+export function createRelay(config: MediaRelayConfig, sqs: SQSClient, logger: Logger) {
+  const files = createRecordingFiles({ path: config.RECORDING_PATH_TEMPLATE, url: '' });
+  return createMediaRelay({
+    connect: createFreeSwitchConnector(
+      { host: config.ESL_HOST, port: config.ESL_PORT, password: config.ESL_PASSWORD },
+      { node: config.MEDIA_NODE, timeoutMs: config.ESL_TIMEOUT_MS },
+    ),
+    publisher: createSqsMediaEventPublisher(sqs, config.MEDIA_EVENTS_QUEUE_URL),
+    files: createRecordingFileStore(recordingsRoot(config.RECORDING_PATH_TEMPLATE), (path) =>
+      Boolean(files.parsePath(path)),
+    ),
+    journal: createJsonRelayJournal(config.RELAY_STATE_FILE),
+    clock: systemClock,
+    logger,
+    settings: {
+      node: config.MEDIA_NODE,
+      reconcileEveryMs: config.RECONCILE_EVERY_MS,
+      scanMinAgeMs: config.SCAN_MIN_AGE_MS,
+      retentionMs: config.RETENTION_DAYS * 86_400_000,
+      reconnectMinMs: 250,
+      reconnectMaxMs: 10_000,
+    },
+  });
+}

@@ -1,0 +1,151 @@
+import type { Metrics } from '../kernel/metrics.ts';
+import { isCallActive, isClaimStale } from '../recordings/call-rules.ts';
+import { ClaimLostError } from '../recordings/errors.ts';
+import type { Claim, RecordingDeps, RecordingEnd } from '../recordings/ports.ts';
+import type { RecordingRef } from '../recordings/recording-files.ts';
+import { newRecording, recordingEnd, recordingEvent } from '../recordings/recording-records.ts';
+import type { ActiveRecording, Call, EndReason, RecordableCall } from '../recordings/types.ts';
+import { dispatchEvent } from '../webhooks/dispatch-event.ts';
+import type { MediaEvent } from './types.ts';
+
+/** Ports of {@link applyMediaEvent}: the recording use cases' ports, and a metric for orphans. */
+export type ApplyMediaEventDeps = Omit<RecordingDeps, 'settings'> & {
+  metrics: Metrics;
+  settings: { claimLeaseMs: number };
+};
+
+/** What became of a media event. */
+export type MediaEventOutcome =
+  | { kind: 'applied'; action: string }
+  /** The API's own commit of this recording is still in flight: apply the event again later. */
+  | { kind: 'retry'; delaySeconds: number; action: string };
+
+/** The call's status once its channel has hung up. */
+const ENDED_BY_HANGUP = 'completed';
+/** How soon an event waiting for an API commit is tried again (the claim lease bounds the wait). */
+const RETRY_SECONDS = 2;
+/** Conflicting writes (a request or another event changed the call) are retried with a fresh read. */
+const MAX_CONFLICTS = 5;
+
+/**
+ * Applies one media event to the stored state, with the same conditional writes and outbox as the API,
+ * so that events arriving twice, late or out of order change nothing twice.
+ *
+ * Steps:
+ * - recording_started: ours and in flight → nothing; ours from a request that died → adopt it
+ *   (`started`); a file no live recording owns → an orphan: stop it, log it, count it.
+ * - recording_stopped: ends the live recording of that file with the file's real facts
+ *   (`completed`, end_reason hangup / stopped / media_server; or `failed`, reason empty); a hangup
+ *   also ends the call in the same commit. Before the API's own start commit → try again later.
+ * - channel_hangup: ends the call if it is still active.
+ */
+export async function applyMediaEvent(
+  event: MediaEvent,
+  deps: ApplyMediaEventDeps,
+): Promise<MediaEventOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      if (event.kind === 'channel_hangup') return await applyHangup(event, deps);
+      const ref = deps.files.parsePath(event.path);
+      if (!ref) return { kind: 'applied', action: 'ignored: not a file of ours' };
+      return event.kind === 'recording_started'
+        ? await applyStarted(event, ref, deps)
+        : await applyStopped(event, ref, deps);
+    } catch (error) {
+      if (!(error instanceof ClaimLostError) || attempt >= MAX_CONFLICTS) throw error;
+    }
+  }
+}
+
+async function applyStarted(
+  event: Extract<MediaEvent, { kind: 'recording_started' }>,
+  ref: RecordingRef,
+  deps: ApplyMediaEventDeps,
+): Promise<MediaEventOutcome> {
+  const call = await deps.store.getCall(ref.callId);
+  const active = call?.active_recording;
+  if (call && active?.recording_id === ref.recordingId) {
+    if (active.state !== 'starting' || !isStale(active, deps)) return { kind: 'applied', action: 'ours' };
+    // The request that started it died before committing: the audio is running, so adopt it.
+    const started = newRecording(recordable(call), ref.recordingId, new Date(active.claimed_at));
+    const e = recordingEvent(call, started, { type: 'recording.started' }, deps, deps.clock.now());
+    await deps.store.commitStarted(claimOf(call, active), started, e);
+    await dispatchEvent(e, deps);
+    return { kind: 'applied', action: 'adopted' };
+  }
+  // No live recording owns this file (unknown, or one the API shows as ended): it must not record.
+  const stopped = await deps.provider.stopFile(event.channel_uuid, event.path);
+  if (stopped === 'not_recording') return { kind: 'applied', action: 'ignored: late start of a closed file' };
+  deps.metrics.count('OrphanRecordings');
+  deps.logger.error('orphan recording stopped', {
+    node: event.node,
+    channel_uuid: event.channel_uuid,
+    recording_id: ref.recordingId,
+    call_id: ref.callId,
+    source: event.source,
+  });
+  return { kind: 'applied', action: 'orphan stopped' };
+}
+
+async function applyStopped(
+  event: Extract<MediaEvent, { kind: 'recording_stopped' }>,
+  ref: RecordingRef,
+  deps: ApplyMediaEventDeps,
+): Promise<MediaEventOutcome> {
+  const call = await deps.store.getCall(ref.callId);
+  const active = call?.active_recording;
+  if (!call || active?.recording_id !== ref.recordingId) {
+    return { kind: 'applied', action: 'ignored: recording already ended or unknown' };
+  }
+  if (active.state === 'starting' && !isStale(active, deps)) {
+    return { kind: 'retry', delaySeconds: RETRY_SECONDS, action: 'waiting for the start to commit' };
+  }
+  // The file closed. Whoever stopped it, these are its real facts; a hangup also ends the call.
+  const hungUp = event.channel_ended ?? !isCallActive(call);
+  const endReason: EndReason = hungUp ? 'hangup' : active.state === 'stopping' ? 'stopped' : 'media_server';
+  const endCall = hungUp && isCallActive(call) ? ENDED_BY_HANGUP : undefined;
+  const adoptsStart = active.state === 'starting';
+  const started =
+    active.recording ?? newRecording(recordable(call), ref.recordingId, new Date(active.claimed_at));
+  const callAfter: Call = endCall ? { ...call, status: endCall } : call;
+  const file = event.file.kind === 'closed' ? ({ kind: 'stopped', facts: event.file } as const) : event.file;
+  const end: RecordingEnd = recordingEnd(callAfter, started, file, endReason, deps, deps.clock.now(), {
+    adoptsStart,
+    ...(endCall ? { endCall } : {}),
+  });
+  await deps.store.commitEnded(claimOf(call, active), end);
+  for (const e of end.events) await dispatchEvent(e, deps);
+  return { kind: 'applied', action: `${end.recording.status} (${endReason})` };
+}
+
+async function applyHangup(
+  event: Extract<MediaEvent, { kind: 'channel_hangup' }>,
+  deps: ApplyMediaEventDeps,
+): Promise<MediaEventOutcome> {
+  const call = await deps.store.findCallByChannel(event.channel_uuid);
+  if (!call) return { kind: 'applied', action: 'ignored: no call on this channel' };
+  if (!isCallActive(call)) return { kind: 'applied', action: 'ignored: call already ended' };
+  // A recording still running ends with the RECORD_STOP that FreeSWITCH sends before the hangup.
+  const ended = await deps.store.endCall(call.id, ENDED_BY_HANGUP);
+  return { kind: 'applied', action: ended ? 'call ended' : 'ignored: call already ended' };
+}
+
+function isStale(active: ActiveRecording, deps: ApplyMediaEventDeps): boolean {
+  return isClaimStale(active, deps.clock.now().getTime(), deps.settings.claimLeaseMs);
+}
+
+/** The claim the call holds now: a commit under it succeeds only if nothing changed meanwhile. */
+function claimOf(call: Call, active: ActiveRecording): Claim {
+  return {
+    callId: call.id,
+    claimId: active.claim_id,
+    recordingId: active.recording_id,
+    seq: active.seq,
+    claimedAt: active.claimed_at,
+  };
+}
+
+/** A call that has recorded has a channel; its recording keeps the call's provider call id. */
+function recordable(call: Call): RecordableCall {
+  return { ...call, provider_call_id: call.provider_call_id ?? '' };
+}

@@ -1,0 +1,72 @@
+import * as z from 'zod/mini';
+import type { MediaEvent } from './types.ts';
+
+/**
+ * The contract of a media event on the media-events queue, shared by the relay that sends it and the
+ * function that applies it: the body is this JSON, versioned.
+ */
+const base = {
+  v: z.literal(1),
+  node: z.string().check(z.minLength(1)),
+  core_uuid: z.string(),
+  at: z.string().check(z.minLength(1)),
+  source: z.enum(['event', 'reconcile', 'scan']),
+};
+const text = z.string().check(z.minLength(1));
+
+const schema = z.discriminatedUnion('kind', [
+  z.object({ ...base, kind: z.literal('recording_started'), channel_uuid: text, path: text }),
+  z.object({
+    ...base,
+    kind: z.literal('recording_stopped'),
+    channel_uuid: z.optional(text),
+    path: text,
+    file: z.discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('closed'),
+        duration_ms: z.number().check(z.int(), z.nonnegative()),
+        size_bytes: z.number().check(z.int(), z.nonnegative()),
+      }),
+      z.object({ kind: z.literal('discarded') }),
+    ]),
+    channel_ended: z.optional(z.boolean()),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('channel_hangup'),
+    channel_uuid: text,
+    hangup_cause: z.optional(z.string()),
+  }),
+]);
+
+/** The queued body of a media event. */
+export function serializeMediaEvent(event: MediaEvent): string {
+  return JSON.stringify({ v: 1, ...event });
+}
+
+/** Reads a queued body as a media event, or says why it is not one. */
+export function parseMediaEvent(
+  body: string,
+): { ok: true; event: MediaEvent } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: 'body is not JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    return { ok: false, reason: `not a media event: ${parsed.error.issues[0]?.path.join('.') ?? '?'}` };
+  }
+  const { v: _version, ...event } = parsed.data;
+  // Optional fields arrive absent; the domain type names them explicitly.
+  if (event.kind === 'recording_stopped') {
+    return {
+      ok: true,
+      event: { ...event, channel_uuid: event.channel_uuid, channel_ended: event.channel_ended },
+    };
+  }
+  if (event.kind === 'channel_hangup')
+    return { ok: true, event: { ...event, hangup_cause: event.hangup_cause } };
+  return { ok: true, event };
+}

@@ -1,0 +1,226 @@
+import type { Clock } from '../kernel/clock.ts';
+import type { Logger } from '../kernel/logger.ts';
+import type {
+  MediaEventPublisher,
+  MediaServerConnector,
+  MediaServerSession,
+  RecordingFileStore,
+  RelayJournal,
+  RelayState,
+} from './relay-ports.ts';
+import type { MediaEvent } from './types.ts';
+
+/** Ports and settings of the media relay. */
+export interface MediaRelayDeps {
+  connect: MediaServerConnector;
+  publisher: MediaEventPublisher;
+  files: RecordingFileStore;
+  journal: RelayJournal;
+  clock: Clock;
+  logger: Logger;
+  settings: {
+    /** This media server's name in the events. */
+    node: string;
+    /** Reconcile and scan this often while connected (a missed event costs at most this long). */
+    reconcileEveryMs: number;
+    /** A file younger than this may be a recording that is only just starting: the scan leaves it. */
+    scanMinAgeMs: number;
+    /** Reported files are remembered (and scanned) this long. */
+    retentionMs: number;
+    reconnectMinMs: number;
+    reconnectMaxMs: number;
+  };
+}
+
+/**
+ * The media relay that runs beside each FreeSWITCH: it turns the media server's events into media
+ * events on the queue, and makes sure a gap in the event stream loses nothing.
+ *
+ * Steps (per connection):
+ * 1. Connect and subscribe; on failure wait (growing pauses) and try again, for ever.
+ * 2. Reconcile: compare what is recording now with what was recording when last seen. A file that
+ *    started meanwhile is reported started; one that stopped (and whose RECORD_STOP did not come within
+ *    `scanMinAgeMs`) is reported stopped with the facts read from the file, and its channel's hangup
+ *    if the channel is gone; a new Core-UUID (restart) means everything that was recording stopped.
+ * 3. Scan the recordings directory: a closed file of ours never reported is reported stopped (it was
+ *    recorded while the relay was away).
+ * 4. Relay live events in order, each once the queue accepted the one before; reconcile and scan again
+ *    every `reconcileEveryMs`, and check the connection's health.
+ */
+export function createMediaRelay(deps: MediaRelayDeps) {
+  const { publisher, journal, clock, logger, settings } = deps;
+  let state: RelayState = { coreUuid: undefined, running: {}, reported: {}, scanSinceMs: 0 };
+  let stopped = false;
+  let session: MediaServerSession | undefined;
+  let chain = Promise.resolve();
+  let wake: (() => void) | undefined;
+  /** Files that were recording and no longer are → when that was first seen. */
+  const missing: Record<string, number> = {};
+
+  /** Publishes in order, retrying until the queue takes it (or the relay stops). */
+  async function publish(event: MediaEvent): Promise<void> {
+    for (let pauseMs = 200; !stopped; pauseMs = Math.min(pauseMs * 2, 10_000)) {
+      try {
+        await publisher.publish(event);
+        return;
+      } catch (error) {
+        logger.warn('media event not queued yet; retrying', { kind: event.kind, error: String(error) });
+        await clock.sleep(pauseMs);
+      }
+    }
+  }
+
+  /** Runs `work` after everything queued before it (events and reconciliations never interleave). */
+  function serially(work: () => Promise<void>): Promise<void> {
+    chain = chain.then(work).catch((error: unknown) => {
+      logger.error('media relay step failed', { error: String(error) });
+    });
+    return chain;
+  }
+
+  const base = (source: MediaEvent['source']) => ({
+    node: settings.node,
+    core_uuid: session?.coreUuid ?? state.coreUuid ?? '',
+    at: clock.now().toISOString(),
+    source,
+  });
+
+  async function relayLive(event: MediaEvent) {
+    await publish(event);
+    if (event.kind === 'recording_started') state.running[event.path] = event.channel_uuid;
+    if (event.kind === 'recording_stopped') {
+      delete state.running[event.path];
+      delete missing[event.path];
+      state.reported[event.path] = clock.now().getTime();
+    }
+    await journal.save(state);
+  }
+
+  async function reconcile(current: MediaServerSession) {
+    const now = clock.now().getTime();
+    // Files are listed before the media server is asked, so a file cannot be mistaken for closed by
+    // starting in between (and files younger than scanMinAgeMs are left for the next round).
+    const files = await deps.files.list(state.scanSinceMs);
+    const snapshot = await current.snapshot();
+    const restarted = state.coreUuid !== undefined && state.coreUuid !== current.coreUuid;
+    if (restarted)
+      logger.warn('media server restarted: its recordings were cut off', { node: settings.node });
+    state.coreUuid = current.coreUuid;
+
+    for (const [path, channel] of snapshot.recordings) {
+      if (state.running[path] === channel) continue;
+      await publish({ ...base('reconcile'), kind: 'recording_started', channel_uuid: channel, path });
+      state.running[path] = channel;
+    }
+    const hungUp = new Set<string>();
+    for (const [path, channel] of Object.entries(state.running)) {
+      if (snapshot.recordings.has(path)) {
+        delete missing[path];
+        continue;
+      }
+      // It stopped while we were away, or is stopping right now (its RECORD_STOP may still come, and
+      // the file may still be being written): report it from the file only once it has settled.
+      missing[path] ??= now;
+      if (!restarted && now - (missing[path] ?? now) < settings.scanMinAgeMs) continue;
+      delete missing[path];
+      const ended = restarted || !snapshot.channels.has(channel);
+      await publish({
+        ...base('reconcile'),
+        kind: 'recording_stopped',
+        channel_uuid: channel,
+        path,
+        file: await deps.files.facts(path),
+        channel_ended: ended,
+      });
+      if (ended) hungUp.add(channel);
+      delete state.running[path];
+      state.reported[path] = now;
+    }
+    for (const channel of hungUp) {
+      await publish({
+        ...base('reconcile'),
+        kind: 'channel_hangup',
+        channel_uuid: channel,
+        hangup_cause: undefined,
+      });
+    }
+    for (const file of files) {
+      if (snapshot.recordings.has(file.path) || file.path in state.reported || file.path in state.running)
+        continue;
+      if (now - file.modifiedAtMs < settings.scanMinAgeMs) continue;
+      await publish({
+        ...base('scan'),
+        kind: 'recording_stopped',
+        channel_uuid: undefined,
+        path: file.path,
+        file: await deps.files.facts(file.path),
+        channel_ended: undefined,
+      });
+      state.reported[file.path] = now;
+    }
+    for (const [path, at] of Object.entries(state.reported)) {
+      if (now - at > settings.retentionMs) delete state.reported[path];
+    }
+    state.scanSinceMs = Math.max(state.scanSinceMs, now - settings.retentionMs);
+    await journal.save(state);
+  }
+
+  /** One connection's life: reconcile, relay, reconcile periodically, until it closes. */
+  async function serve(current: MediaServerSession) {
+    const closed = new Promise<Error>((resolve) => current.onClose(resolve));
+    current.onEvent((event) => void serially(() => relayLive(event)));
+    await serially(() => reconcile(current));
+    for (;;) {
+      const tick = clock.sleep(settings.reconcileEveryMs).then(() => 'tick' as const);
+      const woken = new Promise<'wake'>((resolve) => {
+        wake = () => resolve('wake');
+      });
+      const next = await Promise.race([closed.then(() => 'closed' as const), tick, woken]);
+      if (next === 'closed' || stopped) return;
+      try {
+        await current.ping();
+      } catch (error) {
+        logger.warn('media server connection unhealthy; reconnecting', { error: String(error) });
+        current.close();
+        return;
+      }
+      await serially(() => reconcile(current));
+    }
+  }
+
+  return {
+    /** Runs until `stop()`. */
+    async run(): Promise<void> {
+      state = (await journal.load()) ?? { ...state, scanSinceMs: clock.now().getTime() };
+      for (let pauseMs = settings.reconnectMinMs; !stopped; ) {
+        try {
+          session = await deps.connect();
+          logger.info('connected to the media server', { node: settings.node, core_uuid: session.coreUuid });
+          pauseMs = settings.reconnectMinMs;
+          await serve(session);
+        } catch (error) {
+          logger.warn('media server connection failed', { error: String(error) });
+        }
+        session?.close();
+        session = undefined;
+        if (stopped) break;
+        await clock.sleep(pauseMs);
+        pauseMs = Math.min(pauseMs * 2, settings.reconnectMaxMs);
+      }
+      await chain;
+      await journal.save(state);
+    },
+    /** Reconciles now (instead of at the next period). */
+    reconcileNow(): Promise<void> {
+      const current = session;
+      if (!current) return Promise.resolve();
+      return serially(() => reconcile(current));
+    },
+    /** Stops: closes the connection and lets queued events finish. */
+    stop(): void {
+      stopped = true;
+      session?.close();
+      wake?.();
+    },
+  };
+}

@@ -1,0 +1,252 @@
+import { mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
+import { recordingsRoot } from '../../services/media-relay/config.ts';
+import { createJsonRelayJournal } from '../../shared/adapters/files/json-relay-journal.ts';
+import { createRecordingFileStore } from '../../shared/adapters/files/recording-file-store.ts';
+import { createFreeSwitchConnector } from '../../shared/adapters/freeswitch/freeswitch-media-session.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import { createMediaRelay } from '../../shared/media-events/media-relay.ts';
+import type { MediaEvent } from '../../shared/media-events/types.ts';
+import type { ProviderRecordingRequest } from '../../shared/recordings/ports.ts';
+import type { RecordingFiles } from '../../shared/recordings/recording-files.ts';
+import { createMemoryLogger } from '../support/fakes/memory-logger.ts';
+import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
+
+// The media relay against the simulated FreeSWITCH, its real files and a journal on disk; the queue is
+// a list here (the end-to-end tests use the SQS emulator).
+let freeswitch: SimulatedFreeSwitch;
+let files: RecordingFiles;
+let pathTemplate: string;
+let stateFile: string;
+let published: MediaEvent[];
+let failPublishing: boolean;
+let relay: ReturnType<typeof createMediaRelay>;
+let running: Promise<void>;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const requestFor = (uuid: string, recordingId: string): ProviderRecordingRequest => ({
+  providerCallId: uuid,
+  recordingId,
+  callId: recordingId.replace(/^rec_/, '').replace(/_\d+$/, ''),
+  customerId: 'cust_1',
+  applicationId: 'app_1',
+});
+/** Waits until the relay has published events matching `done`. */
+async function until(done: (events: MediaEvent[]) => boolean, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!done(published) && Date.now() < deadline) await pause(20);
+  return published;
+}
+const kinds = (events: MediaEvent[]) => events.map((e) => `${e.kind} ${e.source}`);
+
+function startRelay() {
+  relay = createMediaRelay({
+    connect: createFreeSwitchConnector(
+      { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password },
+      { node: 'fs-test', timeoutMs: 1000 },
+    ),
+    publisher: {
+      publish: async (event) => {
+        if (failPublishing) throw new Error('queue down');
+        published.push(event);
+      },
+    },
+    files: createRecordingFileStore(recordingsRoot(pathTemplate), (path) => Boolean(files.parsePath(path))),
+    journal: createJsonRelayJournal(stateFile),
+    clock: systemClock,
+    logger: createMemoryLogger(),
+    settings: {
+      node: 'fs-test',
+      reconcileEveryMs: 150,
+      scanMinAgeMs: 100,
+      retentionMs: 86_400_000,
+      reconnectMinMs: 20,
+      reconnectMaxMs: 100,
+    },
+  });
+  running = relay.run();
+}
+
+beforeEach(async () => {
+  ({ freeswitch, files, pathTemplate } = await startTestFreeSwitch());
+  stateFile = join(await mkdtemp(join(tmpdir(), 'minivoice-relay-')), 'state.json');
+  published = [];
+  failPublishing = false;
+  startRelay();
+  await pause(100);
+});
+afterEach(async () => {
+  relay.stop();
+  await running;
+  await freeswitch.close();
+});
+
+describe('the media relay', () => {
+  it("relays a recording's start and stop, and the hangup, as media events with the file's facts", async () => {
+    const uuid = freeswitch.addChannel();
+    const request = requestFor(uuid, 'rec_call_a1');
+    const provider = providerFor(freeswitch, files);
+    await provider.startRecording(request);
+    await pause(250);
+    await provider.stopRecording(request);
+    freeswitch.hangup(uuid);
+    const events = await until((e) => e.some((x) => x.kind === 'channel_hangup'));
+
+    const size = (await stat(files.pathOf(request))).size;
+    expect(events.filter((e) => e.source === 'event')).toEqual([
+      {
+        node: 'fs-test',
+        core_uuid: freeswitch.coreUuid,
+        at: expect.any(String),
+        source: 'event',
+        kind: 'recording_started',
+        channel_uuid: uuid,
+        path: files.pathOf(request),
+      },
+      {
+        node: 'fs-test',
+        core_uuid: freeswitch.coreUuid,
+        at: expect.any(String),
+        source: 'event',
+        kind: 'recording_stopped',
+        channel_uuid: uuid,
+        path: files.pathOf(request),
+        file: { kind: 'closed', duration_ms: ((size - 44) / 16_000) * 1000, size_bytes: size },
+        channel_ended: false,
+      },
+      {
+        node: 'fs-test',
+        core_uuid: freeswitch.coreUuid,
+        at: expect.any(String),
+        source: 'event',
+        kind: 'channel_hangup',
+        channel_uuid: uuid,
+        hangup_cause: 'NORMAL_CLEARING',
+      },
+    ]);
+  });
+
+  it('reports a recording that stopped and a channel that hung up while it was disconnected', async () => {
+    const uuid = freeswitch.addChannel();
+    const request = requestFor(uuid, 'rec_call_b1');
+    await providerFor(freeswitch, files).startRecording(request);
+    await until((e) => e.length === 1);
+
+    // The relay cannot get back in while the channel hangs up: its RECORD_STOP and hangup go to nobody.
+    freeswitch.setRefuseAuth(true);
+    freeswitch.dropEventConnections();
+    freeswitch.hangup(uuid);
+    await pause(150);
+    freeswitch.setRefuseAuth(false);
+    const events = await until((e) => e.some((x) => x.kind === 'channel_hangup'));
+
+    const size = (await stat(files.pathOf(request))).size;
+    expect(events.slice(1)).toEqual([
+      expect.objectContaining({
+        kind: 'recording_stopped',
+        source: 'reconcile',
+        channel_uuid: uuid,
+        path: files.pathOf(request),
+        file: { kind: 'closed', duration_ms: ((size - 44) / 16_000) * 1000, size_bytes: size },
+        channel_ended: true,
+      }),
+      expect.objectContaining({ kind: 'channel_hangup', source: 'reconcile', channel_uuid: uuid }),
+    ]);
+  });
+
+  it('reports a recording that started while it was disconnected', async () => {
+    const uuid = freeswitch.addChannel();
+    freeswitch.dropEventConnections();
+    await providerFor(freeswitch, files).startRecording(requestFor(uuid, 'rec_call_c1'));
+    const events = await until((e) => e.length >= 1);
+
+    expect(kinds(events)).toContain('recording_started reconcile');
+  });
+
+  it('reports every recording cut off by a media-server restart as stopped, its channel gone', async () => {
+    const uuid = freeswitch.addChannel();
+    const request = requestFor(uuid, 'rec_call_d1');
+    await providerFor(freeswitch, files).startRecording(request);
+    await until((e) => e.length === 1);
+    await pause(200);
+
+    await freeswitch.restart();
+    freeswitch.dropEventConnections();
+    const events = await until((e) => e.some((x) => x.kind === 'channel_hangup'));
+
+    expect(events.slice(1)).toEqual([
+      expect.objectContaining({
+        kind: 'recording_stopped',
+        source: 'reconcile',
+        core_uuid: freeswitch.coreUuid,
+        channel_ended: true,
+        file: expect.objectContaining({ kind: 'closed', duration_ms: expect.any(Number) }),
+      }),
+      expect.objectContaining({ kind: 'channel_hangup', channel_uuid: uuid }),
+    ]);
+    expect((events[1] as Extract<MediaEvent, { kind: 'recording_stopped' }>).file).not.toEqual({
+      kind: 'closed',
+      duration_ms: 0,
+      size_bytes: 44,
+    });
+  });
+
+  it('reports once, by a scan of the directory, a file recorded entirely while it was away', async () => {
+    relay.stop();
+    await running;
+    const uuid = freeswitch.addChannel();
+    const request = requestFor(uuid, 'rec_call_e1');
+    const provider = providerFor(freeswitch, files);
+    await provider.startRecording(request);
+    await pause(200);
+    await provider.stopRecording(request);
+    await pause(150);
+
+    startRelay();
+    const events = await until((e) => e.length >= 1);
+    await pause(500); // several more reconciliations
+
+    expect(kinds(events)).toEqual(['recording_stopped scan']);
+    expect(events[0]).toEqual(
+      expect.objectContaining({
+        path: files.pathOf(request),
+        channel_uuid: undefined,
+        channel_ended: undefined,
+      }),
+    );
+  });
+
+  it('after a restart of its own, reports what stopped while it was down, and nothing twice', async () => {
+    const uuid = freeswitch.addChannel();
+    const request = requestFor(uuid, 'rec_call_f1');
+    const provider = providerFor(freeswitch, files);
+    await provider.startRecording(request);
+    await until((e) => e.length === 1);
+    relay.stop();
+    await running;
+
+    await provider.stopRecording(request);
+    startRelay();
+    const events = await until((e) => e.length >= 2);
+    await pause(500);
+
+    expect(kinds(events)).toEqual(['recording_started event', 'recording_stopped reconcile']);
+  });
+
+  it('keeps events while the queue refuses them and sends them, in order, once it takes them', async () => {
+    failPublishing = true;
+    const uuid = freeswitch.addChannel();
+    const request = requestFor(uuid, 'rec_call_g1');
+    const provider = providerFor(freeswitch, files);
+    await provider.startRecording(request);
+    await provider.stopRecording(request);
+    await pause(300);
+    failPublishing = false;
+    const events = await until((e) => e.length >= 2, 15_000);
+
+    expect(kinds(events)).toEqual(['recording_started event', 'recording_stopped event']);
+  });
+});

@@ -1,0 +1,262 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { applyMediaEvent } from '../../../shared/media-events/apply-media-event.ts';
+import type { MediaEvent } from '../../../shared/media-events/types.ts';
+import { startRecording } from '../../../shared/recordings/start-recording.ts';
+import { stopRecording } from '../../../shared/recordings/stop-recording.ts';
+import { createRecordingFixture, LEASE, startedRecording } from '../../support/recording-use-case-fixture.ts';
+
+let f: ReturnType<typeof createRecordingFixture>;
+let orphans: number;
+const PATH = '/rec/call_123/rec_call_123.wav';
+const base = { node: 'fs1', core_uuid: 'core1', at: '2026-11-24T10:00:05.000Z', source: 'event' as const };
+const started = (path = PATH): MediaEvent => ({
+  ...base,
+  kind: 'recording_started',
+  channel_uuid: 'uuid',
+  path,
+});
+const stopped = (
+  overrides: Partial<Extract<MediaEvent, { kind: 'recording_stopped' }>> = {},
+): MediaEvent => ({
+  ...base,
+  kind: 'recording_stopped',
+  channel_uuid: 'uuid',
+  path: PATH,
+  file: { kind: 'closed', duration_ms: 2_520, size_bytes: 40_364 },
+  channel_ended: false,
+  ...overrides,
+});
+const hangup: MediaEvent = {
+  ...base,
+  kind: 'channel_hangup',
+  channel_uuid: 'uuid',
+  hangup_cause: 'NORMAL_CLEARING',
+};
+const apply = (event: MediaEvent) =>
+  applyMediaEvent(event, {
+    ...f.deps,
+    metrics: {
+      count: (_name, value = 1) => {
+        orphans += value;
+      },
+    },
+  });
+
+beforeEach(() => {
+  f = createRecordingFixture();
+  orphans = 0;
+});
+
+describe('applyMediaEvent: recording_started', () => {
+  it('changes nothing for the start of a recording the API is committing', async () => {
+    f.storedCall().active_recording = {
+      state: 'starting',
+      recording_id: 'rec_call_123',
+      seq: 1,
+      claim_id: 'clm_live',
+      claimed_at: f.time.clock.now().getTime(),
+    };
+
+    expect(await apply(started())).toEqual({ kind: 'applied', action: 'ours' });
+    expect(f.committedEvents()).toEqual([]);
+  });
+
+  it('adopts the audio of a start whose request died before committing', async () => {
+    f.storedCall().recording_seq = 1;
+    f.seedStaleStartClaim();
+
+    expect(await apply(started())).toEqual({ kind: 'applied', action: 'adopted' });
+    expect(f.storedRecordings()).toEqual(['rec_call_123 started']);
+    expect(f.committedEvents().map(([type]) => type)).toEqual(['recording.started']);
+  });
+
+  it('stops, logs and counts an orphan: a file no live recording owns', async () => {
+    f.media.recording.add('rec_call_123');
+
+    expect(await apply(started())).toEqual({ kind: 'applied', action: 'orphan stopped' });
+    expect(f.media.commands).toEqual([`stop-file uuid ${PATH}`]);
+    expect(orphans).toBe(1);
+    expect(f.logger.lines.map((line) => JSON.parse(line))).toEqual([
+      {
+        level: 'error',
+        message: 'orphan recording stopped',
+        node: 'fs1',
+        channel_uuid: 'uuid',
+        recording_id: 'rec_call_123',
+        call_id: 'call_123',
+        source: 'event',
+      },
+    ]);
+  });
+
+  it('counts no orphan for the late start of a file that has closed already', async () => {
+    expect(await apply(started())).toEqual({
+      kind: 'applied',
+      action: 'ignored: late start of a closed file',
+    });
+    expect(orphans).toBe(0);
+  });
+
+  it('ignores a file that is not named like ours', async () => {
+    expect(await apply(started('/var/spool/voicemail/msg.wav'))).toEqual({
+      kind: 'applied',
+      action: 'ignored: not a file of ours',
+    });
+    expect(f.media.commands).toEqual([]);
+  });
+});
+
+describe('applyMediaEvent: recording_stopped', () => {
+  beforeEach(async () => {
+    await startRecording(f.state.calls.get('call_123'), f.deps);
+  });
+
+  it("completes a started recording with the file's real facts when the media server closed it", async () => {
+    expect(await apply(stopped())).toEqual({ kind: 'applied', action: 'completed (media_server)' });
+    expect(f.state.recordings.get('rec_call_123')).toEqual({
+      ...startedRecording(),
+      status: 'completed',
+      file_url: 'https://media.test/rec_call_123.wav',
+      duration_seconds: 3,
+      size_bytes: 40_364,
+    });
+    expect(f.committedEvents().at(-1)).toEqual([
+      'recording.completed',
+      {
+        event_key: 'rec_call_123:recording.completed',
+        recording: 'rec_call_123 completed',
+        end_reason: 'media_server',
+        sequence: 2,
+      },
+    ]);
+  });
+
+  it('completes it by hangup and ends the call in the same commit, the webhook showing the ended call', async () => {
+    expect(await apply(stopped({ channel_ended: true }))).toEqual({
+      kind: 'applied',
+      action: 'completed (hangup)',
+    });
+    expect(f.storedCall().status).toBe('completed');
+    expect(f.storedCall().active_recording).toBeUndefined();
+    const body = JSON.parse([...f.state.outbox.values()].at(-1)?.body ?? '{}');
+    expect([body.call.status, body.data.end_reason]).toEqual(['completed', 'hangup']);
+  });
+
+  it('ends a recording being stopped by the API with end_reason stopped', async () => {
+    f.activeRecording().state = 'stopping';
+
+    expect(await apply(stopped())).toEqual({ kind: 'applied', action: 'completed (stopped)' });
+  });
+
+  it('fails a recording whose file FreeSWITCH discarded, with reason empty', async () => {
+    await apply(stopped({ file: { kind: 'discarded' } }));
+
+    expect(f.committedEvents().at(-1)).toEqual([
+      'recording.failed',
+      {
+        event_key: 'rec_call_123:recording.failed',
+        recording: 'rec_call_123 failed',
+        reason: 'empty',
+        sequence: 2,
+      },
+    ]);
+  });
+
+  it('fails a recording whose file is only a header', async () => {
+    await apply(stopped({ file: { kind: 'closed', duration_ms: 0, size_bytes: 44 } }));
+
+    expect(f.storedRecordings()).toEqual(['rec_call_123 failed']);
+  });
+
+  it('changes nothing the second time the same stop arrives', async () => {
+    await apply(stopped());
+    const before = f.committedEvents().length;
+
+    expect(await apply(stopped())).toEqual({
+      kind: 'applied',
+      action: 'ignored: recording already ended or unknown',
+    });
+    expect(f.committedEvents()).toHaveLength(before);
+  });
+
+  it('changes nothing for the stop of a recording the API completed already', async () => {
+    await stopRecording(f.state.calls.get('call_123'), f.deps);
+
+    await apply(stopped());
+
+    expect(f.committedEvents().map(([type]) => type)).toEqual(['recording.started', 'recording.completed']);
+  });
+
+  it('re-reads and applies again when an API stop claims the recording between its read and its commit', async () => {
+    const store = f.deps.store;
+    let raced = false;
+    f.deps.store = {
+      ...store,
+      async commitEnded(claim, end) {
+        if (!raced) {
+          raced = true;
+          Object.assign(f.activeRecording(), { state: 'stopping', claim_id: 'clm_api_stop' });
+        }
+        return store.commitEnded(claim, end);
+      },
+    };
+
+    expect(await apply(stopped())).toEqual({ kind: 'applied', action: 'completed (stopped)' });
+  });
+});
+
+describe('applyMediaEvent: a stop that arrives before the start is committed', () => {
+  it('asks to be applied again later while the API is still committing the start', async () => {
+    f.storedCall().active_recording = {
+      state: 'starting',
+      recording_id: 'rec_call_123',
+      seq: 1,
+      claim_id: 'clm_live',
+      claimed_at: f.time.clock.now().getTime(),
+    };
+
+    expect(await apply(stopped())).toEqual({
+      kind: 'retry',
+      delaySeconds: 2,
+      action: 'waiting for the start to commit',
+    });
+  });
+
+  it('adopts and ends, in one commit, a recording whose starting request died', async () => {
+    f.storedCall().recording_seq = 1;
+    f.seedStaleStartClaim();
+    f.time.advance(LEASE);
+
+    await apply(stopped());
+
+    expect(f.committedEvents().map(([type, data]) => [type, data.sequence])).toEqual([
+      ['recording.started', 1],
+      ['recording.completed', 2],
+    ]);
+  });
+});
+
+describe('applyMediaEvent: channel_hangup', () => {
+  it('ends the active call of the channel', async () => {
+    expect(await apply(hangup)).toEqual({ kind: 'applied', action: 'call ended' });
+    expect(f.storedCall().status).toBe('completed');
+  });
+
+  it('ignores a channel no call has', async () => {
+    expect(await apply({ ...hangup, channel_uuid: 'b-leg' })).toEqual({
+      kind: 'applied',
+      action: 'ignored: no call on this channel',
+    });
+  });
+
+  it('leaves a recording running for its RECORD_STOP, which then completes it by hangup', async () => {
+    await startRecording(f.state.calls.get('call_123'), f.deps);
+
+    await apply(hangup);
+    await apply(stopped({ channel_ended: undefined }));
+
+    expect(f.storedRecordings()).toEqual(['rec_call_123 completed']);
+    const body = JSON.parse([...f.state.outbox.values()].at(-1)?.body ?? '{}');
+    expect([body.call.status, body.data.end_reason]).toEqual(['completed', 'hangup']);
+  });
+});
