@@ -1,22 +1,27 @@
 // `npm start`: the whole service on this machine, bound to 127.0.0.1, on embedded defaults.
-// DynamoDB Local (data in .local/dynamodb) + the SQS emulator + the real Lambda handlers behind a local
-// API Gateway stand-in, the SQS event source for the webhook sender, the outbox sweep, the simulated
-// media server and a webhook inspector. Ctrl-C stops everything.
+// DynamoDB Local (data in .local/dynamodb) + the SQS emulator + a simulated FreeSWITCH (Event Socket)
+// + the real Lambda handlers behind a local API Gateway stand-in, SQS event sources for the webhook
+// sender and the media-events function, the outbox sweep, the media relay and a webhook inspector.
+// Ctrl-C stops everything.
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { createRelay } from '../services/media-relay/create-relay.ts';
 import {
   createLocalAwsClients,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
 } from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../shared/adapters/dynamodb/dynamodb-admin-store.ts';
-import { type RunningEmulator, startDynamoDbLocal, startSqsEmulator } from './emulators/start-emulators.ts';
+import { createJsonLogger } from '../shared/adapters/system/json-logger.ts';
+import { startDynamoDbLocal, startSqsEmulator } from './emulators/start-emulators.ts';
 import { loadLocalConfig } from './local/config.ts';
 import { demoCurl, ensureDemoTenant } from './local/demo-tenant.ts';
 import { localLambdaContext } from './local/lambda-context.ts';
 import { type ApiLambda, createLocalApiServer } from './local/local-api-server.ts';
-import { ensureQueues, ensureTable, LOCAL_NAMES } from './local/local-resources.ts';
+import { ensureMediaEventQueues, ensureQueues, ensureTable, LOCAL_NAMES } from './local/local-resources.ts';
+import { createMediaServerControl } from './local/media-server-control.ts';
+import { startSimulatedFreeSwitch } from './local/simulated-freeswitch/server.ts';
 import { createSqsEventSource, type SqsLambda } from './local/sqs-event-source.ts';
 import { createWebhookInspector } from './local/webhook-inspector.ts';
 
@@ -45,15 +50,21 @@ async function main() {
   await mkdir(join(dir, 'dynamodb'), { recursive: true });
   await mkdir(join(dir, 'recordings'), { recursive: true });
 
-  const emulators: RunningEmulator[] = await Promise.all([
+  const [dynamodb, sqs, freeswitch] = await Promise.all([
     startDynamoDbLocal({ dbPath: join(dir, 'dynamodb'), port: config.LOCAL_DYNAMODB_PORT }),
     startSqsEmulator({ port: config.LOCAL_SQS_PORT }),
+    startSimulatedFreeSwitch({
+      port: config.LOCAL_ESL_PORT,
+      soundsDir: join(dir, 'sounds'),
+      hostname: 'local-fs',
+    }),
   ]);
-  const [dynamodb, sqs] = emulators as [RunningEmulator, RunningEmulator];
   stoppers.push(
     () => dynamodb.stop(),
     () => sqs.stop(),
+    () => freeswitch.close(),
   );
+  const esl = { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password };
 
   // The handlers are imported only once their environment is set, as Lambda would provide it; until
   // then the server answers 503.
@@ -85,9 +96,13 @@ async function main() {
   const clients = createLocalAwsClients({ dynamodb: dynamodb.endpoint, sqs: sqs.endpoint });
   const sqsClient = clients.sqs();
   await ensureTable(clients.dynamodb, LOCAL_NAMES.table);
-  const { queueUrl, dlqUrl } = await ensureQueues(sqsClient);
+  const [{ queueUrl, dlqUrl }, { mediaEventsUrl, mediaEventsDlqUrl }] = await Promise.all([
+    ensureQueues(sqsClient),
+    ensureMediaEventQueues(sqsClient),
+  ]);
   const { documents } = clients;
   adminStore = createDynamoDbAdminStore(documents, LOCAL_NAMES.table);
+  const pathTemplate = `${join(dir, 'recordings')}/{customer_id}/{call_id}/{recording_id}.wav`;
 
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
@@ -97,25 +112,36 @@ async function main() {
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     TABLE_NAME: LOCAL_NAMES.table,
     WEBHOOK_QUEUE_URL: queueUrl,
-    RECORDING_PROVIDER: 'simulated',
-    SIMULATED_RECORDINGS_DIR: join(dir, 'recordings'),
-    SIMULATED_RECORDINGS_BASE_URL: `${apiUrl}/recordings`,
+    MEDIA_EVENTS_QUEUE_URL: mediaEventsUrl,
+    ESL_HOST: esl.host,
+    ESL_PORT: String(esl.port),
+    ESL_PASSWORD: esl.password,
+    RECORDING_PATH_TEMPLATE: pathTemplate,
+    RECORDING_URL_TEMPLATE: `${apiUrl}/recordings/{customer_id}/{call_id}/{recording_id}.wav`,
     WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: 'true',
     OUTBOX_GRACE_MS: '5000',
   });
   const recordings = await import('../functions/recordings/handler.ts');
   const sender = await import('../functions/webhook-sender/handler.ts');
   const sweep = await import('../functions/outbox-sweep/handler.ts');
+  const mediaEvents = await import('../functions/media-events/handler.ts');
   apiHandler = recordings.handler as unknown as ApiLambda;
 
-  const source = createSqsEventSource({
-    sqs: sqsClient,
-    queueUrl,
-    handler: sender.handler as unknown as SqsLambda,
-    waitTimeSeconds: 1,
-  });
-  source.start((error) => console.error('webhook poller error:', error));
-  stoppers.push(() => source.stop());
+  // Stand-ins for Lambda's SQS event-source mappings, and the schedule of the sweep.
+  for (const [queue, handler, name] of [
+    [queueUrl, sender.handler, 'webhook-sender'],
+    [mediaEventsUrl, mediaEvents.handler, 'media-events'],
+  ] as const) {
+    const source = createSqsEventSource({
+      sqs: sqsClient,
+      queueUrl: queue,
+      handler: handler as unknown as SqsLambda,
+      functionName: name,
+      waitTimeSeconds: 1,
+    });
+    source.start((error) => console.error(`${name} poller error:`, error));
+    stoppers.push(() => source.stop());
+  }
   const sweepTimer = setInterval(() => {
     sweep
       .handler({}, localLambdaContext('outbox-sweep', 60_000))
@@ -123,6 +149,33 @@ async function main() {
   }, SWEEP_EVERY_MS);
   stoppers.push(() => clearInterval(sweepTimer));
 
+  // The media relay, as it runs beside each FreeSWITCH in production.
+  const relay = createRelay(
+    {
+      ESL_HOST: esl.host,
+      ESL_PORT: esl.port,
+      ESL_PASSWORD: esl.password,
+      ESL_TIMEOUT_MS: 3000,
+      MEDIA_EVENTS_QUEUE_URL: mediaEventsUrl,
+      RECORDING_PATH_TEMPLATE: pathTemplate,
+      RELAY_STATE_FILE: join(dir, 'media-relay-state.json'),
+      MEDIA_NODE: 'local-fs',
+      RECONCILE_EVERY_MS: 5000,
+      SCAN_MIN_AGE_MS: 2000,
+      RETENTION_DAYS: 7,
+    },
+    sqsClient,
+    createJsonLogger({ service: 'media-relay' }, (level, line) => {
+      if (level !== 'info') console.error(line);
+    }),
+  );
+  const relaying = relay.run();
+  stoppers.push(async () => {
+    relay.stop();
+    await relaying;
+  });
+
+  const control = createMediaServerControl(esl);
   const webhookUrl = config.MINIVOICE_WEBHOOK_URL ?? `${apiUrl}/_local/webhooks`;
   const { demo, created } = await ensureDemoTenant({
     file: join(dir, 'demo.json'),
@@ -131,10 +184,26 @@ async function main() {
     store: adminStore,
     documents,
     tableName: LOCAL_NAMES.table,
+    originate: (uuid) => control.originate(uuid),
   });
   await writeFile(
     join(dir, 'runtime.json'),
-    `${JSON.stringify({ api_url: apiUrl, dynamodb_endpoint: dynamodb.endpoint, sqs_endpoint: sqs.endpoint, table_name: LOCAL_NAMES.table, queue_url: queueUrl, dlq_url: dlqUrl, pid: process.pid }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        api_url: apiUrl,
+        dynamodb_endpoint: dynamodb.endpoint,
+        sqs_endpoint: sqs.endpoint,
+        table_name: LOCAL_NAMES.table,
+        queue_url: queueUrl,
+        dlq_url: dlqUrl,
+        media_events_queue_url: mediaEventsUrl,
+        media_events_dlq_url: mediaEventsDlqUrl,
+        esl: esl,
+        pid: process.pid,
+      },
+      null,
+      2,
+    )}\n`,
   );
 
   console.log(`
@@ -143,13 +212,16 @@ MiniVoice Recordings is running locally${created ? ' (demo data seeded)' : ''}.
   API key      ${demo.api_key}
   Call id      ${demo.call_id}
   Webhooks     ${webhookUrl}${config.MINIVOICE_WEBHOOK_URL ? '' : ` (open ${apiUrl}/_local/webhooks.html)`}
+  FreeSWITCH   simulated, Event Socket on 127.0.0.1:${esl.port} (recordings in ${join(dir, 'recordings')})
   Demo data    ${join(dir, 'demo.json')}
 
 Start a recording (the documentation page's curl):
 
 ${demoCurl(demo, 'start')}
 
-Stop it with "action": "stop". Ctrl-C stops everything.
+Stop it with "action": "stop", or hang the call up:
+  npm run admin -- --local end-call --call ${demo.call_id}
+Ctrl-C stops everything.
 `);
 }
 

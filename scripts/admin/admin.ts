@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAwsClients, createLocalAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
+import type { EslEndpoint } from '../../shared/adapters/freeswitch/esl-connection.ts';
 import { listDeadLetters, replayDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letters.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
@@ -19,6 +20,8 @@ import {
   revokeApiKey,
 } from '../../shared/admin/admin-commands.ts';
 import { AdminError } from '../../shared/admin/errors.ts';
+import { isCallActive } from '../../shared/recordings/call-rules.ts';
+import { createMediaServerControl } from '../local/media-server-control.ts';
 import { loadAdminConfig } from './config.ts';
 
 const USAGE = `usage: npm run admin -- [--local] <command> [options]
@@ -29,7 +32,7 @@ const USAGE = `usage: npm run admin -- [--local] <command> [options]
   set-webhook --application ID --url URL [--webhook-secret S | --generate-secret]
   set-application-status --application ID --status active|disabled
   create-call --application ID [--id call_x] [--provider-call-id UUID] [--status S] [--direction D] [--from N] [--to N]
-  end-call --call ID [--status completed|failed|canceled|busy|no_answer]
+  end-call --call ID [--status completed|failed|canceled|busy|no_answer]   (--local: hangs up its channel)
   list-recordings --call ID
   delivery --event evt_ID                                   (was it delivered, when, after how many tries)
   dlq-list [--limit N]
@@ -76,6 +79,7 @@ async function connect() {
       table: config.TABLE_NAME,
       queueUrl: config.WEBHOOK_QUEUE_URL,
       dlqUrl: config.WEBHOOK_DLQ_URL,
+      media: undefined,
     };
   }
   const runtimeFile = join(config.MINIVOICE_LOCAL_DIR, 'runtime.json');
@@ -89,13 +93,38 @@ async function connect() {
     table_name: string;
     queue_url: string;
     dlq_url: string;
+    esl: EslEndpoint;
   };
   return {
     clients: createLocalAwsClients({ dynamodb: runtime.dynamodb_endpoint, sqs: runtime.sqs_endpoint }),
     table: runtime.table_name,
     queueUrl: runtime.queue_url,
     dlqUrl: runtime.dlq_url,
+    media: createMediaServerControl(runtime.esl),
   };
+}
+
+/**
+ * `--local end-call`: hangs the call's channel up on the simulated FreeSWITCH, as a caller would. The
+ * media events then end its recording and the call; this waits (up to 10 s) to show the ended call.
+ */
+async function hangUpLocally(
+  callId: string,
+  store: ReturnType<typeof createDynamoDbAdminStore>,
+  media: ReturnType<typeof createMediaServerControl>,
+) {
+  const call = await store.getCall(callId);
+  if (!call?.provider_call_id || !isCallActive(call))
+    throw new AdminError(`no active call ${callId} with a channel`);
+  await media.hangup(call.provider_call_id);
+  for (let i = 0; i < 50; i += 1) {
+    const now = await store.getCall(callId);
+    if (now && !isCallActive(now)) return now;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new AdminError(
+    `the channel of ${callId} hung up, but the call has not ended yet: is npm start running?`,
+  );
 }
 
 async function run(command: string | undefined): Promise<unknown> {
@@ -147,12 +176,16 @@ async function run(command: string | undefined): Promise<unknown> {
       await store.setApplicationStatus(need('application'), status);
       return { application_id: opt.application, status };
     }
-    case 'create-call':
+    case 'create-call': {
+      // Locally the call gets a channel on the simulated FreeSWITCH, as call control would give it.
+      const providerCallId = aws.media
+        ? await aws.media.originate(opt['provider-call-id'])
+        : opt['provider-call-id'];
       return createCall(
         {
           applicationId: need('application'),
           ...(opt.id ? { id: opt.id } : {}),
-          ...(opt['provider-call-id'] ? { providerCallId: opt['provider-call-id'] } : {}),
+          ...(providerCallId ? { providerCallId } : {}),
           ...(opt.status ? { status: opt.status } : {}),
           ...(opt.direction ? { direction: opt.direction } : {}),
           ...(opt.from ? { from: opt.from } : {}),
@@ -160,9 +193,13 @@ async function run(command: string | undefined): Promise<unknown> {
         },
         deps,
       );
-    case 'end-call':
-      await endCall({ callId: need('call'), ...(opt.status ? { status: opt.status } : {}) }, deps);
-      return store.getCall(need('call'));
+    }
+    case 'end-call': {
+      const callId = need('call');
+      if (aws.media) return hangUpLocally(callId, store, aws.media);
+      await endCall({ callId, ...(opt.status ? { status: opt.status } : {}) }, deps);
+      return store.getCall(callId);
+    }
     case 'list-recordings':
       return { recordings: await store.listRecordings(need('call')) };
     case 'delivery':

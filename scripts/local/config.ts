@@ -8,6 +8,8 @@ const schema = z.object({
   MINIVOICE_LOCAL_DIR: z._default(text(), '.local'),
   LOCAL_DYNAMODB_PORT: z._default(port, 8000),
   LOCAL_SQS_PORT: z._default(port, 9324),
+  // The simulated FreeSWITCH's Event Socket (FreeSWITCH's own default port).
+  LOCAL_ESL_PORT: z._default(port, 8021),
 });
 
 /** Settings of `npm start` (the local stand-in for AWS). */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { hashApiKey } from '../../shared/accounts/api-key.ts';
@@ -13,6 +12,7 @@ import {
   generateWebhookSecret,
 } from '../../shared/admin/admin-commands.ts';
 import type { AdminStore } from '../../shared/admin/ports.ts';
+import { isCallActive } from '../../shared/recordings/call-rules.ts';
 
 /** What `.local/demo.json` holds: everything needed to call the local API as the demo application. */
 export interface DemoTenant {
@@ -26,7 +26,9 @@ export interface DemoTenant {
 
 /**
  * Returns the demo tenant, seeding it on first start: a customer, an application with a webhook secret
- * (its webhook_url set to `webhookUrl` on every start), an API key and one active call with a channel.
+ * (its webhook_url set to `webhookUrl` on every start), an API key and one active call with a channel
+ * on the simulated FreeSWITCH. Channels do not outlive the simulator, so each start gives the demo
+ * call its channel again; a demo call that has ended is replaced by a new one.
  */
 export async function ensureDemoTenant(options: {
   file: string;
@@ -35,6 +37,8 @@ export async function ensureDemoTenant(options: {
   store: AdminStore;
   documents: DynamoDBDocumentClient;
   tableName: string;
+  /** Creates a channel on the media server (with this uuid, when given) and returns its uuid. */
+  originate: (uuid?: string) => Promise<string>;
 }): Promise<{ demo: DemoTenant; created: boolean }> {
   const previous = await readDemo(options.file);
   const stillThere =
@@ -44,14 +48,25 @@ export async function ensureDemoTenant(options: {
         new GetCommand({ TableName: options.tableName, Key: keys.apiKey(hashApiKey(previous.api_key)) }),
       )
     ).Item !== undefined;
+  const deps = { store: options.store, clock: systemClock, ids: randomIds };
   if (previous && stillThere) {
     // The port may differ from last time: keep the URLs current.
     await options.store.setWebhook(previous.application_id, options.webhookUrl, undefined);
-    const demo = { ...previous, api_url: options.apiUrl };
+    const call = await options.store.getCall(previous.call_id);
+    let callId = previous.call_id;
+    if (call && isCallActive(call) && call.provider_call_id) {
+      await options.originate(call.provider_call_id);
+    } else {
+      const fresh = await createCall(
+        { applicationId: previous.application_id, providerCallId: await options.originate() },
+        deps,
+      );
+      callId = fresh.id;
+    }
+    const demo = { ...previous, api_url: options.apiUrl, call_id: callId };
     await writeFile(options.file, `${JSON.stringify(demo, null, 2)}\n`);
     return { demo, created: false };
   }
-  const deps = { store: options.store, clock: systemClock, ids: randomIds };
   const customer = await createCustomer({ name: 'Demo Customer' }, deps);
   const webhookSecret = generateWebhookSecret();
   const application = await createApplication(
@@ -59,7 +74,10 @@ export async function ensureDemoTenant(options: {
     deps,
   );
   const key = await createApiKey({ applicationId: application.id, mode: 'test' }, deps);
-  const call = await createCall({ applicationId: application.id, providerCallId: randomUUID() }, deps);
+  const call = await createCall(
+    { applicationId: application.id, providerCallId: await options.originate() },
+    deps,
+  );
   const demo: DemoTenant = {
     api_url: options.apiUrl,
     api_key: key.api_key,

@@ -15,7 +15,12 @@ export const LOCAL_NAMES = {
   table: 'minivoice-local',
   queue: 'minivoice-webhooks',
   deadLetterQueue: 'minivoice-webhooks-dlq',
+  mediaEvents: 'minivoice-media-events',
+  mediaEventsDeadLetters: 'minivoice-media-events-dlq',
 };
+
+/** Receives of a media event before the queue dead-letters it (as the stack configures it). */
+export const MEDIA_EVENT_MAX_RECEIVES = 10;
 
 /** Creates the table with the production schema unless it exists (its data persists in `.local/`). */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -34,10 +39,23 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   );
 }
 
+/** Creates the media-events queue and its dead-letter queue (as the stack does), returning their URLs. */
+export async function ensureMediaEventQueues(
+  client: SQSClient,
+): Promise<{ mediaEventsUrl: string; mediaEventsDlqUrl: string }> {
+  const { queueUrl, dlqUrl } = await ensureQueues(
+    client,
+    { queue: LOCAL_NAMES.mediaEvents, deadLetterQueue: LOCAL_NAMES.mediaEventsDeadLetters },
+    MEDIA_EVENT_MAX_RECEIVES,
+  );
+  return { mediaEventsUrl: queueUrl, mediaEventsDlqUrl: dlqUrl };
+}
+
 /** Creates the webhook queue and its dead-letter queue (as the stack does), returning their URLs. */
 export async function ensureQueues(
   client: SQSClient,
   names: { queue: string; deadLetterQueue: string } = LOCAL_NAMES,
+  attempts = DEFAULT_RETRY_POLICY.maxAttempts,
 ): Promise<{ queueUrl: string; dlqUrl: string }> {
   const dlq = await client.send(new CreateQueueCommand({ QueueName: names.deadLetterQueue }));
   const arn = await client.send(
@@ -50,7 +68,7 @@ export async function ensureQueues(
         VisibilityTimeout: '180',
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: arn.Attributes?.QueueArn,
-          maxReceiveCount: emulatorMaxReceiveCount(DEFAULT_RETRY_POLICY.maxAttempts),
+          maxReceiveCount: emulatorMaxReceiveCount(attempts),
         }),
       },
     }),

@@ -107,12 +107,22 @@ async function afterFailedCommit(error: unknown, claim: Claim, call: RecordableC
     recording_id: claim.recordingId,
     error: String(error),
   });
-  await provider.stopRecording(providerRequest(call, claim.recordingId)).catch((stopError: unknown) => {
-    logger.error('could not stop unrecorded audio; the media events will settle it', {
-      call_id: call.id,
-      recording_id: claim.recordingId,
-      error: String(stopError),
-    });
-  });
+  const stopped = await provider.stopRecording(providerRequest(call, claim.recordingId)).then(
+    () => true,
+    (stopError: unknown) => {
+      logger.error('could not stop unrecorded audio; the media events will settle it', {
+        call_id: call.id,
+        recording_id: claim.recordingId,
+        error: String(stopError),
+      });
+      return false;
+    },
+  );
+  if (stopped && !(error instanceof ClaimLostError)) {
+    // Record the failure if storage lets us now; otherwise the claim is settled later (by the next
+    // request, or by the media events, which then show what the media server really recorded).
+    const started = newRecording(call, claim.recordingId, new Date(claim.claimedAt));
+    await commitStartFailed(claim, call, started, deps).catch(() => undefined);
+  }
   throw new RecordingStartFailedError();
 }

@@ -32,6 +32,7 @@ function npmStart(extraEnv: Record<string, string> = {}): Promise<Started> {
       PORT: '0',
       LOCAL_DYNAMODB_PORT: '0',
       LOCAL_SQS_PORT: '0',
+      LOCAL_ESL_PORT: '0',
       MINIVOICE_LOCAL_DIR: localDir,
       ...extraEnv,
     },
@@ -211,6 +212,62 @@ describe('npm start', () => {
     ).toEqual([[`rec_${demo.call_id}`, 'completed']]);
   });
 
+  it('completes the recording within 5 s when the call hangs up (admin --local end-call), then refuses a stop', async () => {
+    const restarted = await printedCurl(first.output(), 'start');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const hungUpAt = Date.now();
+    const ended = await runScript('scripts/admin/admin.ts', ['--local', 'end-call', '--call', demo.call_id], {
+      MINIVOICE_LOCAL_DIR: localDir,
+    });
+    let recordings: { id: string; status: string; duration_seconds: number; size_bytes: number }[] = [];
+    while (Date.now() - hungUpAt < 5000 && recordings.at(-1)?.status !== 'completed') {
+      const listed = await runScript(
+        'scripts/admin/admin.ts',
+        ['--local', 'list-recordings', '--call', demo.call_id],
+        {
+          MINIVOICE_LOCAL_DIR: localDir,
+        },
+      );
+      recordings = JSON.parse(listed.stdout).recordings;
+    }
+    const after = await printedCurl(first.output(), 'stop');
+
+    expect(restarted.data.recording.id).toBe(`rec_${demo.call_id}_2`);
+    expect(JSON.parse(ended.stdout)).toMatchObject({ id: demo.call_id, status: 'completed' });
+    expect(recordings.map((r) => [r.id, r.status])).toEqual([
+      [`rec_${demo.call_id}`, 'completed'],
+      [`rec_${demo.call_id}_2`, 'completed'],
+    ]);
+    expect(recordings[1]?.duration_seconds).toBeGreaterThanOrEqual(1);
+    expect(after).toEqual({
+      error: { code: 'active_call_not_found', message: 'no active call with this id' },
+    });
+  }, 60_000);
+
+  it('delivers recording.completed of the hangup once, with end_reason hangup and the ended call', async () => {
+    type Delivery = { event: string; body: { call: { status: string }; data: Record<string, unknown> } };
+    let deliveries: Delivery[] = [];
+    for (let i = 0; i < 100 && deliveries.length < 4; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      deliveries = (
+        (await (await fetch(`${demo.api_url}/_local/webhooks`)).json()) as { deliveries: Delivery[] }
+      ).deliveries;
+    }
+    const [last] = deliveries;
+
+    expect(deliveries.map((d) => d.event).reverse()).toEqual([
+      'recording.started',
+      'recording.completed',
+      'recording.started',
+      'recording.completed',
+    ]);
+    expect([last?.body.call.status, last?.body.data.end_reason, last?.body.data.sequence]).toEqual([
+      'completed',
+      'hangup',
+      2,
+    ]);
+  });
+
   it('stops every process on Ctrl-C', async () => {
     const { pid } = JSON.parse(await readFile(join(localDir, 'runtime.json'), 'utf8'));
     await stop(first);
@@ -242,8 +299,11 @@ describe('npm start', () => {
     await stop(second);
 
     expect(second.output()).not.toContain('demo data seeded');
-    expect([again.api_key, again.call_id]).toEqual([demo.api_key, demo.call_id]);
-    expect(JSON.parse(listed.stdout).recordings).toHaveLength(1);
+    // The demo call hung up, so the demo has a new call; its recordings stay.
+    expect(again.api_key).toBe(demo.api_key);
+    expect(again.call_id).not.toBe(demo.call_id);
+    expect(second.output()).toContain(`Call id      ${again.call_id}`);
+    expect(JSON.parse(listed.stdout).recordings).toHaveLength(2);
     expect(second.output()).toContain('Webhooks     https://hooks.example.com/minivoice');
     expect(application.Item?.webhook_url).toEqual({ S: 'https://hooks.example.com/minivoice' });
   }, 120_000);

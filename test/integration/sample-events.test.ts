@@ -1,9 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Handler } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type SimulatedFreeSwitch,
+  startSimulatedFreeSwitch,
+} from '../../scripts/local/simulated-freeswitch/server.ts';
 import { hashApiKey } from '../../shared/accounts/api-key.ts';
 import { toApiKeyItem, toOutboxItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
 import { lambdaContext } from '../support/api-events.ts';
@@ -24,15 +27,14 @@ const SAMPLE = {
 };
 
 const clients = createTestClients();
-let directory: string;
+let freeswitch: SimulatedFreeSwitch;
 let queueUrl: string;
 let table: string;
 let handler: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
+const EVENTS = join(import.meta.dirname, '../../events');
 const readEvent = async (name: string) =>
-  JSON.parse(
-    await readFile(join(import.meta.dirname, '../../events', name), 'utf8'),
-  ) as APIGatewayProxyEventV2;
+  JSON.parse(await readFile(join(EVENTS, name), 'utf8')) as APIGatewayProxyEventV2;
 const invoke = async (name: string) => {
   const result = (await handler(
     await readEvent(name),
@@ -43,7 +45,8 @@ const invoke = async (name: string) => {
 };
 
 beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'minivoice-events-'));
+  freeswitch = await startSimulatedFreeSwitch();
+  freeswitch.addChannel('sample-channel-0001');
   table = await createTestTable(clients.documents);
   queueUrl = await createTestQueue(clients.sqs);
   await clients.documents.send(
@@ -64,19 +67,24 @@ beforeAll(async () => {
     id: 'call_sample1',
     provider_call_id: 'sample-channel-0001',
   });
-  // The same variables `sam local invoke --env-vars` would pass; the module reads them at import.
+  // The variables `sam local invoke --env-vars events/sam-env.json` passes, pointed at this test's
+  // emulators and simulated FreeSWITCH; the modules read them at import.
+  const samEnv = JSON.parse(await readFile(join(EVENTS, 'sam-env.json'), 'utf8')).Parameters;
   Object.assign(process.env, {
+    ...samEnv,
+    AWS_ENDPOINT_URL_DYNAMODB: process.env.AWS_ENDPOINT_URL_DYNAMODB,
+    AWS_ENDPOINT_URL_SQS: process.env.AWS_ENDPOINT_URL_SQS,
     TABLE_NAME: table,
     WEBHOOK_QUEUE_URL: queueUrl,
-    RECORDING_PROVIDER: 'simulated',
-    SIMULATED_RECORDINGS_DIR: directory,
-    SIMULATED_RECORDINGS_BASE_URL: 'http://127.0.0.1:3000/recordings',
+    MEDIA_EVENTS_QUEUE_URL: await createTestQueue(clients.sqs),
+    ESL_HOST: '127.0.0.1',
+    ESL_PORT: String(freeswitch.port),
   });
   ({ handler } = await import('../../functions/recordings/handler.ts'));
 });
 
 afterAll(async () => {
-  await rm(directory, { recursive: true, force: true });
+  await freeswitch.close();
 });
 
 describe('events/ sample files through functions/recordings/handler.ts', () => {
@@ -102,7 +110,9 @@ describe('events/ sample files through functions/recordings/handler.ts', () => {
       status: 'completed',
       file_url: `http://127.0.0.1:3000/recordings/${SAMPLE.customerId}/call_sample1/rec_call_sample1.wav`,
     });
-    const file = await readFile(join(directory, SAMPLE.customerId, 'call_sample1', 'rec_call_sample1.wav'));
+    const file = await readFile(
+      `/tmp/minivoice-sample/recordings/${SAMPLE.customerId}/call_sample1/rec_call_sample1.wav`,
+    );
     expect(file.length).toBe(answer.body.data.recording.size_bytes);
   });
 
@@ -116,6 +126,23 @@ describe('events/ sample files through functions/recordings/handler.ts', () => {
       statusCode: 404,
       body: { error: { code: 'not_found', message: 'no such route' } },
     });
+  });
+});
+
+describe('events/media-event-hangup.json through functions/media-events/handler.ts', () => {
+  it('completes a started recording by hangup and ends the call', async () => {
+    expect((await invoke('start-recording.json')).body.data.recording.id).toBe('rec_call_sample1_2');
+    const { handler: mediaEvents } = await import('../../functions/media-events/handler.ts');
+    const event = JSON.parse(await readFile(join(EVENTS, 'media-event-hangup.json'), 'utf8'));
+
+    expect(await mediaEvents(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+    const completed = (await drainQueue(clients.sqs, queueUrl)).map((m) => JSON.parse(m.Body ?? ''));
+    expect(
+      completed.map((e) => [e.event, e.call.status, e.data.end_reason, e.data.recording.duration_seconds]),
+    ).toEqual([
+      ['recording.started', 'in_progress', undefined, 0],
+      ['recording.completed', 'completed', 'hangup', 7],
+    ]);
   });
 });
 

@@ -235,5 +235,6 @@ describe('startRecording when the media server answers late or not at all', () =
     ]);
     expect(f.media.commands).toEqual(['start rec_call_123', 'stop rec_call_123']);
     expect([...f.media.recording]).toEqual([]);
+    expect(f.storedRecordings()).toEqual(['rec_call_123 failed']);
   });
 });

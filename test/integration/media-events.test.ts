@@ -1,0 +1,256 @@
+import { stat } from 'node:fs/promises';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DependencyUnavailableError } from '../../shared/kernel/api-error.ts';
+import { serializeMediaEvent } from '../../shared/media-events/media-event-message.ts';
+import type { MediaEvent } from '../../shared/media-events/types.ts';
+import type { Call } from '../../shared/recordings/types.ts';
+import { connectRaw } from '../support/esl-test-client.ts';
+import { createMediaEventsHarness } from '../support/media-events-harness.ts';
+
+// The recording follows the media server: each scenario of the issue, end to end through the real
+// handlers, DynamoDB Local, the SQS emulator, the simulated FreeSWITCH and the media relay. Each asserts
+// the stored state, the media server's state and the exact webhooks.
+let h: Awaited<ReturnType<typeof createMediaEventsHarness>>;
+let call: Call & { provider_call_id: string };
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pathOf = (c: Call, recordingId = `rec_${c.id}`) =>
+  h.files.pathOf({
+    providerCallId: c.provider_call_id ?? '',
+    recordingId,
+    callId: c.id,
+    customerId: c.customer_id,
+    applicationId: c.application_id,
+  });
+const statusOf = async (c: Call) => (await h.stored(c.id)).call?.status;
+
+beforeAll(async () => {
+  h = await createMediaEventsHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(async () => {
+  h.freeswitch.setFault(undefined);
+  h.wrapStore((real) => real);
+  await h.pump(300);
+  await h.webhooks();
+  call = await h.newCall();
+});
+
+describe('hangup while recording', () => {
+  it('completes the recording with the real duration and size, ends the call, and sends exactly one recording.completed', async () => {
+    expect((await h.post(call.id, 'start')).status).toBe(200);
+    await pause(1200);
+
+    h.freeswitch.hangup(call.provider_call_id);
+    await h.pump();
+
+    const { call: stored, recordings } = await h.stored(call.id);
+    const size = (await stat(pathOf(call))).size;
+    expect([stored?.status, stored?.active_recording]).toEqual(['completed', undefined]);
+    expect(recordings.map((r) => [r.id, r.status, r.size_bytes, r.duration_seconds, r.end_reason])).toEqual([
+      [`rec_${call.id}`, 'completed', size, Math.round((size - 44) / 16_000), 'hangup'],
+    ]);
+    expect(await h.webhooks()).toEqual([
+      {
+        event: 'recording.started',
+        call_status: 'in_progress',
+        recording: `rec_${call.id} started`,
+        data: { event_key: `rec_${call.id}:recording.started`, sequence: 1 },
+      },
+      {
+        event: 'recording.completed',
+        call_status: 'completed',
+        recording: `rec_${call.id} completed`,
+        data: { event_key: `rec_${call.id}:recording.completed`, end_reason: 'hangup', sequence: 2 },
+      },
+    ]);
+    expect(h.recordingOn(call)).toEqual([]);
+  });
+
+  it('answers a stop after the call was marked ended with 404 active_call_not_found', async () => {
+    await h.post(call.id, 'start');
+    h.freeswitch.hangup(call.provider_call_id);
+    await h.pump();
+
+    expect(await h.post(call.id, 'stop')).toEqual({
+      status: 404,
+      body: { error: { code: 'active_call_not_found', message: 'no active call with this id' } },
+    });
+  });
+
+  it('answers a stop between the hangup and its report with 200 and the recording the report completes', async () => {
+    await h.post(call.id, 'start');
+    await pause(600);
+    h.freeswitch.hangup(call.provider_call_id);
+    await pause(100); // the channel is gone; its events wait on the queue
+
+    const stopping = h.post(call.id, 'stop');
+    await pause(300);
+    await h.pump();
+    const answer = await stopping;
+
+    expect([answer.status, answer.body.data?.recording.status]).toEqual([200, 'completed']);
+    expect((await h.webhooks()).map((w) => [w.event, w.data.end_reason])).toEqual([
+      ['recording.started', undefined],
+      ['recording.completed', 'hangup'],
+    ]);
+  });
+});
+
+describe('uncertain media commands', () => {
+  it('adopts a start whose reply came too late: 200 started, and the media server records exactly it', async () => {
+    h.freeswitch.setFault((command) =>
+      command.includes(' start ') ? { kind: 'late', ms: 1500 } : undefined,
+    );
+
+    const answer = await h.post(call.id, 'start');
+    await h.pump();
+
+    expect([answer.status, answer.body.data?.recording.status]).toEqual([200, 'started']);
+    expect(h.recordingOn(call)).toEqual([pathOf(call)]);
+    expect((await h.webhooks()).map((w) => w.event)).toEqual(['recording.started']);
+  });
+
+  it('answers a stop whose reply was lost with the completed recording, from the media server report', async () => {
+    await h.post(call.id, 'start');
+    await pause(500);
+    h.freeswitch.setFault((command) => (command.includes(' stop ') ? { kind: 'no-reply' } : undefined));
+
+    const stopping = h.post(call.id, 'stop');
+    await pause(1500);
+    await h.pump();
+    const answer = await stopping;
+
+    expect([answer.status, answer.body.data?.recording.status]).toEqual([200, 'completed']);
+    expect(h.recordingOn(call)).toEqual([]);
+    expect((await h.webhooks()).map((w) => [w.event, w.data.end_reason])).toEqual([
+      ['recording.started', undefined],
+      ['recording.completed', 'stopped'],
+    ]);
+    expect((await h.post(call.id, 'start')).body.data?.recording.id).toBe(`rec_${call.id}_2`);
+  });
+
+  it('stops the audio and stores the start failed when the commit fails after the media server started', async () => {
+    let failures = 1;
+    h.wrapStore((real) => ({
+      ...real,
+      commitStarted: async (...args) => {
+        if (failures-- > 0) throw new DependencyUnavailableError('storage');
+        return real.commitStarted(...args);
+      },
+    }));
+
+    const answer = await h.post(call.id, 'start');
+    await h.pump();
+
+    expect(answer).toEqual({
+      status: 502,
+      body: {
+        error: { code: 'recording_start_failed', message: 'the media server could not start the recording' },
+      },
+    });
+    expect(h.recordingOn(call)).toEqual([]);
+    expect((await h.stored(call.id)).recordings.map((r) => [r.id, r.status, r.failure_reason])).toEqual([
+      [`rec_${call.id}`, 'failed', 'start_failed'],
+    ]);
+    expect((await h.webhooks()).map((w) => [w.event, w.data.reason, w.data.sequence])).toEqual([
+      ['recording.failed', 'start_failed', 1],
+    ]);
+  });
+});
+
+describe('orphans', () => {
+  it('stops, within seconds, a recording of ours that no recording owns, and counts it', async () => {
+    const before = h.orphans();
+    const esl = await connectRaw(h.freeswitch.port);
+    await esl.waitFor(1);
+    await esl.ask('auth ClueCon');
+    await esl.ask(`api uuid_record ${call.provider_call_id} start ${pathOf(call, `rec_${call.id}_7`)}`);
+    esl.close();
+
+    await pause(300);
+    await h.pump();
+
+    expect(h.recordingOn(call)).toEqual([]);
+    expect(h.orphans() - before).toBe(1);
+    expect(h.logger.lines.some((line) => line.includes('orphan recording stopped'))).toBe(true);
+    expect(await h.webhooks()).toEqual([]);
+  });
+});
+
+describe('events twice, late or out of order', () => {
+  it('changes nothing more when the same events come again, reversed', async () => {
+    await h.post(call.id, 'start');
+    await pause(400);
+    h.freeswitch.hangup(call.provider_call_id);
+    await h.pump();
+    const once = await h.webhooks();
+    const recorded = (await h.stored(call.id)).recordings[0];
+    const base = {
+      node: 'fs-test',
+      core_uuid: h.freeswitch.coreUuid,
+      at: new Date().toISOString(),
+      source: 'event' as const,
+    };
+    const replay: MediaEvent[] = [
+      {
+        ...base,
+        kind: 'channel_hangup',
+        channel_uuid: call.provider_call_id,
+        hangup_cause: 'NORMAL_CLEARING',
+      },
+      {
+        ...base,
+        kind: 'recording_stopped',
+        channel_uuid: call.provider_call_id,
+        path: pathOf(call),
+        file: { kind: 'closed', duration_ms: 9999, size_bytes: 1_000_044 },
+        channel_ended: true,
+      },
+      { ...base, kind: 'recording_started', channel_uuid: call.provider_call_id, path: pathOf(call) },
+    ];
+    for (const event of [...replay, ...replay]) {
+      await h.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: h.queueUrlOfMediaEvents,
+          MessageBody: serializeMediaEvent(event),
+        }),
+      );
+    }
+    const orphansBefore = h.orphans();
+    await h.pump();
+
+    expect(once.map((w) => w.event)).toEqual(['recording.started', 'recording.completed']);
+    expect(await h.webhooks()).toEqual([]);
+    expect((await h.stored(call.id)).recordings[0]).toEqual(recorded);
+    expect(h.orphans()).toBe(orphansBefore);
+  });
+});
+
+describe('relay disconnect during a hangup', () => {
+  it('completes the recording from the file once the relay is back, and ends the call', async () => {
+    await h.post(call.id, 'start');
+    await pause(800);
+    h.freeswitch.setRefuseAuth(true);
+    h.freeswitch.dropEventConnections();
+    h.freeswitch.hangup(call.provider_call_id);
+    await pause(300);
+    h.freeswitch.setRefuseAuth(false);
+
+    await pause(1200);
+    await h.pump();
+
+    const size = (await stat(pathOf(call))).size;
+    expect(await statusOf(call)).toBe('completed');
+    expect((await h.stored(call.id)).recordings.map((r) => [r.status, r.size_bytes, r.end_reason])).toEqual([
+      ['completed', size, 'hangup'],
+    ]);
+    expect((await h.webhooks()).map((w) => [w.event, w.call_status, w.data.end_reason])).toEqual([
+      ['recording.started', 'in_progress', undefined],
+      ['recording.completed', 'completed', 'hangup'],
+    ]);
+  });
+});
