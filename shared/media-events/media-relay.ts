@@ -41,7 +41,8 @@ export interface MediaRelayDeps {
  * 2. Reconcile: compare what is recording now with what was recording when last seen. A file that
  *    started meanwhile is reported started; one that stopped (and whose RECORD_STOP did not come within
  *    `scanMinAgeMs`) is reported stopped with the facts read from the file, and its channel's hangup
- *    if the channel is gone; a new Core-UUID (restart) means everything that was recording stopped.
+ *    if the channel is gone; a channel seen before and gone now has hung up (its hangup is reported);
+ *    a new Core-UUID (restart) means everything that was recording stopped.
  * 3. Scan the recordings directory: a closed file of ours never reported is reported stopped (it was
  *    recorded while the relay was away).
  * 4. Relay live events in order, each once the queue accepted the one before; reconcile and scan again
@@ -49,7 +50,7 @@ export interface MediaRelayDeps {
  */
 export function createMediaRelay(deps: MediaRelayDeps) {
   const { publisher, journal, clock, logger, settings } = deps;
-  let state: RelayState = { coreUuid: undefined, running: {}, reported: {}, scanSinceMs: 0 };
+  let state: RelayState = { coreUuid: undefined, running: {}, channels: [], reported: {}, scanSinceMs: 0 };
   let stopped = false;
   let session: MediaServerSession | undefined;
   let chain = Promise.resolve();
@@ -87,7 +88,12 @@ export function createMediaRelay(deps: MediaRelayDeps) {
 
   async function relayLive(event: MediaEvent) {
     await publish(event);
-    if (event.kind === 'recording_started') state.running[event.path] = event.channel_uuid;
+    if (event.kind === 'recording_started') {
+      state.running[event.path] = event.channel_uuid;
+      if (!state.channels.includes(event.channel_uuid)) state.channels.push(event.channel_uuid);
+    }
+    if (event.kind === 'channel_hangup')
+      state.channels = state.channels.filter((c) => c !== event.channel_uuid);
     if (event.kind === 'recording_stopped') {
       delete state.running[event.path];
       delete missing[event.path];
@@ -136,6 +142,12 @@ export function createMediaRelay(deps: MediaRelayDeps) {
       delete state.running[path];
       state.reported[path] = now;
     }
+    const stillReporting = new Set(Object.values(state.running));
+    for (const channel of state.channels) {
+      // A channel whose files are still to be reported gets its hangup right after them.
+      if (!snapshot.channels.has(channel) && !stillReporting.has(channel)) hungUp.add(channel);
+    }
+    state.channels = [...snapshot.channels];
     for (const channel of hungUp) {
       await publish({
         ...base('reconcile'),
@@ -191,7 +203,8 @@ export function createMediaRelay(deps: MediaRelayDeps) {
   return {
     /** Runs until `stop()`. */
     async run(): Promise<void> {
-      state = (await journal.load()) ?? { ...state, scanSinceMs: clock.now().getTime() };
+      const saved = await journal.load();
+      state = saved ? { ...state, ...saved } : { ...state, scanSinceMs: clock.now().getTime() };
       for (let pauseMs = settings.reconnectMinMs; !stopped; ) {
         try {
           session = await deps.connect();

@@ -51,6 +51,8 @@ export interface RelayState {
   coreUuid: string | undefined;
   /** Files recording when last seen → their channel. */
   running: Record<string, string>;
+  /** Channels alive when last seen: one gone after a gap has hung up, its hangup event lost. */
+  channels: string[];
   /** Closed files already reported → when (epoch ms), so a scan reports each once. */
   reported: Record<string, number>;
   /** Files modified before this (the relay's first start) are not the relay's to report. */

@@ -157,6 +157,21 @@ describe('the media relay', () => {
     ]);
   });
 
+  it('reports the hangup of a channel it saw in an earlier snapshot and that hung up while it was disconnected', async () => {
+    const uuid = freeswitch.addChannel();
+    await relay.reconcileNow();
+    freeswitch.setRefuseAuth(true);
+    freeswitch.dropEventConnections();
+    freeswitch.hangup(uuid);
+    await pause(150);
+    freeswitch.setRefuseAuth(false);
+    const events = await until((e) => e.some((x) => x.kind === 'channel_hangup'));
+
+    expect(events).toEqual([
+      expect.objectContaining({ kind: 'channel_hangup', source: 'reconcile', channel_uuid: uuid }),
+    ]);
+  });
+
   it('reports a recording that started while it was disconnected', async () => {
     const uuid = freeswitch.addChannel();
     freeswitch.dropEventConnections();
