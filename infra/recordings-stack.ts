@@ -2,9 +2,10 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -12,7 +13,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { GSI1, KEY_ATTRIBUTES, TTL_ATTRIBUTE } from '../shared/adapters/dynamodb/table-schema.ts';
+import { GSI1, GSI2, KEY_ATTRIBUTES, TTL_ATTRIBUTE } from '../shared/adapters/dynamodb/table-schema.ts';
+import { MEDIA_EVENT_MAX_RECEIVES } from '../shared/media-events/media-event-message.ts';
 import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
 import { sendToQueue, useTable } from './constructs/grants.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
@@ -35,9 +37,11 @@ export interface RecordingsStackProps extends StackProps {
 }
 
 const WEBHOOK_SENDER_TIMEOUT = Duration.seconds(30);
+const MEDIA_EVENTS_TIMEOUT = Duration.seconds(30);
 
 /**
- * MiniVoice Recordings: HTTP API → `recordings` Lambda → DynamoDB + FreeSWITCH; an outbox swept every
+ * MiniVoice Recordings: HTTP API → `recordings` Lambda → DynamoDB + FreeSWITCH; the media relay beside
+ * each FreeSWITCH → SQS media-events queue (with DLQ) → `media-events` Lambda; an outbox swept every
  * minute; an SQS webhook queue (with DLQ) → `webhook-sender` Lambda; alarms to an SNS topic.
  */
 export class RecordingsStack extends Stack {
@@ -61,6 +65,13 @@ export class RecordingsStack extends Stack {
           indexName: GSI1.name,
           partitionKey: { name: GSI1.partition, type: AttributeType.STRING },
           sortKey: { name: GSI1.sort, type: AttributeType.STRING },
+        },
+        {
+          // Calls by media-server channel, for hangups; keys only, so call updates never write to it.
+          indexName: GSI2.name,
+          partitionKey: { name: GSI2.partition, type: AttributeType.STRING },
+          sortKey: { name: GSI2.sort, type: AttributeType.STRING },
+          projectionType: ProjectionType.KEYS_ONLY,
         },
       ],
     });
@@ -87,22 +98,24 @@ export class RecordingsStack extends Stack {
           removalPolicy,
         });
 
+    // Both functions that command FreeSWITCH see it, and name its files, the same way.
+    const mediaServerEnvironment = {
+      ESL_HOST: props.eslHost,
+      ESL_PORT: String(props.eslPort),
+      ESL_PASSWORD_SECRET_ARN: eslSecret.secretArn,
+      ESL_TIMEOUT_MS: '3000',
+      RECORDING_URL_TEMPLATE: props.recordingUrlTemplate,
+      ...(props.recordingPathTemplate ? { RECORDING_PATH_TEMPLATE: props.recordingPathTemplate } : {}),
+      CLAIM_LEASE_MS: '10000',
+    };
+
     const recordings = new ServiceFunction(this, 'Recordings', {
       name: 'recordings',
       // Below API Gateway's 30 s; covers waiting on a concurrent request's claim (2 × lease).
       timeout: Duration.seconds(28),
       logRetention,
       removalPolicy,
-      environment: {
-        RECORDING_PROVIDER: 'freeswitch',
-        ESL_HOST: props.eslHost,
-        ESL_PORT: String(props.eslPort),
-        ESL_PASSWORD_SECRET_ARN: eslSecret.secretArn,
-        ESL_TIMEOUT_MS: '3000',
-        RECORDING_URL_TEMPLATE: props.recordingUrlTemplate,
-        ...(props.recordingPathTemplate ? { RECORDING_PATH_TEMPLATE: props.recordingPathTemplate } : {}),
-        CLAIM_LEASE_MS: '10000',
-      },
+      environment: { ...mediaServerEnvironment, STOP_SETTLE_MS: '4000' },
     }).fn;
     useTable(recordings, table, [
       'BatchGetItem',
@@ -114,6 +127,49 @@ export class RecordingsStack extends Stack {
     ]);
     sendToQueue(recordings, queue);
     eslSecret.grantRead(recordings);
+
+    // Media events: the relay beside each FreeSWITCH sends them; the media-events function applies them.
+    const mediaEventDeadLetters = new Queue(this, 'MediaEventDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const mediaEvents = new Queue(this, 'MediaEventQueue', {
+      visibilityTimeout: Duration.seconds(6 * MEDIA_EVENTS_TIMEOUT.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: mediaEventDeadLetters, maxReceiveCount: MEDIA_EVENT_MAX_RECEIVES },
+    });
+    const mediaEventsFunction = new ServiceFunction(this, 'MediaEvents', {
+      name: 'media-events',
+      timeout: MEDIA_EVENTS_TIMEOUT,
+      logRetention,
+      removalPolicy,
+      environment: { ...mediaServerEnvironment, MEDIA_EVENTS_QUEUE_URL: mediaEvents.queueUrl },
+    }).fn;
+    useTable(mediaEventsFunction, table, ['GetItem', 'PutItem', 'UpdateItem', 'Query'], { index: GSI2.name });
+    sendToQueue(mediaEventsFunction, queue);
+    eslSecret.grantRead(mediaEventsFunction);
+    mediaEventsFunction.addEventSource(
+      new SqsEventSource(mediaEvents, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    const relayPolicy = new ManagedPolicy(this, 'MediaRelayPolicy', {
+      description: 'The media relay beside each FreeSWITCH: may only send to the media-events queue.',
+      statements: [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['sqs:SendMessage'],
+          resources: [mediaEvents.queueArn],
+        }),
+      ],
+    });
+    const relayRole = new Role(this, 'MediaRelayRole', {
+      description:
+        'Assumed by the media relay on an EC2 media server (instance profile); see docs/media-servers.md',
+      assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: [relayPolicy],
+    });
 
     const sweep = new ServiceFunction(this, 'OutboxSweep', {
       name: 'outbox-sweep',
@@ -193,9 +249,16 @@ export class RecordingsStack extends Stack {
     if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     new OperationsAlarms(this, 'Alarms', {
       api,
-      functions: { Recordings: recordings, WebhookSender: sender, OutboxSweep: sweep },
+      functions: {
+        Recordings: recordings,
+        WebhookSender: sender,
+        OutboxSweep: sweep,
+        MediaEvents: mediaEventsFunction,
+      },
       queue,
       deadLetterQueue,
+      mediaEvents,
+      mediaEventDeadLetters,
       topic: alarmTopic,
     });
 
@@ -206,6 +269,12 @@ export class RecordingsStack extends Stack {
     new CfnOutput(this, 'WebhookDeadLetterQueueName', { value: deadLetterQueue.queueName });
     new CfnOutput(this, 'WebhookDeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
     new CfnOutput(this, 'EslPasswordSecretArn', { value: eslSecret.secretArn });
+    new CfnOutput(this, 'MediaEventsQueueUrl', {
+      value: mediaEvents.queueUrl,
+      description: 'MEDIA_EVENTS_QUEUE_URL of the media relay',
+    });
+    new CfnOutput(this, 'MediaRelayRoleArn', { value: relayRole.roleArn });
+    new CfnOutput(this, 'MediaRelayPolicyArn', { value: relayPolicy.managedPolicyArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
 
     // cdk-nag findings we accept, each with the reason.
@@ -227,6 +296,10 @@ export class RecordingsStack extends Stack {
     Validations.of(deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the webhook queue.',
+    });
+    Validations.of(mediaEventDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the media-events queue.',
     });
     Validations.of(eslSecret).acknowledge({
       id: 'AwsSolutions-SMG4',

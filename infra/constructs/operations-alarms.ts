@@ -5,6 +5,7 @@ import {
   ComparisonOperator,
   type IMetric,
   MathExpression,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -19,12 +20,15 @@ export interface OperationsAlarmsProps {
   functions: Record<string, NodejsFunction>;
   queue: Queue;
   deadLetterQueue: Queue;
+  mediaEvents: Queue;
+  mediaEventDeadLetters: Queue;
   topic: Topic;
 }
 
 /**
- * The alarms an on-call person needs: API 5xx rate, anything in the DLQ, old messages in the webhook
- * queue, and errors or throttles of each function. All notify the alarm topic.
+ * The alarms an on-call person needs: API 5xx rate, anything in either DLQ, old messages in the webhook
+ * and media-events queues, orphan recordings, and errors or throttles of each function. All notify the
+ * alarm topic.
  */
 export class OperationsAlarms extends Construct {
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
@@ -75,6 +79,33 @@ export class OperationsAlarms extends Construct {
       'A webhook event has waited over 3 hours: a receiver is failing for long, or the sender is stuck.',
       props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
       3 * 3600,
+    );
+    above(
+      'MediaEventDeadLetters',
+      'Media events could not be applied and were parked: recordings may stay started. Inspect and redrive them.',
+      props.mediaEventDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      0,
+    );
+    above(
+      'OldestMediaEventAge',
+      'A media event has waited over 5 minutes: the media-events function is failing or stuck; hangups are not completing recordings.',
+      props.mediaEvents.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
+      300,
+    );
+    above(
+      'OrphanRecordings',
+      'FreeSWITCH recorded audio that no recording owns; it was stopped. Find the cause in the media-events logs ("orphan recording stopped").',
+      new Metric({
+        namespace: 'MiniVoice/Recordings',
+        metricName: 'OrphanRecordings',
+        dimensionsMap: { service: 'media-events' },
+        period,
+        statistic: 'Sum',
+      }),
+      0,
     );
     for (const [name, fn] of Object.entries(props.functions)) {
       above(

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createTableInput, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-schema.ts';
+import { MEDIA_EVENT_MAX_RECEIVES } from '../../shared/media-events/media-event-message.ts';
 import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
 import { emulatorMaxReceiveCount } from './sqs-event-source.ts';
 
@@ -18,9 +19,6 @@ export const LOCAL_NAMES = {
   mediaEvents: 'minivoice-media-events',
   mediaEventsDeadLetters: 'minivoice-media-events-dlq',
 };
-
-/** Receives of a media event before the queue dead-letters it (as the stack configures it). */
-export const MEDIA_EVENT_MAX_RECEIVES = 10;
 
 /** Creates the table with the production schema unless it exists (its data persists in `.local/`). */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {

@@ -1,15 +1,24 @@
 // The media relay: runs beside each FreeSWITCH (systemd unit or container in ./deploy), relays its
 // recording and hangup events to the media-events queue, and reconciles after any gap.
-import { createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
-import { loadMediaRelayConfig } from './config.ts';
+import { loadMediaRelayConfig, type MediaRelayConfig } from './config.ts';
 import { createRelay } from './create-relay.ts';
 
-const config = loadMediaRelayConfig(process.env);
+let config: MediaRelayConfig;
+try {
+  config = loadMediaRelayConfig(process.env);
+} catch (error) {
+  // A configuration mistake is one clear line (systemd shows it), not a stack trace.
+  console.error(`media relay: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}
 const logger = createJsonLogger({ service: 'media-relay', node: config.MEDIA_NODE });
-const relay = createRelay(config, createAwsClients().sqs(), logger);
+// Region and credentials come from the environment or the instance profile (the MediaRelayRole).
+const relay = createRelay(config, new SQSClient({}), logger);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => relay.stop());
+logger.info('media relay starting', { esl: `${config.ESL_HOST}:${config.ESL_PORT}` });
 await relay.run();
 logger.info('media relay stopped');
 process.exit(0);

@@ -2,6 +2,13 @@ import * as z from 'zod/mini';
 import type { MediaEvent } from './types.ts';
 
 /**
+ * Receives of a media event before its queue parks it in the dead-letter queue: an event waiting for an
+ * API commit is applied again every 2 s, and a claim is settled within its lease (10 s), so 10 receives
+ * leave room for that and for a few transient failures.
+ */
+export const MEDIA_EVENT_MAX_RECEIVES = 10;
+
+/**
  * The contract of a media event on the media-events queue, shared by the relay that sends it and the
  * function that applies it: the body is this JSON, versioned.
  */

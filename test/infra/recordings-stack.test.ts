@@ -55,7 +55,7 @@ function functionId(name: string): string {
 }
 
 describe('RecordingsStack table', () => {
-  it('is on-demand with point-in-time recovery, TTL and the outbox/key index', () => {
+  it('is on-demand with point-in-time recovery, TTL, the outbox/key index and a keys-only channel index', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [
@@ -65,6 +65,14 @@ describe('RecordingsStack table', () => {
       TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
       GlobalSecondaryIndexes: [
         Match.objectLike({ IndexName: 'gsi1', Projection: { ProjectionType: 'ALL' } }),
+        Match.objectLike({
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        }),
       ],
       Replicas: [
         Match.objectLike({
@@ -96,9 +104,9 @@ describe('RecordingsStack queues', () => {
     });
   });
 
-  it('refuses non-TLS access to both queues', () => {
+  it('refuses non-TLS access to every queue', () => {
     const policies = template.findResources('AWS::SQS::QueuePolicy');
-    expect(Object.keys(policies)).toHaveLength(2);
+    expect(Object.keys(policies)).toHaveLength(4);
     for (const policy of Object.values(policies)) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -108,7 +116,7 @@ describe('RecordingsStack queues', () => {
 });
 
 describe('RecordingsStack functions', () => {
-  it('runs three Node.js 24 arm64 functions with JSON logs', () => {
+  it('runs four Node.js 24 arm64 functions with JSON logs', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: {
         Runtime: 'nodejs24.x',
@@ -120,18 +128,17 @@ describe('RecordingsStack functions', () => {
       Object.keys(functions)
         .map((id) => id.replace(/Function[0-9A-F]{8}$/, ''))
         .sort(),
-    ).toEqual(['OutboxSweep', 'Recordings', 'WebhookSender']);
+    ).toEqual(['MediaEvents', 'OutboxSweep', 'Recordings', 'WebhookSender']);
   });
 
   it('keeps each function log group for a month in dev', () => {
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 4);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
   });
 
   it('gives the recordings function the ESL password only as a secret ARN', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
-          RECORDING_PROVIDER: 'freeswitch',
           ESL_HOST: 'freeswitch.internal',
           ESL_PASSWORD_SECRET_ARN: { Ref: Match.stringLikeRegexp('^EslPassword') },
           TABLE_NAME: { Ref: Match.stringLikeRegexp('^Table') },
@@ -159,6 +166,25 @@ describe('RecordingsStack functions', () => {
       FunctionName: { Ref: functionId('WebhookSender') },
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('feeds the media-events function from its queue with partial batch failures, parking after 10 receives', () => {
+    const queue = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) =>
+      id.startsWith('MediaEventQueue'),
+    );
+    const dlq = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) =>
+      id.startsWith('MediaEventDeadLetters'),
+    );
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('MediaEvents') },
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 180,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 10 },
     });
   });
 
@@ -219,6 +245,57 @@ describe('RecordingsStack permissions', () => {
     ]);
   });
 
+  it('lets the media-events function read calls (by channel too), commit recordings, send webhooks and read its secret', () => {
+    expect(statementsOf('MediaEvents')).toEqual([
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] }, '/index/gsi2']] },
+        ],
+      },
+      {
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Webhooks[0-9A-F]/), 'Arn'] },
+      },
+      {
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Effect: 'Allow',
+        Resource: { Ref: expect.stringMatching(/^EslPassword/) },
+      },
+      {
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+        ],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MediaEventQueue/), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('lets the media relay only send to the media-events queue', () => {
+    const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(policy?.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Action: 'sqs:SendMessage',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MediaEventQueue/), 'Arn'] },
+      },
+    ]);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
+      }),
+      ManagedPolicyArns: [{ Ref: Match.stringLikeRegexp('^MediaRelayPolicy') }],
+    });
+  });
+
   it('lets the sweep query the outbox index, delete outbox items and send to the queue', () => {
     expect(statementsOf('OutboxSweep')).toEqual([
       {
@@ -266,7 +343,7 @@ describe('RecordingsStack API', () => {
 });
 
 describe('RecordingsStack operations', () => {
-  it('alarms on 5xx rate, dead letters, old messages and each function errors and throttles', () => {
+  it('alarms on 5xx rate, dead letters, old messages, orphans and each function errors and throttles', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) =>
       id.replace(/[0-9A-F]{8}$/, ''),
     );
@@ -281,8 +358,24 @@ describe('RecordingsStack operations', () => {
         'AlarmsWebhookSenderThrottles',
         'AlarmsOutboxSweepErrors',
         'AlarmsOutboxSweepThrottles',
+        'AlarmsMediaEventsErrors',
+        'AlarmsMediaEventsThrottles',
+        'AlarmsMediaEventDeadLetters',
+        'AlarmsOldestMediaEventAge',
+        'AlarmsOrphanRecordings',
       ].sort(),
     );
+  });
+
+  it('alarms on any orphan recording the media-events function stopped', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'MiniVoice/Recordings',
+      MetricName: 'OrphanRecordings',
+      Dimensions: [{ Name: 'service', Value: 'media-events' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
   });
 
   it('alarms as soon as one message is in the dead-letter queue', () => {
@@ -301,6 +394,9 @@ describe('RecordingsStack operations', () => {
         'AlarmTopicArn',
         'ApiUrl',
         'EslPasswordSecretArn',
+        'MediaEventsQueueUrl',
+        'MediaRelayPolicyArn',
+        'MediaRelayRoleArn',
         'TableName',
         'WebhookDeadLetterQueueName',
         'WebhookDeadLetterQueueUrl',
@@ -336,6 +432,7 @@ describe('RecordingsStack operations', () => {
         ['test-stack/AlarmTopic', 'Annotation::AwsSolutions-SNS2', true],
         ['test-stack/Api', 'Annotation::AwsSolutions-APIG4', true],
         ['test-stack/EslPassword', 'Annotation::AwsSolutions-SMG4', true],
+        ['test-stack/MediaEventDeadLetters', 'Annotation::AwsSolutions-SQS3', true],
         ['test-stack/WebhookDeadLetters', 'Annotation::AwsSolutions-SQS3', true],
       ].sort(),
     );

@@ -1,0 +1,99 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
+import { parseMediaEvent } from '../../shared/media-events/media-event-message.ts';
+import type { RecordingFiles } from '../../shared/recordings/recording-files.ts';
+import { createTestClients, createTestQueue, drainQueue } from '../support/aws-fixtures.ts';
+import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
+
+// The relay as it ships: `npm run build:relay`'s one-file bundle, run by node with only its
+// environment, beside a FreeSWITCH, sending to an SQS queue.
+const ROOT = join(import.meta.dirname, '../..');
+const run = promisify(execFile);
+const { sqs } = createTestClients();
+let freeswitch: SimulatedFreeSwitch;
+let files: RecordingFiles;
+let pathTemplate: string;
+let stateFile: string;
+let queueUrl: string;
+let relay: ChildProcess;
+let output = '';
+
+beforeAll(async () => {
+  await run('npm', ['run', '-s', 'build:relay'], { cwd: ROOT });
+  ({ freeswitch, files, pathTemplate } = await startTestFreeSwitch());
+  stateFile = join(await mkdtemp(join(tmpdir(), 'minivoice-relay-bundle-')), 'state.json');
+  queueUrl = await createTestQueue(sqs);
+  relay = spawn(process.execPath, [join(ROOT, 'dist/media-relay/media-relay.mjs')], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: process.env.AWS_REGION,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
+      AWS_ENDPOINT_URL_SQS: process.env.AWS_ENDPOINT_URL_SQS,
+      ESL_PORT: String(freeswitch.port),
+      ESL_PASSWORD: freeswitch.password,
+      MEDIA_EVENTS_QUEUE_URL: queueUrl,
+      RECORDING_PATH_TEMPLATE: pathTemplate,
+      RELAY_STATE_FILE: stateFile,
+      MEDIA_NODE: 'fs-bundle',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  relay.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  relay.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  for (let i = 0; i < 100 && !output.includes('connected to the media server'); i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}, 60_000);
+
+afterAll(async () => {
+  relay.kill('SIGKILL');
+  await freeswitch.close();
+});
+
+describe('the media relay bundle', () => {
+  it('sends a recording and its hangup to the queue, then stops cleanly on SIGTERM keeping its journal', async () => {
+    const uuid = freeswitch.addChannel();
+    const request = {
+      providerCallId: uuid,
+      recordingId: 'rec_call_bundle1',
+      callId: 'call_bundle1',
+      customerId: 'cust_1',
+      applicationId: 'app_1',
+    };
+    await providerFor(freeswitch, files).startRecording(request);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    freeswitch.hangup(uuid);
+    const kinds: string[] = [];
+    for (let i = 0; i < 50 && kinds.length < 3; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const message of await drainQueue(sqs, queueUrl)) {
+        const parsed = parseMediaEvent(message.Body ?? '');
+        if (parsed.ok) kinds.push(`${parsed.event.kind} ${parsed.event.node}`);
+      }
+    }
+    const exited = new Promise<number | null>((resolve) => relay.once('exit', resolve));
+    relay.kill('SIGTERM');
+
+    expect(kinds).toEqual([
+      'recording_started fs-bundle',
+      'recording_stopped fs-bundle',
+      'channel_hangup fs-bundle',
+    ]);
+    expect(await exited).toBe(0);
+    expect(JSON.parse(await readFile(stateFile, 'utf8'))).toMatchObject({
+      coreUuid: freeswitch.coreUuid,
+      running: {},
+    });
+    expect(output).toContain('"message":"media relay stopped"');
+  }, 30_000);
+});
