@@ -22,8 +22,14 @@ export type MediaEventOutcome =
 
 /** The call's status once its channel has hung up. */
 const ENDED_BY_HANGUP = 'completed';
-/** How soon an event waiting for an API commit is tried again (the claim lease bounds the wait). */
+/** How soon, at the least, an event waiting for an API commit is tried again. */
 const RETRY_SECONDS = 2;
+/**
+ * An event waits for an API commit at most until the claim's lease runs out (then the request is dead
+ * and the event settles the claim itself). Spreading that wait over about this many tries keeps it well
+ * under the queue's receive limit whatever the lease.
+ */
+const TRIES_PER_LEASE = 5;
 /** Conflicting writes (a request or another event changed the call) are retried with a fresh read. */
 const MAX_CONFLICTS = 5;
 
@@ -32,8 +38,9 @@ const MAX_CONFLICTS = 5;
  * so that events arriving twice, late or out of order change nothing twice.
  *
  * Steps:
- * - recording_started: ours and in flight → nothing; ours from a request that died → adopt it
- *   (`started`); a file no live recording owns → an orphan: stop it, log it, count it.
+ * - recording_started: ours and committed → nothing; ours and the API's commit in flight → try again
+ *   later (the request may still die); ours from a request that died → adopt it (`started`); a file no
+ *   live recording owns → an orphan: stop it, log it, count it.
  * - recording_stopped: ends the live recording of that file with the file's real facts
  *   (`completed`, end_reason hangup / stopped / media_server; or `failed`, reason empty); a hangup
  *   also ends the call in the same commit. Before the API's own start commit → try again later.
@@ -65,7 +72,9 @@ async function applyStarted(
   const call = await deps.store.getCall(ref.callId);
   const active = call?.active_recording;
   if (call && active?.recording_id === ref.recordingId) {
-    if (active.state !== 'starting' || !isStale(active, deps)) return { kind: 'applied', action: 'ours' };
+    if (active.state !== 'starting') return { kind: 'applied', action: 'ours' };
+    // Not committed yet: if the request dies now, nothing else would notice this audio until hangup.
+    if (!isStale(active, deps)) return waitForCommit(active, deps);
     // The request that started it died before committing: the audio is running, so adopt it.
     const started = newRecording(recordable(call), ref.recordingId, new Date(active.claimed_at));
     const e = recordingEvent(call, started, { type: 'recording.started' }, deps, deps.clock.now());
@@ -97,9 +106,7 @@ async function applyStopped(
   if (!call || active?.recording_id !== ref.recordingId) {
     return { kind: 'applied', action: 'ignored: recording already ended or unknown' };
   }
-  if (active.state === 'starting' && !isStale(active, deps)) {
-    return { kind: 'retry', delaySeconds: RETRY_SECONDS, action: 'waiting for the start to commit' };
-  }
+  if (active.state === 'starting' && !isStale(active, deps)) return waitForCommit(active, deps);
   // The file closed. Whoever stopped it, these are its real facts; a hangup also ends the call.
   const hungUp = event.channel_ended ?? !isCallActive(call);
   const endReason: EndReason = hungUp ? 'hangup' : active.state === 'stopping' ? 'stopped' : 'media_server';
@@ -128,6 +135,13 @@ async function applyHangup(
   // A recording still running ends with the RECORD_STOP that FreeSWITCH sends before the hangup.
   const ended = await deps.store.endCall(call.id, ENDED_BY_HANGUP);
   return { kind: 'applied', action: ended ? 'call ended' : 'ignored: call already ended' };
+}
+
+/** Applies the event again later: by then the start is committed, or its claim stale. */
+function waitForCommit(active: ActiveRecording, deps: ApplyMediaEventDeps): MediaEventOutcome {
+  const leaseLeftMs = active.claimed_at + deps.settings.claimLeaseMs - deps.clock.now().getTime();
+  const delaySeconds = Math.max(RETRY_SECONDS, Math.ceil(leaseLeftMs / 1000 / TRIES_PER_LEASE));
+  return { kind: 'retry', delaySeconds, action: 'waiting for the start to commit' };
 }
 
 function isStale(active: ActiveRecording, deps: ApplyMediaEventDeps): boolean {

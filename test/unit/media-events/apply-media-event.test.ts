@@ -48,7 +48,15 @@ beforeEach(() => {
 });
 
 describe('applyMediaEvent: recording_started', () => {
-  it('changes nothing for the start of a recording the API is committing', async () => {
+  it('changes nothing for the start of a recording the API has committed', async () => {
+    await startRecording(f.storedCall(), f.deps);
+    const before = f.committedEvents();
+
+    expect(await apply(started())).toEqual({ kind: 'applied', action: 'ours' });
+    expect(f.committedEvents()).toEqual(before);
+  });
+
+  it('asks to be applied again later while the API is still committing the start', async () => {
     f.storedCall().active_recording = {
       state: 'starting',
       recording_id: 'rec_call_123',
@@ -57,8 +65,46 @@ describe('applyMediaEvent: recording_started', () => {
       claimed_at: f.time.clock.now().getTime(),
     };
 
-    expect(await apply(started())).toEqual({ kind: 'applied', action: 'ours' });
+    expect(await apply(started())).toEqual({
+      kind: 'retry',
+      delaySeconds: 2,
+      action: 'waiting for the start to commit',
+    });
     expect(f.committedEvents()).toEqual([]);
+  });
+
+  it('adopts the audio once the request that was committing it has died', async () => {
+    f.storedCall().recording_seq = 1;
+    f.storedCall().active_recording = {
+      state: 'starting',
+      recording_id: 'rec_call_123',
+      seq: 1,
+      claim_id: 'clm_dead',
+      claimed_at: f.time.clock.now().getTime(),
+    };
+    await apply(started());
+    f.time.advance(LEASE + 1);
+
+    expect(await apply(started())).toEqual({ kind: 'applied', action: 'adopted' });
+    expect(f.storedRecordings()).toEqual(['rec_call_123 started']);
+  });
+
+  it('spreads the wait for a long lease over a few tries', async () => {
+    f.storedCall().active_recording = {
+      state: 'starting',
+      recording_id: 'rec_call_123',
+      seq: 1,
+      claim_id: 'clm_live',
+      claimed_at: f.time.clock.now().getTime(),
+    };
+
+    const outcome = await applyMediaEvent(started(), {
+      ...f.deps,
+      metrics: { count: () => undefined },
+      settings: { claimLeaseMs: 60_000 },
+    });
+
+    expect(outcome).toEqual({ kind: 'retry', delaySeconds: 12, action: 'waiting for the start to commit' });
   });
 
   it('adopts the audio of a start whose request died before committing', async () => {
