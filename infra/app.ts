@@ -21,11 +21,6 @@ new RecordingsStack(app, `minivoice-recordings-${stage}`, {
   eslPort: Number(context('eslPort', '8021')),
   eslPasswordSecretArn: context('eslPasswordSecretArn'),
   recordingPathTemplate: context('recordingPathTemplate'),
-  recordingUrlTemplate:
-    context(
-      'recordingUrlTemplate',
-      'https://media.minivoice.eu/recordings/{customer_id}/{call_id}/{recording_id}.wav',
-    ) ?? '',
   throttle: {
     rateLimit: Number(context('throttleRate', '100')),
     burstLimit: Number(context('throttleBurst', '200')),

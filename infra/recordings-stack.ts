@@ -6,6 +6,7 @@ import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -16,8 +17,15 @@ import type { Construct } from 'constructs';
 import { GSI1, GSI2, KEY_ATTRIBUTES, TTL_ATTRIBUTE } from '../shared/adapters/dynamodb/table-schema.ts';
 import { MEDIA_EVENT_MAX_RECEIVES } from '../shared/media-events/media-event-message.ts';
 import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
-import { sendToQueue, useTable } from './constructs/grants.ts';
+import {
+  acknowledgeRecordingObjects,
+  recordingStatements,
+  sendToQueue,
+  useRecordings,
+  useTable,
+} from './constructs/grants.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
+import { RecordingBucket } from './constructs/recording-bucket.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 
 /** Settings of one deployment (from CDK context; see README "Deploy"). */
@@ -28,8 +36,8 @@ export interface RecordingsStackProps extends StackProps {
   eslPort: number;
   /** Existing Secrets Manager secret with the ESL password; a new one is created when absent. */
   eslPasswordSecretArn?: string;
+  /** Where FreeSWITCH writes a recording on its own disk (RECORDING_PATH_TEMPLATE); the runtime default when absent. */
   recordingPathTemplate?: string;
-  recordingUrlTemplate: string;
   /** Steady-state requests per second and burst of the API stage. */
   throttle: { rateLimit: number; burstLimit: number };
   /** Where alarm notifications go (optional; the topic is an output either way). */
@@ -38,11 +46,14 @@ export interface RecordingsStackProps extends StackProps {
 
 const WEBHOOK_SENDER_TIMEOUT = Duration.seconds(30);
 const MEDIA_EVENTS_TIMEOUT = Duration.seconds(30);
+const RETENTION_SWEEP_TIMEOUT = Duration.minutes(5);
 
 /**
  * MiniVoice Recordings: HTTP API → `recordings` Lambda → DynamoDB + FreeSWITCH; the media relay beside
- * each FreeSWITCH → SQS media-events queue (with DLQ) → `media-events` Lambda; an outbox swept every
- * minute; an SQS webhook queue (with DLQ) → `webhook-sender` Lambda; alarms to an SNS topic.
+ * each FreeSWITCH → SQS media-events queue (with DLQ) → `media-events` Lambda, and audio → a private,
+ * KMS-encrypted S3 bucket (downloads pre-signed by `recordings`, purged by a retention sweep every 10
+ * minutes); an outbox swept every minute; an SQS webhook queue (with DLQ) → `webhook-sender` Lambda;
+ * alarms to an SNS topic.
  */
 export class RecordingsStack extends Stack {
   constructor(scope: Construct, id: string, props: RecordingsStackProps) {
@@ -98,13 +109,25 @@ export class RecordingsStack extends Stack {
           removalPolicy,
         });
 
+    // Recording audio: uploaded by the media relay, downloaded through URLs the recordings function
+    // pre-signs, deleted on request or by the retention sweep. Nobody may list or read it anonymously.
+    const recordingsKey = new Key(this, 'RecordingsKey', {
+      description: `MiniVoice Recordings ${props.stage}: encrypts recording audio (SSE-KMS)`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    const storage = new RecordingBucket(this, 'RecordingsBucket', {
+      encryptionKey: recordingsKey,
+      removalPolicy,
+      accessLogRetention: Duration.days(prod ? 365 : 90),
+    });
+
     // Both functions that command FreeSWITCH see it, and name its files, the same way.
     const mediaServerEnvironment = {
       ESL_HOST: props.eslHost,
       ESL_PORT: String(props.eslPort),
       ESL_PASSWORD_SECRET_ARN: eslSecret.secretArn,
       ESL_TIMEOUT_MS: '3000',
-      RECORDING_URL_TEMPLATE: props.recordingUrlTemplate,
       ...(props.recordingPathTemplate ? { RECORDING_PATH_TEMPLATE: props.recordingPathTemplate } : {}),
       CLAIM_LEASE_MS: '10000',
     };
@@ -115,99 +138,15 @@ export class RecordingsStack extends Stack {
       timeout: Duration.seconds(28),
       logRetention,
       removalPolicy,
-      environment: { ...mediaServerEnvironment, STOP_SETTLE_MS: '4000' },
+      // A stop that finds the file already closed waits up to this for the media server's own report.
+      environment: { ...mediaServerEnvironment, STOP_SETTLE_MS: '8000' },
     }).fn;
-    useTable(recordings, table, [
-      'BatchGetItem',
-      'GetItem',
-      'PutItem',
-      'UpdateItem',
-      'DeleteItem',
-      'ConditionCheckItem',
-    ]);
+    useTable(recordings, table, ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Query']);
     sendToQueue(recordings, queue);
     eslSecret.grantRead(recordings);
-
-    // Media events: the relay beside each FreeSWITCH sends them; the media-events function applies them.
-    const mediaEventDeadLetters = new Queue(this, 'MediaEventDeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    const mediaEvents = new Queue(this, 'MediaEventQueue', {
-      visibilityTimeout: Duration.seconds(6 * MEDIA_EVENTS_TIMEOUT.toSeconds()),
-      retentionPeriod: Duration.days(4),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: mediaEventDeadLetters, maxReceiveCount: MEDIA_EVENT_MAX_RECEIVES },
-    });
-    const mediaEventsFunction = new ServiceFunction(this, 'MediaEvents', {
-      name: 'media-events',
-      timeout: MEDIA_EVENTS_TIMEOUT,
-      logRetention,
-      removalPolicy,
-      environment: { ...mediaServerEnvironment, MEDIA_EVENTS_QUEUE_URL: mediaEvents.queueUrl },
-    }).fn;
-    useTable(mediaEventsFunction, table, ['GetItem', 'PutItem', 'UpdateItem', 'Query'], { index: GSI2.name });
-    sendToQueue(mediaEventsFunction, queue);
-    eslSecret.grantRead(mediaEventsFunction);
-    mediaEventsFunction.addEventSource(
-      new SqsEventSource(mediaEvents, { batchSize: 10, reportBatchItemFailures: true }),
-    );
-    const relayPolicy = new ManagedPolicy(this, 'MediaRelayPolicy', {
-      description: 'The media relay beside each FreeSWITCH: may only send to the media-events queue.',
-      statements: [
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['sqs:SendMessage'],
-          resources: [mediaEvents.queueArn],
-        }),
-      ],
-    });
-    const relayRole = new Role(this, 'MediaRelayRole', {
-      description:
-        'Assumed by the media relay on an EC2 media server (instance profile); see docs/media-servers.md',
-      assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
-      managedPolicies: [relayPolicy],
-    });
-
-    const sweep = new ServiceFunction(this, 'OutboxSweep', {
-      name: 'outbox-sweep',
-      timeout: Duration.seconds(60),
-      memorySize: 256,
-      logRetention,
-      removalPolicy,
-      environment: { OUTBOX_GRACE_MS: '60000' },
-    }).fn;
-    useTable(sweep, table, ['Query', 'DeleteItem'], { index: GSI1.name });
-    sendToQueue(sweep, queue);
-    new Rule(this, 'OutboxSweepSchedule', {
-      description: 'Re-queues webhook events that never reached SQS',
-      schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [new LambdaFunction(sweep, { retryAttempts: 0 })],
-    });
-
-    const sender = new ServiceFunction(this, 'WebhookSender', {
-      name: 'webhook-sender',
-      timeout: WEBHOOK_SENDER_TIMEOUT,
-      logRetention,
-      removalPolicy,
-      environment: {
-        WEBHOOK_QUEUE_URL: queue.queueUrl,
-        WEBHOOK_TIMEOUT_MS: '10000',
-        WEBHOOK_MAX_ATTEMPTS: String(DEFAULT_RETRY_POLICY.maxAttempts),
-        WEBHOOK_RETRY_BASE_SECONDS: String(DEFAULT_RETRY_POLICY.baseDelaySeconds),
-        WEBHOOK_RETRY_MAX_DELAY_SECONDS: String(DEFAULT_RETRY_POLICY.maxDelaySeconds),
-      },
-    }).fn;
-    useTable(sender, table, ['GetItem', 'UpdateItem', 'DeleteItem']);
-    sender.addEventSource(
-      new SqsEventSource(queue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(1),
-        reportBatchItemFailures: true,
-      }),
-    );
+    // Downloads are URLs pre-signed with this role, so it must be able to read and decrypt the object
+    // itself; DeleteObject serves DELETE /v1/recordings/{id}.
+    useRecordings(recordings, storage, { s3: ['GetObject', 'DeleteObject'], kms: ['Decrypt'] });
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
     const integration = new HttpLambdaIntegration('RecordingsIntegration', recordings);
@@ -217,7 +156,15 @@ export class RecordingsStack extends Stack {
       defaultIntegration: integration,
       createDefaultStage: false,
     });
-    api.addRoutes({ path: '/v1/calls/{id}/recordings', methods: [HttpMethod.POST], integration });
+    for (const [method, path] of [
+      [HttpMethod.POST, '/v1/calls/{id}/recordings'],
+      [HttpMethod.GET, '/v1/calls/{id}/recordings'],
+      [HttpMethod.GET, '/v1/recordings/{id}'],
+      [HttpMethod.GET, '/v1/recordings/{id}/media'],
+      [HttpMethod.DELETE, '/v1/recordings/{id}'],
+    ] as const) {
+      api.addRoutes({ path, methods: [method], integration });
+    }
     api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
@@ -242,6 +189,122 @@ export class RecordingsStack extends Stack {
       },
     });
 
+    // Media events: the relay beside each FreeSWITCH sends them; the media-events function applies them.
+    const mediaEventDeadLetters = new Queue(this, 'MediaEventDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const mediaEvents = new Queue(this, 'MediaEventQueue', {
+      visibilityTimeout: Duration.seconds(6 * MEDIA_EVENTS_TIMEOUT.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: mediaEventDeadLetters, maxReceiveCount: MEDIA_EVENT_MAX_RECEIVES },
+    });
+    const mediaEventsFunction = new ServiceFunction(this, 'MediaEvents', {
+      name: 'media-events',
+      timeout: MEDIA_EVENTS_TIMEOUT,
+      logRetention,
+      removalPolicy,
+      environment: {
+        ...mediaServerEnvironment,
+        MEDIA_EVENTS_QUEUE_URL: mediaEvents.queueUrl,
+        // A completed recording's file_url is the API's download route. No cycle: this function is not
+        // an integration of the API, so the API never depends on it.
+        PUBLIC_API_URL: api.apiEndpoint,
+      },
+    }).fn;
+    useTable(mediaEventsFunction, table, ['GetItem', 'PutItem', 'UpdateItem', 'Query'], { index: GSI2.name });
+    sendToQueue(mediaEventsFunction, queue);
+    eslSecret.grantRead(mediaEventsFunction);
+    // HeadObject (the stored size) needs only s3:GetObject; it reads metadata, so no kms:Decrypt.
+    // GetObject: HeadObject confirms stored audio and reads its size. DeleteObject: stored audio that no
+    // recording owns (an orphan, a failed start, a deleted recording) must not stay.
+    useRecordings(mediaEventsFunction, storage, { s3: ['GetObject', 'DeleteObject'] });
+    mediaEventsFunction.addEventSource(
+      new SqsEventSource(mediaEvents, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    const relayPolicy = new ManagedPolicy(this, 'MediaRelayPolicy', {
+      description:
+        'The media relay beside each FreeSWITCH: may only send to the media-events queue and upload recordings (single-part PutObject under recordings/, encrypted with the recordings key).',
+      statements: [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['sqs:SendMessage'],
+          resources: [mediaEvents.queueArn],
+        }),
+        // A single-part PutObject into an SSE-KMS bucket needs GenerateDataKey; only multipart needs
+        // Decrypt too, and the relay never uploads in parts.
+        ...recordingStatements(storage, { s3: ['PutObject'], kms: ['GenerateDataKey'] }),
+      ],
+    });
+    acknowledgeRecordingObjects(relayPolicy, storage);
+    const relayRole = new Role(this, 'MediaRelayRole', {
+      description:
+        'Assumed by the media relay on an EC2 media server (instance profile); see docs/media-servers.md',
+      assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: [relayPolicy],
+    });
+
+    const sweep = new ServiceFunction(this, 'OutboxSweep', {
+      name: 'outbox-sweep',
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+      logRetention,
+      removalPolicy,
+      environment: { OUTBOX_GRACE_MS: '60000' },
+    }).fn;
+    useTable(sweep, table, ['Query', 'DeleteItem'], { index: GSI1.name });
+    sendToQueue(sweep, queue);
+    new Rule(this, 'OutboxSweepSchedule', {
+      description: 'Re-queues webhook events that never reached SQS',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(sweep, { retryAttempts: 0 })],
+    });
+
+    const retentionSweep = new ServiceFunction(this, 'RetentionSweep', {
+      name: 'retention-sweep',
+      timeout: RETENTION_SWEEP_TIMEOUT,
+      memorySize: 256,
+      logRetention,
+      removalPolicy,
+      environment: {},
+    }).fn;
+    // Recordings due for purge are found through GSI1; each purge and its webhook event are committed on
+    // the table after the audio is deleted.
+    useTable(retentionSweep, table, ['Query', 'GetItem', 'PutItem', 'UpdateItem'], { index: GSI1.name });
+    sendToQueue(retentionSweep, queue);
+    useRecordings(retentionSweep, storage, { s3: ['DeleteObject'] });
+    new Rule(this, 'RetentionSweepSchedule', {
+      description: 'Deletes the audio of recordings past their retention and marks them purged',
+      schedule: Schedule.rate(Duration.minutes(10)),
+      // The next run picks up whatever this one missed; a retry would only overlap it.
+      targets: [new LambdaFunction(retentionSweep, { retryAttempts: 0 })],
+    });
+
+    const sender = new ServiceFunction(this, 'WebhookSender', {
+      name: 'webhook-sender',
+      timeout: WEBHOOK_SENDER_TIMEOUT,
+      logRetention,
+      removalPolicy,
+      environment: {
+        WEBHOOK_QUEUE_URL: queue.queueUrl,
+        WEBHOOK_TIMEOUT_MS: '10000',
+        WEBHOOK_MAX_ATTEMPTS: String(DEFAULT_RETRY_POLICY.maxAttempts),
+        WEBHOOK_RETRY_BASE_SECONDS: String(DEFAULT_RETRY_POLICY.baseDelaySeconds),
+        WEBHOOK_RETRY_MAX_DELAY_SECONDS: String(DEFAULT_RETRY_POLICY.maxDelaySeconds),
+      },
+    }).fn;
+    useTable(sender, table, ['GetItem', 'UpdateItem', 'DeleteItem']);
+    sender.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+
     const alarmTopic = new Topic(this, 'AlarmTopic', {
       displayName: `MiniVoice Recordings ${props.stage} alarms`,
       enforceSSL: true,
@@ -254,6 +317,7 @@ export class RecordingsStack extends Stack {
         WebhookSender: sender,
         OutboxSweep: sweep,
         MediaEvents: mediaEventsFunction,
+        RetentionSweep: retentionSweep,
       },
       queue,
       deadLetterQueue,
@@ -273,6 +337,11 @@ export class RecordingsStack extends Stack {
       value: mediaEvents.queueUrl,
       description: 'MEDIA_EVENTS_QUEUE_URL of the media relay',
     });
+    new CfnOutput(this, 'RecordingsBucketName', {
+      value: storage.bucket.bucketName,
+      description: 'RECORDINGS_BUCKET of the media relay',
+    });
+    new CfnOutput(this, 'RecordingsKeyArn', { value: recordingsKey.keyArn });
     new CfnOutput(this, 'MediaRelayRoleArn', { value: relayRole.roleArn });
     new CfnOutput(this, 'MediaRelayPolicyArn', { value: relayPolicy.managedPolicyArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });

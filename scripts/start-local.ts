@@ -1,8 +1,8 @@
 // `npm start`: the whole service on this machine, bound to 127.0.0.1, on embedded defaults.
-// DynamoDB Local (data in .local/dynamodb) + the SQS emulator + a simulated FreeSWITCH (Event Socket)
-// + the real Lambda handlers behind a local API Gateway stand-in, SQS event sources for the webhook
-// sender and the media-events function, the outbox sweep, the media relay and a webhook inspector.
-// Ctrl-C stops everything.
+// DynamoDB Local (data in .local/dynamodb) + the SQS emulator + the S3 emulator (recordings in
+// .local/s3) + a simulated FreeSWITCH (Event Socket) + the real Lambda handlers behind a local API
+// Gateway stand-in, SQS event sources for the webhook sender and the media-events function, the outbox
+// and retention sweeps, the media relay and a webhook inspector. Ctrl-C stops everything.
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -14,9 +14,9 @@ import {
 } from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { createJsonLogger } from '../shared/adapters/system/json-logger.ts';
-import { startDynamoDbLocal, startSqsEmulator } from './emulators/start-emulators.ts';
+import { startDynamoDbLocal, startS3Emulator, startSqsEmulator } from './emulators/start-emulators.ts';
 import { loadLocalConfig } from './local/config.ts';
-import { demoCurl, ensureDemoTenant } from './local/demo-tenant.ts';
+import { demoCurl, demoReadCommands, ensureDemoTenant } from './local/demo-tenant.ts';
 import { localLambdaContext } from './local/lambda-context.ts';
 import { type ApiLambda, createLocalApiServer } from './local/local-api-server.ts';
 import { ensureMediaEventQueues, ensureQueues, ensureTable, LOCAL_NAMES } from './local/local-resources.ts';
@@ -26,6 +26,8 @@ import { createSqsEventSource, type SqsLambda } from './local/sqs-event-source.t
 import { createWebhookInspector } from './local/webhook-inspector.ts';
 
 const SWEEP_EVERY_MS = 10_000;
+// Retention is counted in days, but a deletion whose audio removal failed is finished by this sweep.
+const RETENTION_SWEEP_EVERY_MS = 15_000;
 const config = loadLocalConfig(process.env);
 const dir = resolve(config.MINIVOICE_LOCAL_DIR);
 const stoppers: (() => Promise<void> | void)[] = [];
@@ -49,10 +51,17 @@ process.on('SIGTERM', () => void shutdown(0));
 async function main() {
   await mkdir(join(dir, 'dynamodb'), { recursive: true });
   await mkdir(join(dir, 'recordings'), { recursive: true });
+  await mkdir(join(dir, 's3'), { recursive: true });
 
-  const [dynamodb, sqs, freeswitch] = await Promise.all([
+  const [dynamodb, sqs, s3, freeswitch] = await Promise.all([
     startDynamoDbLocal({ dbPath: join(dir, 'dynamodb'), port: config.LOCAL_DYNAMODB_PORT }),
     startSqsEmulator({ port: config.LOCAL_SQS_PORT }),
+    startS3Emulator({
+      directory: join(dir, 's3'),
+      buckets: [LOCAL_NAMES.bucket],
+      credentials: [LOCAL_CREDENTIALS],
+      port: config.LOCAL_S3_PORT,
+    }),
     startSimulatedFreeSwitch({
       port: config.LOCAL_ESL_PORT,
       soundsDir: join(dir, 'sounds'),
@@ -62,6 +71,7 @@ async function main() {
   stoppers.push(
     () => dynamodb.stop(),
     () => sqs.stop(),
+    () => s3.stop(),
     () => freeswitch.close(),
   );
   const esl = { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password };
@@ -76,7 +86,6 @@ async function main() {
   const server = createLocalApiServer({
     apiHandler: async (event, context) =>
       apiHandler ? apiHandler(event, context) : { statusCode: 503, body: '{"message":"starting"}' },
-    recordingsDir: join(dir, 'recordings'),
     inspector,
     onError: (error) => console.error('local API error:', error),
   });
@@ -93,7 +102,11 @@ async function main() {
   );
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const clients = createLocalAwsClients({ dynamodb: dynamodb.endpoint, sqs: sqs.endpoint });
+  const clients = createLocalAwsClients({
+    dynamodb: dynamodb.endpoint,
+    sqs: sqs.endpoint,
+    s3: s3.endpoint,
+  });
   const sqsClient = clients.sqs();
   await ensureTable(clients.dynamodb, LOCAL_NAMES.table);
   const [{ queueUrl, dlqUrl }, { mediaEventsUrl, mediaEventsDlqUrl }] = await Promise.all([
@@ -110,6 +123,10 @@ async function main() {
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    S3_FORCE_PATH_STYLE: 'true',
+    RECORDINGS_BUCKET: LOCAL_NAMES.bucket,
+    PUBLIC_API_URL: apiUrl,
     TABLE_NAME: LOCAL_NAMES.table,
     WEBHOOK_QUEUE_URL: queueUrl,
     MEDIA_EVENTS_QUEUE_URL: mediaEventsUrl,
@@ -117,7 +134,6 @@ async function main() {
     ESL_PORT: String(esl.port),
     ESL_PASSWORD: esl.password,
     RECORDING_PATH_TEMPLATE: pathTemplate,
-    RECORDING_URL_TEMPLATE: `${apiUrl}/recordings/{customer_id}/{call_id}/{recording_id}.wav`,
     WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: 'true',
     OUTBOX_GRACE_MS: '5000',
   });
@@ -125,6 +141,7 @@ async function main() {
   const sender = await import('../functions/webhook-sender/handler.ts');
   const sweep = await import('../functions/outbox-sweep/handler.ts');
   const mediaEvents = await import('../functions/media-events/handler.ts');
+  const retention = await import('../functions/retention-sweep/handler.ts');
   apiHandler = recordings.handler as unknown as ApiLambda;
 
   // Stand-ins for Lambda's SQS event-source mappings, and the schedule of the sweep.
@@ -147,7 +164,15 @@ async function main() {
       .handler({}, localLambdaContext('outbox-sweep', 60_000))
       .catch((error: unknown) => console.error('outbox sweep error:', error));
   }, SWEEP_EVERY_MS);
-  stoppers.push(() => clearInterval(sweepTimer));
+  const retentionTimer = setInterval(() => {
+    retention
+      .handler({}, localLambdaContext('retention-sweep', 300_000))
+      .catch((error: unknown) => console.error('retention sweep error:', error));
+  }, RETENTION_SWEEP_EVERY_MS);
+  stoppers.push(
+    () => clearInterval(sweepTimer),
+    () => clearInterval(retentionTimer),
+  );
 
   // The media relay, as it runs beside each FreeSWITCH in production.
   const relay = createRelay(
@@ -163,8 +188,11 @@ async function main() {
       RECONCILE_EVERY_MS: 5000,
       SCAN_MIN_AGE_MS: 2000,
       RETENTION_DAYS: 7,
+      RECORDINGS_BUCKET: LOCAL_NAMES.bucket,
+      UPLOAD_GIVE_UP_MS: 24 * 3_600_000,
+      UPLOAD_CONCURRENCY: 4,
     },
-    sqsClient,
+    { sqs: sqsClient, s3: clients.s3() },
     createJsonLogger({ service: 'media-relay' }, (level, line) => {
       if (level !== 'info') console.error(line);
     }),
@@ -193,7 +221,9 @@ async function main() {
         api_url: apiUrl,
         dynamodb_endpoint: dynamodb.endpoint,
         sqs_endpoint: sqs.endpoint,
+        s3_endpoint: s3.endpoint,
         table_name: LOCAL_NAMES.table,
+        bucket: LOCAL_NAMES.bucket,
         queue_url: queueUrl,
         dlq_url: dlqUrl,
         media_events_queue_url: mediaEventsUrl,
@@ -212,7 +242,8 @@ MiniVoice Recordings is running locally${created ? ' (demo data seeded)' : ''}.
   API key      ${demo.api_key}
   Call id      ${demo.call_id}
   Webhooks     ${webhookUrl}${config.MINIVOICE_WEBHOOK_URL ? '' : ` (open ${apiUrl}/_local/webhooks.html)`}
-  FreeSWITCH   simulated, Event Socket on 127.0.0.1:${esl.port} (recordings in ${join(dir, 'recordings')})
+  FreeSWITCH   simulated, Event Socket on 127.0.0.1:${esl.port} (files in ${join(dir, 'recordings')} until stored)
+  Storage      S3 emulator ${s3.endpoint}, bucket ${LOCAL_NAMES.bucket} (private in AWS; this emulator is not)
   Demo data    ${join(dir, 'demo.json')}
 
 Start a recording (the documentation page's curl):
@@ -221,6 +252,9 @@ ${demoCurl(demo, 'start')}
 
 Stop it with "action": "stop", or hang the call up:
   npm run admin -- --local end-call --call ${demo.call_id}
+
+List the call's recordings, then download one (the API key is required; the link expires):
+${demoReadCommands(demo)}
 Ctrl-C stops everything.
 `);
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { checkFreeSwitchConfig, freeSwitchEnv } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
+import { storageEnv } from '../../shared/adapters/s3/s3-config.ts';
 import { type Env, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
 
 const schema = z.object({
@@ -8,7 +9,10 @@ const schema = z.object({
   MEDIA_EVENTS_QUEUE_URL: z.url(),
   // Must match the recordings function's: a start claim older than this belongs to a request that died.
   CLAIM_LEASE_MS: positiveInt(10_000),
+  // The API's public base URL: a completed recording's file_url is its download route there.
+  PUBLIC_API_URL: z.url(),
   ...freeSwitchEnv,
+  ...storageEnv,
 });
 
 /** Settings of the `media-events` function. */

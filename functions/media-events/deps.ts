@@ -1,26 +1,28 @@
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
+import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createMediaServer } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
+import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-message-visibility.ts';
 import { createEmfMetrics } from '../../shared/adapters/system/emf-metrics.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import { METRICS_NAMESPACE } from '../../shared/kernel/metrics.ts';
 import type { MediaEventsConfig } from './config.ts';
 import type { MediaEventsHandlerDeps } from './create-handler.ts';
-
-/** The CloudWatch namespace of the service's own metrics. */
-export const METRICS_NAMESPACE = 'MiniVoice/Recordings';
 
 /** Wires the real adapters of the `media-events` function (once per container, at cold start). */
 export async function createMediaEventsDeps(
   config: MediaEventsConfig,
-  clients: AwsClients = createAwsClients(),
+  clients: AwsClients = createAwsClients({ s3PathStyle: config.S3_FORCE_PATH_STYLE }),
 ): Promise<MediaEventsHandlerDeps> {
   const { provider, files } = await createMediaServer(config);
   return {
     store: createDynamoDbRecordingStore(clients.documents, config.TABLE_NAME),
+    archive: createDynamoDbArchiveStore(clients.documents, config.TABLE_NAME),
+    media: createS3RecordingMedia(clients.s3, config.RECORDINGS_BUCKET),
     queue: createSqsEventQueue(clients.sqs, config.WEBHOOK_QUEUE_URL),
     visibility: createSqsMessageVisibility(clients.sqs(), config.MEDIA_EVENTS_QUEUE_URL),
     provider,
@@ -29,6 +31,6 @@ export async function createMediaEventsDeps(
     ids: randomIds,
     logger: createJsonLogger({ service: 'media-events' }),
     metrics: createEmfMetrics(METRICS_NAMESPACE, 'media-events'),
-    settings: { claimLeaseMs: config.CLAIM_LEASE_MS },
+    settings: { claimLeaseMs: config.CLAIM_LEASE_MS, publicApiUrl: config.PUBLIC_API_URL },
   };
 }

@@ -1,14 +1,16 @@
 import * as z from 'zod/mini';
 import { checkFreeSwitchConfig, freeSwitchEnv } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
+import { storageEnv } from '../../shared/adapters/s3/s3-config.ts';
 import { type Env, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
 
 const schema = z.object({
   TABLE_NAME: text(3),
   WEBHOOK_QUEUE_URL: z.url(),
   CLAIM_LEASE_MS: positiveInt(10_000),
-  // How long a stop that finds the file already closed waits for the media server's own report.
-  STOP_SETTLE_MS: positiveInt(4000),
+  // How long a stop waits for the stopped file to be stored and reported before answering 502 (retry).
+  STOP_SETTLE_MS: positiveInt(8000),
   ...freeSwitchEnv,
+  ...storageEnv,
 });
 
 /** Settings of the `recordings` function, parsed once at cold start. */

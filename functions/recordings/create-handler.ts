@@ -1,32 +1,75 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { parseBearerKey } from '../../shared/accounts/api-key.ts';
+import { deleteRecording } from '../../shared/archive/delete-recording.ts';
+import { recordingDownload } from '../../shared/archive/download-recording.ts';
+import type { ArchiveDeps } from '../../shared/archive/ports.ts';
+import { getOwnedRecording, listCallRecordings } from '../../shared/archive/read-recordings.ts';
 import type { ScopedLogger } from '../../shared/kernel/logger.ts';
 import { controlRecording } from '../../shared/recordings/control-recording.ts';
 import type { RecordingDeps } from '../../shared/recordings/ports.ts';
 import { errorEnvelope } from './http/error-envelope.ts';
-import { jsonResponse } from './http/responses.ts';
-import { headerValue, matchRecordingsRoute } from './http/routes.ts';
+import { jsonResponse, redirectResponse } from './http/responses.ts';
+import { headerValue, matchRoute, queryValue, type Route } from './http/routes.ts';
 import { parseRecordingCommand } from './request-schema.ts';
 
-/** Ports of the `recordings` Lambda: the use cases' ports, with a logger that makes per-request children. */
-export type RecordingsHandlerDeps = Omit<RecordingDeps, 'logger'> & { logger: ScopedLogger };
+/**
+ * Ports of the `recordings` Lambda: the recording and stored-recording use cases' ports, with a logger
+ * that makes per-request children.
+ */
+export type RecordingsHandlerDeps = Omit<RecordingDeps, 'logger'> &
+  Omit<ArchiveDeps, 'logger'> & { logger: ScopedLogger };
 
-/** The `recordings` Lambda for any set of adapters (`deps.ts` wires the real ones). */
+/**
+ * The `recordings` Lambda for any set of adapters (`deps.ts` wires the real ones): each route adapts
+ * the request to its one use case; every `ApiError` becomes the JSON envelope in `errorEnvelope`.
+ */
 export function createRecordingsHandler(deps: RecordingsHandlerDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(errorEnvelope(deps.logger))
     .handler(async (event, context) => {
-      const { callId } = matchRecordingsRoute(event);
-      const logger = deps.logger.child({ request_id: context.awsRequestId, call_id: callId });
-      const data = await controlRecording(
-        {
-          apiKey: parseBearerKey(headerValue(event, 'authorization')),
-          callId,
-          command: parseRecordingCommand(event),
-        },
-        { ...deps, logger },
-      );
-      return jsonResponse(200, { data });
+      const route = matchRoute(event);
+      const logger = deps.logger.child({ request_id: context.awsRequestId, ...idsOf(route) });
+      const scoped = { ...deps, logger };
+      const apiKey = parseBearerKey(headerValue(event, 'authorization'));
+      switch (route.name) {
+        case 'control-recording': {
+          const command = parseRecordingCommand(event);
+          const data = await controlRecording({ apiKey, callId: route.callId, command }, scoped);
+          return jsonResponse(200, { data });
+        }
+        case 'list-recordings': {
+          const page = await listCallRecordings(
+            {
+              apiKey,
+              callId: route.callId,
+              limit: queryValue(event, 'limit'),
+              cursor: queryValue(event, 'cursor'),
+            },
+            scoped,
+          );
+          return jsonResponse(200, page);
+        }
+        case 'get-recording':
+          return jsonResponse(200, {
+            data: await getOwnedRecording({ apiKey, recordingId: route.recordingId }, scoped),
+          });
+        case 'delete-recording':
+          return jsonResponse(200, {
+            data: await deleteRecording({ apiKey, recordingId: route.recordingId }, scoped),
+          });
+        case 'download-recording': {
+          const download = await recordingDownload(
+            { apiKey, recordingId: route.recordingId, expiresIn: queryValue(event, 'expires_in') },
+            scoped,
+          );
+          return redirectResponse(download.location);
+        }
+      }
     });
+}
+
+/** The ids a route names, for the request's log lines. */
+function idsOf(route: Route): Record<string, string> {
+  return 'callId' in route ? { call_id: route.callId } : { recording_id: route.recordingId };
 }

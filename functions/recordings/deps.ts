@@ -1,6 +1,8 @@
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
+import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createMediaServer } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
+import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
@@ -11,11 +13,13 @@ import type { RecordingsHandlerDeps } from './create-handler.ts';
 /** Wires the real adapters of the `recordings` function (once per container, at cold start). */
 export async function createRecordingsDeps(
   config: RecordingsConfig,
-  clients: AwsClients = createAwsClients(),
+  clients: AwsClients = createAwsClients({ s3PathStyle: config.S3_FORCE_PATH_STYLE }),
 ): Promise<RecordingsHandlerDeps> {
   const { provider, files } = await createMediaServer(config);
   return {
     store: createDynamoDbRecordingStore(clients.documents, config.TABLE_NAME),
+    archive: createDynamoDbArchiveStore(clients.documents, config.TABLE_NAME),
+    media: createS3RecordingMedia(clients.s3, config.RECORDINGS_BUCKET),
     queue: createSqsEventQueue(clients.sqs, config.WEBHOOK_QUEUE_URL),
     provider,
     files,

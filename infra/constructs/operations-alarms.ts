@@ -13,6 +13,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/kernel/metrics.ts';
 
 /** What the alarms watch and where they notify. */
 export interface OperationsAlarmsProps {
@@ -27,8 +28,8 @@ export interface OperationsAlarmsProps {
 
 /**
  * The alarms an on-call person needs: API 5xx rate, anything in either DLQ, old messages in the webhook
- * and media-events queues, orphan recordings, and errors or throttles of each function. All notify the
- * alarm topic.
+ * and media-events queues, orphan recordings, recordings whose audio was not stored, failed purges, and
+ * errors or throttles of each function. All notify the alarm topic.
  */
 export class OperationsAlarms extends Construct {
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
@@ -95,16 +96,31 @@ export class OperationsAlarms extends Construct {
       props.mediaEvents.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
       300,
     );
+    // Counts our functions emit as EMF lines (namespace and `service` dimension of createEmfMetrics).
+    const count = (metricName: string, service: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service },
+        period,
+        statistic: 'Sum',
+      });
     above(
       'OrphanRecordings',
       'FreeSWITCH recorded audio that no recording owns; it was stopped. Find the cause in the media-events logs ("orphan recording stopped").',
-      new Metric({
-        namespace: 'MiniVoice/Recordings',
-        metricName: 'OrphanRecordings',
-        dimensionsMap: { service: 'media-events' },
-        period,
-        statistic: 'Sum',
-      }),
+      count('OrphanRecordings', 'media-events'),
+      0,
+    );
+    above(
+      'StorageFailures',
+      'A recording ended failed (storage_failed): its audio is not in the recordings bucket. Check the media relay on the media server and the media-events logs.',
+      count('StorageFailures', 'media-events'),
+      0,
+    );
+    above(
+      'PurgeFailures',
+      'The retention sweep could not delete a recording object or commit its purge. Check the retention-sweep logs.',
+      count('PurgeFailures', 'retention-sweep'),
       0,
     );
     for (const [name, fn] of Object.entries(props.functions)) {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSqsServer } from 'local-aws-sqs';
+import S3rver from 's3rver';
 
 const require = createRequire(import.meta.url);
 const LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), 'LocalhostDynamoDB.java');
@@ -116,4 +117,33 @@ export async function startSqsEmulator(options: { port?: number } = {}): Promise
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Starts the in-process S3 emulator (`s3rver`) on 127.0.0.1 with these buckets, storing objects under
+ * `directory`. It knows only the access keys registered here (`credentials`), checks that pre-signed
+ * URLs have not expired, and — unlike S3 — serves requests without any credentials: acceptable on
+ * loopback only (docs/storage.md).
+ */
+export async function startS3Emulator(options: {
+  directory: string;
+  buckets: string[];
+  credentials: { accessKeyId: string; secretAccessKey: string }[];
+  port?: number;
+}): Promise<RunningEmulator> {
+  const account = require('s3rver/lib/models/account.js') as {
+    DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
+  };
+  for (const { accessKeyId, secretAccessKey } of options.credentials) {
+    account.DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);
+  }
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: options.port ?? 0,
+    silent: true,
+    directory: options.directory,
+    configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
+  });
+  const { port } = await server.run();
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() };
 }

@@ -19,12 +19,14 @@ export function apiGatewayEvent(request: ApiGatewayRequest): APIGatewayProxyEven
   const headers = request.headers ?? {};
   const method = request.method ?? 'POST';
   const now = new Date();
+  const query = queryParameters(request.rawQueryString ?? '');
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath: request.path,
     rawQueryString: request.rawQueryString ?? '',
     headers,
+    ...(query ? { queryStringParameters: query } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
@@ -46,4 +48,17 @@ export function apiGatewayEvent(request: ApiGatewayRequest): APIGatewayProxyEven
     ...(request.body !== undefined ? { body: request.body } : {}),
     isBase64Encoded: request.isBase64Encoded ?? false,
   };
+}
+
+/**
+ * `queryStringParameters` as API Gateway builds it: decoded values, a repeated name's values joined with
+ * commas, absent when there is no query string.
+ */
+function queryParameters(raw: string): Record<string, string> | undefined {
+  if (raw === '') return undefined;
+  const parameters: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(raw)) {
+    parameters[name] = name in parameters ? `${parameters[name]},${value}` : value;
+  }
+  return parameters;
 }

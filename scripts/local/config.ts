@@ -10,6 +10,8 @@ const schema = z.object({
   LOCAL_SQS_PORT: z._default(port, 9324),
   // The simulated FreeSWITCH's Event Socket (FreeSWITCH's own default port).
   LOCAL_ESL_PORT: z._default(port, 8021),
+  // The S3 emulator holding the recordings (s3rver's own default port).
+  LOCAL_S3_PORT: z._default(port, 4568),
 });
 
 /** Settings of `npm start` (the local stand-in for AWS). */

@@ -114,3 +114,12 @@ export function demoCurl(
     'JSON',
   ].join('\n');
 }
+
+/** The list and download commands for the demo call's first recording (printed by `npm start`). */
+export function demoReadCommands(demo: Pick<DemoTenant, 'api_url' | 'api_key' | 'call_id'>): string {
+  const auth = `-H 'Authorization: Bearer ${demo.api_key}'`;
+  return [
+    `curl -sS ${auth} ${demo.api_url}/v1/calls/${demo.call_id}/recordings`,
+    `curl -sS -L ${auth} ${demo.api_url}/v1/recordings/rec_${demo.call_id}/media -o rec_${demo.call_id}.wav`,
+  ].join('\n');
+}

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { apiGatewayEvent } from './api-gateway-event.ts';
 import { localLambdaContext } from './lambda-context.ts';
-import { createRecordingFileHandler } from './recording-file-server.ts';
 import type { createWebhookInspector } from './webhook-inspector.ts';
 
 /** An API Gateway (HTTP API) Lambda handler. */
@@ -65,21 +64,18 @@ function sendLambdaResult(
 }
 
 /**
- * The local HTTP front door: `/recordings/…` serves the simulator's WAV files, `/_local/webhooks` is the
- * webhook inspector, and every other request becomes an API Gateway event for the real `recordings`
- * handler, whose answer is written back as API Gateway would.
+ * The local HTTP front door: `/_local/webhooks` is the webhook inspector, and every other request
+ * becomes an API Gateway event for the real `recordings` handler, whose answer is written back as API
+ * Gateway would. It serves no audio: recordings are downloaded through the API, from the S3 emulator.
  */
 export function createLocalApiServer(options: {
   apiHandler: ApiLambda;
-  recordingsDir: string;
   inspector: ReturnType<typeof createWebhookInspector>;
   onError: (error: unknown) => void;
 }): Server {
-  const serveRecording = createRecordingFileHandler(options.recordingsDir);
   return createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? '/', 'http://local').pathname;
-      if (await serveRecording(req, res)) return;
       if (path === '/_local/health') {
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
         return;

@@ -18,6 +18,7 @@ export const LOCAL_NAMES = {
   deadLetterQueue: 'minivoice-webhooks-dlq',
   mediaEvents: 'minivoice-media-events',
   mediaEventsDeadLetters: 'minivoice-media-events-dlq',
+  bucket: 'minivoice-recordings-local',
 };
 
 /** Creates the table with the production schema unless it exists (its data persists in `.local/`). */

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import * as z from 'zod/mini';
 import { type Env, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
+import { checkPathTemplate } from '../../shared/recordings/recording-files.ts';
 
 const schema = z.object({
   ESL_HOST: z._default(text(), '127.0.0.1'),
@@ -17,6 +18,11 @@ const schema = z.object({
   RECONCILE_EVERY_MS: positiveInt(30_000),
   SCAN_MIN_AGE_MS: positiveInt(10_000),
   RETENTION_DAYS: positiveInt(7),
+  // Where finished recordings are stored (the stack's RecordingsBucketName output).
+  RECORDINGS_BUCKET: text(3),
+  // A file still not stored this long after it closed is reported storage_failed and deleted.
+  UPLOAD_GIVE_UP_MS: positiveInt(24 * 3_600_000),
+  UPLOAD_CONCURRENCY: positiveInt(4),
 });
 
 /** Settings of the media relay, from its environment (a systemd EnvironmentFile or the container's). */
@@ -25,9 +31,8 @@ export type MediaRelayConfig = z.infer<typeof schema>;
 /** Parses the relay's environment; the error names every missing or invalid variable. */
 export function loadMediaRelayConfig(env: Env): MediaRelayConfig {
   const config = parseEnv(schema, env);
-  if (!config.RECORDING_PATH_TEMPLATE.includes('{recording_id}')) {
-    throw new Error('invalid configuration: RECORDING_PATH_TEMPLATE: must contain {recording_id}');
-  }
+  const problem = checkPathTemplate(config.RECORDING_PATH_TEMPLATE);
+  if (problem) throw new Error(`invalid configuration: RECORDING_PATH_TEMPLATE: ${problem}`);
   return config;
 }
 

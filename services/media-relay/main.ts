@@ -1,5 +1,6 @@
 // The media relay: runs beside each FreeSWITCH (systemd unit or container in ./deploy), relays its
 // recording and hangup events to the media-events queue, and reconciles after any gap.
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { loadMediaRelayConfig, type MediaRelayConfig } from './config.ts';
@@ -15,7 +16,12 @@ try {
 }
 const logger = createJsonLogger({ service: 'media-relay', node: config.MEDIA_NODE });
 // Region and credentials come from the environment or the instance profile (the MediaRelayRole).
-const relay = createRelay(config, new SQSClient({}), logger);
+// Checksums only where S3 requires them (uploads carry Content-MD5; see shared/adapters/aws/aws-clients.ts).
+const s3 = new S3Client({
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
+const relay = createRelay(config, { sqs: new SQSClient({}), s3 }, logger);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => relay.stop());
 logger.info('media relay starting', { esl: `${config.ESL_HOST}:${config.ESL_PORT}` });

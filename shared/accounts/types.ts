@@ -14,7 +14,12 @@ export interface Application {
   webhook_secret?: string;
   /** `gone` after the endpoint answered 410; setting a new webhook_url makes it `active` again. */
   webhook_status?: 'active' | 'gone';
+  /** Days its completed recordings are kept (0: forever); {@link DEFAULT_RETENTION_DAYS} when unset. */
+  retention_days?: number;
 }
+
+/** How long an application's recordings are kept unless it says otherwise. */
+export const DEFAULT_RETENTION_DAYS = 90;
 
 /** An API key as stored: only its SHA-256 hash, never the key. */
 export interface ApiKey {

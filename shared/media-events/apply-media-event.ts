@@ -1,18 +1,32 @@
+import type { ArchiveStore, RecordingMedia } from '../archive/ports.ts';
 import type { Metrics } from '../kernel/metrics.ts';
 import { isCallActive, isClaimStale } from '../recordings/call-rules.ts';
 import { ClaimLostError } from '../recordings/errors.ts';
 import type { Claim, RecordingDeps, RecordingEnd } from '../recordings/ports.ts';
-import type { RecordingRef } from '../recordings/recording-files.ts';
-import { newRecording, recordingEnd, recordingEvent } from '../recordings/recording-records.ts';
+import type { FileRef } from '../recordings/recording-files.ts';
+import { mediaUrlOf, objectKeyOf } from '../recordings/recording-object.ts';
+import { type FileEnd, newRecording, recordingEnd, recordingEvent } from '../recordings/recording-records.ts';
 import type { ActiveRecording, Call, EndReason, RecordableCall } from '../recordings/types.ts';
 import { dispatchEvent } from '../webhooks/dispatch-event.ts';
-import type { MediaEvent } from './types.ts';
+import type { FileOutcome, MediaEvent } from './types.ts';
 
-/** Ports of {@link applyMediaEvent}: the recording use cases' ports, and a metric for orphans. */
+/**
+ * Ports of {@link applyMediaEvent}: the recording use cases' ports, the stored audio (to check an
+ * object exists and read its size, or remove audio nobody owns), the applications' retention, and
+ * metrics for orphans and storage failures.
+ */
 export type ApplyMediaEventDeps = Omit<RecordingDeps, 'settings'> & {
+  archive: Pick<ArchiveStore, 'retentionDays'>;
+  media: RecordingMedia;
   metrics: Metrics;
-  settings: { claimLeaseMs: number };
+  settings: {
+    claimLeaseMs: number;
+    /** The API's public base URL: completed recordings' `file_url` is its download route. */
+    publicApiUrl: string;
+  };
 };
+
+const DAY_MS = 86_400_000;
 
 /** What became of a media event. */
 export type MediaEventOutcome =
@@ -41,9 +55,12 @@ const MAX_CONFLICTS = 5;
  * - recording_started: ours and committed → nothing; ours and the API's commit in flight → try again
  *   later (the request may still die); ours from a request that died → adopt it (`started`); a file no
  *   live recording owns → an orphan: stop it, log it, count it.
- * - recording_stopped: ends the live recording of that file with the file's real facts
- *   (`completed`, end_reason hangup / stopped / media_server; or `failed`, reason empty); a hangup
- *   also ends the call in the same commit. Before the API's own start commit → try again later.
+ * - recording_stopped: ends the live recording of that file. Stored → `completed` (end_reason hangup /
+ *   stopped / media_server) with the audio's length and the stored object's size, once the object is
+ *   confirmed to exist; nothing kept → `failed`, reason empty; not storable → `failed`, reason
+ *   storage_failed. A hangup also ends the call in the same commit. Before the API's own start commit →
+ *   try again later. Stored audio that no live recording owns (an orphan, a failed start, a deleted
+ *   recording) is removed, unless it is a completed recording's own (a duplicate).
  * - channel_hangup: ends the call if it is still active.
  */
 export async function applyMediaEvent(
@@ -66,7 +83,7 @@ export async function applyMediaEvent(
 
 async function applyStarted(
   event: Extract<MediaEvent, { kind: 'recording_started' }>,
-  ref: RecordingRef,
+  ref: FileRef,
   deps: ApplyMediaEventDeps,
 ): Promise<MediaEventOutcome> {
   const call = await deps.store.getCall(ref.callId);
@@ -98,14 +115,12 @@ async function applyStarted(
 
 async function applyStopped(
   event: Extract<MediaEvent, { kind: 'recording_stopped' }>,
-  ref: RecordingRef,
+  ref: FileRef,
   deps: ApplyMediaEventDeps,
 ): Promise<MediaEventOutcome> {
   const call = await deps.store.getCall(ref.callId);
   const active = call?.active_recording;
-  if (!call || active?.recording_id !== ref.recordingId) {
-    return { kind: 'applied', action: 'ignored: recording already ended or unknown' };
-  }
+  if (!call || active?.recording_id !== ref.recordingId) return settleUnowned(event, ref, deps);
   if (active.state === 'starting' && !isStale(active, deps)) return waitForCommit(active, deps);
   // The file closed. Whoever stopped it, these are its real facts; a hangup also ends the call.
   const hungUp = event.channel_ended ?? !isCallActive(call);
@@ -115,14 +130,75 @@ async function applyStopped(
   const started =
     active.recording ?? newRecording(recordable(call), ref.recordingId, new Date(active.claimed_at));
   const callAfter: Call = endCall ? { ...call, status: endCall } : call;
-  const file = event.file.kind === 'closed' ? ({ kind: 'stopped', facts: event.file } as const) : event.file;
+  const file = await fileEnd(event.file, call, ref, deps);
   const end: RecordingEnd = recordingEnd(callAfter, started, file, endReason, deps, deps.clock.now(), {
     adoptsStart,
     ...(endCall ? { endCall } : {}),
   });
   await deps.store.commitEnded(claimOf(call, active), end);
   for (const e of end.events) await dispatchEvent(e, deps);
+  if (file.kind === 'storage_failed') {
+    deps.metrics.count('StorageFailures');
+    deps.logger.error('recording failed: its audio could not be stored', {
+      node: event.node,
+      call_id: call.id,
+      recording_id: ref.recordingId,
+    });
+  }
   return { kind: 'applied', action: `${end.recording.status} (${endReason})` };
+}
+
+/**
+ * What the recording's end says about its audio. Stored audio is trusted only once the object is seen
+ * under the key derived from the stored call (never the relay's word alone): its size is the object's.
+ * A missing object throws, so the event is tried again (and parked if it never appears).
+ */
+async function fileEnd(
+  file: FileOutcome,
+  call: Call,
+  ref: FileRef,
+  deps: ApplyMediaEventDeps,
+): Promise<FileEnd> {
+  if (file.kind !== 'stored') return file;
+  const key = objectKeyOf({ customerId: call.customer_id, callId: call.id, recordingId: ref.recordingId });
+  const size = await deps.media.sizeOf(key);
+  if (size === undefined) throw new Error(`reported stored, but there is no object ${key}`);
+  const days = await deps.archive.retentionDays(call.application_id);
+  return {
+    kind: 'stored',
+    facts: { duration_ms: file.duration_ms, size_bytes: size },
+    fileUrl: mediaUrlOf(deps.settings.publicApiUrl, ref.recordingId),
+    purgeAt: days > 0 ? deps.clock.now().getTime() + days * DAY_MS : undefined,
+  };
+}
+
+/**
+ * A stopped file that no live recording owns: a duplicate of a completed recording's report changes
+ * nothing; stored audio of anything else (a recording that failed or was deleted, or none at all) is
+ * audio the API does not show, so it is removed, logged and counted (`OrphanAudioRemoved`).
+ */
+async function settleUnowned(
+  event: Extract<MediaEvent, { kind: 'recording_stopped' }>,
+  ref: FileRef,
+  deps: ApplyMediaEventDeps,
+): Promise<MediaEventOutcome> {
+  if (event.file.kind !== 'stored') {
+    return { kind: 'applied', action: 'ignored: recording already ended or unknown' };
+  }
+  const recording = await deps.store.getRecording(ref.callId, ref.seq);
+  if (recording?.id === ref.recordingId && recording.status === 'completed') {
+    return { kind: 'applied', action: 'ignored: a completed recording reported again' };
+  }
+  await deps.media.remove(objectKeyOf(ref));
+  deps.metrics.count('OrphanAudioRemoved');
+  deps.logger.error('orphan audio removed from storage', {
+    node: event.node,
+    recording_id: ref.recordingId,
+    call_id: ref.callId,
+    status: recording?.status ?? 'unknown',
+    source: event.source,
+  });
+  return { kind: 'applied', action: 'orphan audio removed' };
 }
 
 async function applyHangup(

@@ -10,10 +10,12 @@ export const MEDIA_EVENT_MAX_RECEIVES = 10;
 
 /**
  * The contract of a media event on the media-events queue, shared by the relay that sends it and the
- * function that applies it: the body is this JSON, versioned.
+ * function that applies it: the body is this JSON, versioned (2: a stopped file is reported once it is
+ * stored, or known not storable).
  */
+const VERSION = 2;
 const base = {
-  v: z.literal(1),
+  v: z.literal(VERSION),
   node: z.string().check(z.minLength(1)),
   core_uuid: z.string(),
   at: z.string().check(z.minLength(1)),
@@ -30,11 +32,12 @@ const schema = z.discriminatedUnion('kind', [
     path: text,
     file: z.discriminatedUnion('kind', [
       z.object({
-        kind: z.literal('closed'),
+        kind: z.literal('stored'),
         duration_ms: z.number().check(z.int(), z.nonnegative()),
         size_bytes: z.number().check(z.int(), z.nonnegative()),
       }),
       z.object({ kind: z.literal('discarded') }),
+      z.object({ kind: z.literal('storage_failed') }),
     ]),
     channel_ended: z.optional(z.boolean()),
   }),
@@ -48,7 +51,7 @@ const schema = z.discriminatedUnion('kind', [
 
 /** The queued body of a media event. */
 export function serializeMediaEvent(event: MediaEvent): string {
-  return JSON.stringify({ v: 1, ...event });
+  return JSON.stringify({ v: VERSION, ...event });
 }
 
 /** Reads a queued body as a media event, or says why it is not one. */

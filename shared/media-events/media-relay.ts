@@ -1,20 +1,27 @@
 import type { Clock } from '../kernel/clock.ts';
 import type { Logger } from '../kernel/logger.ts';
+import { hasAudio } from '../recordings/recording-records.ts';
 import type {
   MediaEventPublisher,
   MediaServerConnector,
   MediaServerSession,
+  ObservedEvent,
+  ObservedStop,
   RecordingFileStore,
+  RecordingUploader,
   RelayJournal,
   RelayState,
 } from './relay-ports.ts';
-import type { MediaEvent } from './types.ts';
+import type { FileOutcome, MediaEvent } from './types.ts';
 
 /** Ports and settings of the media relay. */
 export interface MediaRelayDeps {
   connect: MediaServerConnector;
   publisher: MediaEventPublisher;
   files: RecordingFileStore;
+  uploader: RecordingUploader;
+  /** The object key a recording file of ours is stored under (undefined: not ours). */
+  objectKeyOf: (path: string) => string | undefined;
   journal: RelayJournal;
   clock: Clock;
   logger: Logger;
@@ -29,8 +36,16 @@ export interface MediaRelayDeps {
     retentionMs: number;
     reconnectMinMs: number;
     reconnectMaxMs: number;
+    /** A file still not stored this long after it closed is reported `storage_failed` and deleted. */
+    uploadGiveUpMs: number;
+    /** Files stored at the same time. */
+    uploadConcurrency: number;
   };
 }
+
+/** Pauses between tries of an upload: growing, at most a minute. */
+const UPLOAD_RETRY_MIN_MS = 1000;
+const UPLOAD_RETRY_MAX_MS = 60_000;
 
 /**
  * The media relay that runs beside each FreeSWITCH: it turns the media server's events into media
@@ -47,10 +62,25 @@ export interface MediaRelayDeps {
  *    recorded while the relay was away).
  * 4. Relay live events in order, each once the queue accepted the one before; reconcile and scan again
  *    every `reconcileEveryMs`, and check the connection's health.
+ * 5. Store every closed file with audio (whoever saw it close: event, reconciliation or scan) before
+ *    reporting it: upload it, report it `stored`, then delete it from the media server's disk. Uploads
+ *    run beside the event stream (a long upload holds up no other event), are kept in the journal, and
+ *    are retried with growing pauses; a file still not stored `uploadGiveUpMs` after it closed is
+ *    reported `storage_failed` and deleted (the recording fails; no audio stays behind unseen). A file
+ *    that kept no audio is reported `discarded` and deleted.
  */
 export function createMediaRelay(deps: MediaRelayDeps) {
   const { publisher, journal, clock, logger, settings } = deps;
-  let state: RelayState = { coreUuid: undefined, running: {}, channels: [], reported: {}, scanSinceMs: 0 };
+  let state: RelayState = {
+    coreUuid: undefined,
+    running: {},
+    channels: [],
+    reported: {},
+    scanSinceMs: 0,
+    uploads: {},
+  };
+  const uploading = new Map<string, Promise<void>>();
+  let wakeUploads: (() => void) | undefined;
   let stopped = false;
   let session: MediaServerSession | undefined;
   let chain = Promise.resolve();
@@ -58,7 +88,7 @@ export function createMediaRelay(deps: MediaRelayDeps) {
   /** Files that were recording and no longer are → when that was first seen. */
   const missing: Record<string, number> = {};
 
-  /** Publishes in order, retrying until the queue takes it (or the relay stops). */
+  /** Publishes, retrying until the queue takes it; throws only if the relay stops first. */
   async function publish(event: MediaEvent): Promise<void> {
     for (let pauseMs = 200; !stopped; pauseMs = Math.min(pauseMs * 2, 10_000)) {
       try {
@@ -69,6 +99,7 @@ export function createMediaRelay(deps: MediaRelayDeps) {
         await clock.sleep(pauseMs);
       }
     }
+    throw new Error('the relay stopped before the queue took the event');
   }
 
   /** Runs `work` after everything queued before it (events and reconciliations never interleave). */
@@ -86,7 +117,12 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     source,
   });
 
-  async function relayLive(event: MediaEvent) {
+  async function relayLive(event: ObservedEvent) {
+    if (event.kind === 'recording_stopped') {
+      await closed(event);
+      await journal.save(state);
+      return;
+    }
     await publish(event);
     if (event.kind === 'recording_started') {
       state.running[event.path] = event.channel_uuid;
@@ -94,12 +130,27 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     }
     if (event.kind === 'channel_hangup')
       state.channels = state.channels.filter((c) => c !== event.channel_uuid);
-    if (event.kind === 'recording_stopped') {
-      delete state.running[event.path];
-      delete missing[event.path];
-      state.reported[event.path] = clock.now().getTime();
-    }
     await journal.save(state);
+  }
+
+  /** A file closed: it is no longer running; report it now (nothing kept) or once it is stored. */
+  async function closed(stop: ObservedStop) {
+    delete state.running[stop.path];
+    delete missing[stop.path];
+    if (stop.path in state.uploads || stop.path in state.reported) return;
+    if (stop.file.kind === 'discarded') {
+      await report(stop, { kind: 'discarded' });
+      return;
+    }
+    const now = clock.now().getTime();
+    state.uploads[stop.path] = { stop, since: now, attempts: 0, nextAt: now };
+    wakeUploads?.();
+  }
+
+  /** Publishes what became of a closed file, and remembers it is reported. */
+  async function report(stop: ObservedStop, file: FileOutcome) {
+    await publish({ ...stop, file });
+    state.reported[stop.path] = clock.now().getTime();
   }
 
   async function reconcile(current: MediaServerSession) {
@@ -128,9 +179,8 @@ export function createMediaRelay(deps: MediaRelayDeps) {
       // the file may still be being written): report it from the file only once it has settled.
       missing[path] ??= now;
       if (!restarted && now - (missing[path] ?? now) < settings.scanMinAgeMs) continue;
-      delete missing[path];
       const ended = restarted || !snapshot.channels.has(channel);
-      await publish({
+      await closed({
         ...base('reconcile'),
         kind: 'recording_stopped',
         channel_uuid: channel,
@@ -139,8 +189,6 @@ export function createMediaRelay(deps: MediaRelayDeps) {
         channel_ended: ended,
       });
       if (ended) hungUp.add(channel);
-      delete state.running[path];
-      state.reported[path] = now;
     }
     const stillReporting = new Set(Object.values(state.running));
     for (const channel of state.channels) {
@@ -157,10 +205,10 @@ export function createMediaRelay(deps: MediaRelayDeps) {
       });
     }
     for (const file of files) {
-      if (snapshot.recordings.has(file.path) || file.path in state.reported || file.path in state.running)
-        continue;
+      const known = file.path in state.reported || file.path in state.running || file.path in state.uploads;
+      if (snapshot.recordings.has(file.path) || known) continue;
       if (now - file.modifiedAtMs < settings.scanMinAgeMs) continue;
-      await publish({
+      await closed({
         ...base('scan'),
         kind: 'recording_stopped',
         channel_uuid: undefined,
@@ -168,13 +216,97 @@ export function createMediaRelay(deps: MediaRelayDeps) {
         file: await deps.files.facts(file.path),
         channel_ended: undefined,
       });
-      state.reported[file.path] = now;
     }
     for (const [path, at] of Object.entries(state.reported)) {
       if (now - at > settings.retentionMs) delete state.reported[path];
     }
     state.scanSinceMs = Math.max(state.scanSinceMs, now - settings.retentionMs);
     await journal.save(state);
+  }
+
+  /** Stores one closed file, then reports it and deletes it; or schedules another try, or gives up. */
+  async function store(path: string) {
+    const pending = state.uploads[path];
+    if (!pending) return;
+    const facts = await deps.files.facts(path);
+    const key = deps.objectKeyOf(path);
+    if (facts.kind === 'discarded' || !hasAudio(facts) || key === undefined) {
+      await finish(path, { kind: 'discarded' });
+      return;
+    }
+    try {
+      await deps.uploader.upload(path, key, facts.size_bytes);
+    } catch (error) {
+      const now = clock.now().getTime();
+      pending.attempts += 1;
+      if (now - pending.since < settings.uploadGiveUpMs) {
+        const pauseMs = Math.min(UPLOAD_RETRY_MIN_MS * 2 ** (pending.attempts - 1), UPLOAD_RETRY_MAX_MS);
+        pending.nextAt = now + pauseMs;
+        logger.warn('recording not stored yet; retrying', {
+          path,
+          attempts: pending.attempts,
+          error: String(error),
+        });
+        await journal.save(state);
+        return;
+      }
+      logger.error('recording could not be stored; giving up', {
+        path,
+        attempts: pending.attempts,
+        error: String(error),
+      });
+      await finish(path, { kind: 'storage_failed' });
+      return;
+    }
+    await finish(path, { kind: 'stored', duration_ms: facts.duration_ms, size_bytes: facts.size_bytes });
+  }
+
+  /** Reports a closed file's outcome in order with the other events, then deletes the local file. */
+  async function finish(path: string, file: FileOutcome) {
+    const pending = state.uploads[path];
+    if (!pending) return;
+    let reported = false;
+    await serially(async () => {
+      await report(pending.stop, file);
+      delete state.uploads[path];
+      await journal.save(state);
+      reported = true;
+    });
+    // Only once reported: a crash before this stores and reports the file again (the function ignores
+    // the duplicate), never loses it.
+    if (reported) await deps.files.remove(path);
+  }
+
+  /** Runs due uploads, a few at a time, until the relay stops. */
+  async function runUploads() {
+    while (!stopped) {
+      const now = clock.now().getTime();
+      let nextAt = now + 1000;
+      for (const [path, pending] of Object.entries(state.uploads)) {
+        if (uploading.has(path)) continue;
+        if (pending.nextAt > now) {
+          nextAt = Math.min(nextAt, pending.nextAt);
+          continue;
+        }
+        if (uploading.size >= settings.uploadConcurrency) break;
+        const task = store(path)
+          .catch((error: unknown) =>
+            logger.error('storing a recording failed', { path, error: String(error) }),
+          )
+          .finally(() => {
+            uploading.delete(path);
+            wakeUploads?.();
+          });
+        uploading.set(path, task);
+      }
+      await Promise.race([
+        clock.sleep(Math.max(10, nextAt - now)),
+        new Promise<void>((resolve) => {
+          wakeUploads = resolve;
+        }),
+      ]);
+    }
+    await Promise.allSettled(uploading.values());
   }
 
   /** One connection's life: reconcile, relay, reconcile periodically, until it closes. */
@@ -204,7 +336,10 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     /** Runs until `stop()`. */
     async run(): Promise<void> {
       const saved = await journal.load();
-      state = saved ? { ...state, ...saved } : { ...state, scanSinceMs: clock.now().getTime() };
+      state = saved
+        ? { ...state, ...saved, uploads: saved.uploads ?? {} }
+        : { ...state, scanSinceMs: clock.now().getTime() };
+      const uploads = runUploads();
       for (let pauseMs = settings.reconnectMinMs; !stopped; ) {
         try {
           session = await deps.connect();
@@ -220,6 +355,8 @@ export function createMediaRelay(deps: MediaRelayDeps) {
         await clock.sleep(pauseMs);
         pauseMs = Math.min(pauseMs * 2, settings.reconnectMaxMs);
       }
+      wakeUploads?.();
+      await uploads;
       await chain;
       await journal.save(state);
     },
@@ -229,11 +366,16 @@ export function createMediaRelay(deps: MediaRelayDeps) {
       if (!current) return Promise.resolve();
       return serially(() => reconcile(current));
     },
+    /** Closed files not stored and reported yet (health, and tests waiting for quiet). */
+    pendingUploads(): number {
+      return Object.keys(state.uploads).length;
+    },
     /** Stops: closes the connection and lets queued events finish. */
     stop(): void {
       stopped = true;
       session?.close();
       wake?.();
+      wakeUploads?.();
     },
   };
 }

@@ -1,5 +1,13 @@
 import type { ClosedFile, MediaEvent } from './types.ts';
 
+/** A file's stop as the media server reports it, before the relay has stored the file. */
+export type ObservedStop = Omit<Extract<MediaEvent, { kind: 'recording_stopped' }>, 'file'> & {
+  file: ClosedFile;
+};
+
+/** A media event as the media server reports it (a stopped file not yet stored). */
+export type ObservedEvent = Exclude<MediaEvent, { kind: 'recording_stopped' }> | ObservedStop;
+
 /** Live recordings as the media server reports them right now. */
 export interface MediaServerSnapshot {
   /** Channels that exist. */
@@ -17,7 +25,7 @@ export interface MediaServerSession {
   /** Answers quickly while the connection is healthy; throws otherwise. */
   ping(): Promise<void>;
   /** Gets every recording/hangup event of the media server, normalized, in order. */
-  onEvent(listener: (event: MediaEvent) => void): void;
+  onEvent(listener: (event: ObservedEvent) => void): void;
   /** Learns once that the connection is gone. */
   onClose(listener: (error: Error) => void): void;
   close(): void;
@@ -43,6 +51,25 @@ export interface RecordingFileStore {
   list(sinceMs: number): Promise<RecordingFileInfo[]>;
   /** The real facts of a closed file, read from the file; `discarded` when it does not exist. */
   facts(path: string): Promise<ClosedFile>;
+  /** Deletes a file (once stored, or given up); nothing happens when it is gone already. */
+  remove(path: string): Promise<void>;
+}
+
+/** Object storage, as the relay writes finished recordings into it. */
+export interface RecordingUploader {
+  /** Stores the file at `path` as the object `key`; resolves once storage confirmed the whole file. */
+  upload(path: string, key: string, sizeBytes: number): Promise<void>;
+}
+
+/** A closed file waiting to be stored (kept in the journal, so a restart resumes it). */
+export interface PendingUpload {
+  /** The stop as observed. */
+  stop: ObservedStop;
+  /** When the relay first saw the file closed: it gives up storing it `uploadGiveUpMs` later. */
+  since: number;
+  attempts: number;
+  /** Not tried again before this (epoch ms). */
+  nextAt: number;
 }
 
 /** What the relay remembers across reconnects and restarts. */
@@ -57,6 +84,8 @@ export interface RelayState {
   reported: Record<string, number>;
   /** Files modified before this (the relay's first start) are not the relay's to report. */
   scanSinceMs: number;
+  /** Closed files not stored yet → their pending upload. */
+  uploads: Record<string, PendingUpload>;
 }
 
 /** Where the relay's state is kept (a small JSON file beside it). */

@@ -1,8 +1,20 @@
 /** Where a media event came from: the live event stream, a reconciliation after a gap, or a file scan. */
 export type MediaEventSource = 'event' | 'reconcile' | 'scan';
 
-/** How a file closed: with these facts, or with nothing kept (discarded under RECORD_MIN_SEC, or empty). */
+/**
+ * A closed file as the media server left it: with audio of this length and size, or nothing kept
+ * (FreeSWITCH discarded it under RECORD_MIN_SEC, or it holds no more than a header).
+ */
 export type ClosedFile = { kind: 'closed'; duration_ms: number; size_bytes: number } | { kind: 'discarded' };
+
+/**
+ * What became of a closed file, as the relay reports it: stored in object storage (the audio's length,
+ * and the size it uploaded), nothing to store, or not storable (the relay gave up uploading it).
+ */
+export type FileOutcome =
+  | { kind: 'stored'; duration_ms: number; size_bytes: number }
+  | { kind: 'discarded' }
+  | { kind: 'storage_failed' };
 
 interface MediaEventBase {
   /** The media server (FreeSWITCH's hostname) and its process (Core-UUID: new after a restart). */
@@ -24,7 +36,7 @@ export type MediaEvent =
       /** Unknown for a file found by a scan whose start the relay never saw. */
       channel_uuid: string | undefined;
       path: string;
-      file: ClosedFile;
+      file: FileOutcome;
       /** True when the channel had hung up; undefined when the relay cannot tell. */
       channel_ended: boolean | undefined;
     })

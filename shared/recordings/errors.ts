@@ -35,10 +35,13 @@ export class RecordingStartFailedError extends ApiError {
   }
 }
 
-/** 502 `recording_stop_failed`: the media server refused or did not answer the stop; retry is safe. */
+/**
+ * 502 `recording_stop_failed`: the stop did not finish (the media server refused or did not answer, or
+ * the audio is not stored yet); the recording is still `started` and a retry is safe.
+ */
 export class RecordingStopFailedError extends ApiError {
-  constructor() {
-    super(502, 'recording_stop_failed', 'the media server could not stop the recording; it is still started');
+  constructor(message = 'the media server could not stop the recording; it is still started') {
+    super(502, 'recording_stop_failed', message);
   }
 }
 

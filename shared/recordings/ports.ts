@@ -36,6 +36,8 @@ export interface RecordingEnd {
   adoptsStart?: boolean;
   /** Also mark the call ended with this status (the channel hung up); the call must still be active. */
   endCall?: string;
+  /** When retention purges the stored audio (epoch ms); absent: kept. */
+  purgeAt?: number;
 }
 
 /**

@@ -1,19 +1,25 @@
 import type { OutboxEvent, WebhookEventType } from '../webhooks/types.ts';
-import type { Call, EndReason, FailureReason, Recording } from './types.ts';
+import type { Call, DeletionReason, EndReason, FailureReason, Recording, RecordingEnding } from './types.ts';
 
 /** What an event says beyond the recording: its type, place in the recording's life, and why. */
 export type RecordingEventDetail =
   | { type: 'recording.started' }
   | { type: 'recording.completed'; end_reason: EndReason }
-  | { type: 'recording.failed'; reason: FailureReason };
+  | { type: 'recording.failed'; reason: FailureReason }
+  | { type: 'recording.deleted'; reason: DeletionReason; after: RecordingEnding | undefined };
 
 /**
  * `data.sequence`: a recording's events in the order of its life. A recording either fails to start
- * (1: failed) or starts (1: started) and then ends (2: completed, or failed empty / storage_failed).
+ * (1: failed) or starts (1: started) and then ends (2: completed, or failed empty / storage_failed);
+ * its deletion comes last (2 after a failed start, else 3).
  */
 export function sequenceOf(detail: RecordingEventDetail): number {
   if (detail.type === 'recording.started') return 1;
   if (detail.type === 'recording.failed' && detail.reason === 'start_failed') return 1;
+  if (detail.type === 'recording.deleted') {
+    const after = detail.after;
+    return after && 'failure_reason' in after && after.failure_reason === 'start_failed' ? 2 : 3;
+  }
   return 2;
 }
 
@@ -25,7 +31,7 @@ export function buildRecordingEvent(
   meta: { eventId: string; createdAt: string },
 ): OutboxEvent {
   const eventType: WebhookEventType = detail.type;
-  const { type: _type, ...why } = detail;
+  const why = detail.type === 'recording.deleted' ? { reason: detail.reason } : withoutType(detail);
   const envelope = {
     event: eventType,
     created_at: meta.createdAt,
@@ -50,4 +56,9 @@ export function buildRecordingEvent(
     created_at: meta.createdAt,
     body: JSON.stringify(envelope),
   };
+}
+
+function withoutType(detail: Exclude<RecordingEventDetail, { type: 'recording.deleted' }>) {
+  const { type: _type, ...why } = detail;
+  return why;
 }

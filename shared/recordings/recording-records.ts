@@ -3,8 +3,7 @@ import { toRfc3339Seconds } from '../kernel/time.ts';
 import type { OutboxEvent } from '../webhooks/types.ts';
 import type { ProviderRecordingRequest, RecordingEnd } from './ports.ts';
 import { buildRecordingEvent, type RecordingEventDetail } from './recording-events.ts';
-import type { RecordingFiles } from './recording-files.ts';
-import type { Call, EndReason, MediaFacts, RecordableCall, Recording } from './types.ts';
+import type { Call, EndReason, FailureReason, MediaFacts, RecordableCall, Recording } from './types.ts';
 
 /** A fresh `started` recording of a call, as the API shows it. */
 export function newRecording(call: RecordableCall, recordingId: string, at: Date): Recording {
@@ -64,49 +63,71 @@ export function recordingEvent(
   });
 }
 
-/** How a started recording's file closed: with audio (facts), or with none kept. */
-export type FileEnd = { kind: 'stopped'; facts: MediaFacts } | { kind: 'discarded' };
+/**
+ * How a started recording's audio ended up: stored in object storage (its facts, its `file_url`, and
+ * when retention purges it), nothing kept by the media server, or not storable.
+ */
+export type FileEnd =
+  | { kind: 'stored'; facts: MediaFacts; fileUrl: string; purgeAt: number | undefined }
+  | { kind: 'discarded' }
+  | { kind: 'storage_failed' };
 
 /**
- * The end of a started recording, true to what the media server did: a file with audio completes it
- * (`duration_seconds` is the audio's length rounded to the nearest second, `size_bytes` the file's); a
- * file with no audio (discarded, or header only) fails it with `reason: "empty"`. `call` is the call as
- * the commit leaves it (its status shows in the webhook). `adopted` is the `started` recording when its
- * start was never committed: then its `recording.started` is emitted first, in the same commit.
+ * The end of a started recording, true to what the media server and the storage did: stored audio
+ * completes it (`duration_seconds` is the audio's length rounded to the nearest second, `size_bytes` the
+ * stored object's, `storage_type: "s3"`); no audio kept fails it with `reason: "empty"`, audio that could
+ * not be stored with `reason: "storage_failed"`. `call` is the call as the commit leaves it (its status
+ * shows in the webhook). With `adoptsStart` the start was never committed: its `recording.started` is
+ * emitted first, in the same commit.
  */
 export function recordingEnd(
   call: Call,
   started: Recording,
   end: FileEnd,
   endReason: EndReason,
-  deps: { ids: IdGenerator; files: RecordingFiles },
+  deps: { ids: IdGenerator },
   at: Date,
   options: { adoptsStart?: boolean; endCall?: string } = {},
 ): RecordingEnd {
   const stamp = toRfc3339Seconds(at);
-  const kept = end.kind === 'stopped' && end.facts.size_bytes > 44 && end.facts.duration_ms > 0;
+  const failure: FailureReason | undefined =
+    end.kind === 'storage_failed'
+      ? 'storage_failed'
+      : end.kind === 'discarded' || !hasAudio(end.facts)
+        ? 'empty'
+        : undefined;
   const ended: Recording =
-    kept && end.kind === 'stopped'
+    end.kind === 'stored' && failure === undefined
       ? {
           ...started,
           status: 'completed',
-          file_url: deps.files.urlOf(requestOf(started)),
+          storage_type: 's3',
+          file_url: end.fileUrl,
           duration_seconds: Math.round(end.facts.duration_ms / 1000),
           size_bytes: end.facts.size_bytes,
           updated_at: stamp,
         }
       : { ...started, status: 'failed', updated_at: stamp };
-  const detail: RecordingEventDetail = kept
-    ? { type: 'recording.completed', end_reason: endReason }
-    : { type: 'recording.failed', reason: 'empty' };
+  const detail: RecordingEventDetail = failure
+    ? { type: 'recording.failed', reason: failure }
+    : { type: 'recording.completed', end_reason: endReason };
   const events = [recordingEvent(call, ended, detail, deps, at)];
   if (options.adoptsStart)
     events.unshift(recordingEvent(call, started, { type: 'recording.started' }, deps, at));
   return {
     recording: ended,
-    ending: kept ? { end_reason: endReason } : { failure_reason: 'empty' },
+    ending: failure ? { failure_reason: failure } : { end_reason: endReason },
     events,
+    ...(end.kind === 'stored' && !failure && end.purgeAt !== undefined ? { purgeAt: end.purgeAt } : {}),
     ...(options.adoptsStart ? { adoptsStart: true } : {}),
     ...(options.endCall ? { endCall: options.endCall } : {}),
   };
 }
+
+/** True when a closed file holds audio: more than a WAV header, and some length. */
+export function hasAudio(facts: MediaFacts): boolean {
+  return facts.size_bytes > WAV_HEADER_BYTES && facts.duration_ms > 0;
+}
+
+/** The canonical WAV header FreeSWITCH writes before any audio. */
+const WAV_HEADER_BYTES = 44;

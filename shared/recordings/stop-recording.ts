@@ -13,16 +13,18 @@ import { settleStart } from './settle-start.ts';
 import type { Call, RecordableCall, Recording } from './types.ts';
 
 /**
- * Stops the call's started recording and returns it as it ended (`completed`, or `failed` when the
- * media server kept no audio).
+ * Stops the call's started recording and returns it as it ended: `completed` once its audio is stored,
+ * or `failed` when the media server kept no audio (or it could not be stored).
  *
  * Steps:
  * 1. Nothing started → 404 `recording_not_started`. A stale start claim (its request died) is settled
  *    first: adopted audio is then stopped; a start that never happened is 404.
  * 2. If another request holds the call's claim, wait for it (or take over a stale stop).
  * 3. Claim the started recording with a conditional write and tell the media server to stop its file.
- * 4. Stopped: commit the end with its event. Already closed (limit, lost reply, hangup): the media
- *    server's own report ends the recording; wait for it. No answer and still recording → 502.
+ * 4. Nothing kept (FreeSWITCH discarded the file): commit `failed` (empty) with its event. Stopped, or
+ *    already closed (limit, lost reply, hangup): the relay beside the media server stores the file and
+ *    reports it, and that report completes the recording (a recording is `completed` only once its
+ *    audio is stored); wait for it and answer with it. No answer and still recording → 502, released.
  */
 export function stopRecording(call: Call | undefined, deps: RecordingDeps): Promise<Recording> {
   const { store, ids, settings } = deps;
@@ -65,7 +67,7 @@ export function stopRecording(call: Call | undefined, deps: RecordingDeps): Prom
 async function runStop(claim: Claim, call: RecordableCall, recording: Recording, deps: RecordingDeps) {
   const { store, clock, logger } = deps;
   const outcome = await stopFile(claim, call, deps);
-  if (outcome.kind === 'not_recording') return awaitMediaEnd(claim, call, recording, deps);
+  if (outcome.kind !== 'discarded') return awaitMediaEnd(claim, call, recording, deps);
   const end = recordingEnd(call, recording, outcome, 'stopped', deps, clock.now());
   try {
     await store.commitEnded(claim, end);
@@ -97,23 +99,25 @@ async function stopFile(claim: Claim, call: RecordableCall, deps: RecordingDeps)
 }
 
 /**
- * The file is closed but this request has no facts of it: the media server's RECORD_STOP, applied by
- * the media-events function, ends the recording (it may already have). Wait up to `stopSettleMs` for
- * that and answer with the ended recording; otherwise give the claim back and answer 502 (retry).
+ * The file is closed: its end is committed by the media events (the relay stores the file, then
+ * reports it; the media-events function completes the recording). Wait up to `stopSettleMs` for that and
+ * answer with the ended recording. Otherwise answer 502 and keep the stop claim: the recording still
+ * shows `started`, the report will end it as `stopped`, and a retry waits for it.
  */
 async function awaitMediaEnd(claim: Claim, call: RecordableCall, recording: Recording, deps: RecordingDeps) {
   const { store, clock, settings } = deps;
   const giveUpAt = clock.now().getTime() + settings.stopSettleMs;
-  for (;;) {
+  for (let pauseMs = 50; ; pauseMs = Math.min(pauseMs * 2, 250)) {
     const current = await store.getRecording(call.id, claim.seq);
     if (current && current.status !== 'started') return current;
     if (clock.now().getTime() >= giveUpAt) break;
-    await clock.sleep(200);
+    await clock.sleep(pauseMs);
   }
-  await store.releaseStop(claim).catch(() => undefined);
-  deps.logger.warn('no media-server report of a closed recording yet', {
+  deps.logger.warn('stopped, but the recording is not stored yet', {
     call_id: call.id,
     recording_id: recording.id,
   });
-  throw new RecordingStopFailedError();
+  throw new RecordingStopFailedError(
+    'the recording was stopped but its audio is not stored yet; retry shortly',
+  );
 }

@@ -1,5 +1,8 @@
-/** Recording statuses exposed by the API (see the recording object in the spec). */
-export type RecordingStatus = 'started' | 'completed' | 'failed';
+/** Recording statuses exposed by the API (see the recording object in the spec; `deleted` is Part 2's). */
+export type RecordingStatus = 'started' | 'completed' | 'failed' | 'deleted';
+
+/** Where the audio is: on the media server while recording (`local`), in object storage once stored. */
+export type StorageType = 'local' | 's3';
 
 /** The recording object exactly as the API and webhooks show it. */
 export interface Recording {
@@ -9,7 +12,7 @@ export interface Recording {
   application_id: string;
   provider_call_id: string;
   status: RecordingStatus;
-  storage_type: 'local';
+  storage_type: StorageType;
   file_url: string;
   duration_seconds: number;
   size_bytes: number;
@@ -71,3 +74,6 @@ export type FailureReason = 'start_failed' | 'empty' | 'storage_failed';
 
 /** How a recording's life ended, kept with it (the webhook tells the reason; the API object does not). */
 export type RecordingEnding = { end_reason: EndReason } | { failure_reason: FailureReason };
+
+/** Why a recording was deleted (`data.reason` of `recording.deleted`). */
+export type DeletionReason = 'deleted' | 'retention';

@@ -1,5 +1,9 @@
 /** Webhook event types emitted by this service. */
-export type WebhookEventType = 'recording.started' | 'recording.completed' | 'recording.failed';
+export type WebhookEventType =
+  | 'recording.started'
+  | 'recording.completed'
+  | 'recording.failed'
+  | 'recording.deleted';
 
 /** A webhook event committed to the outbox together with the state change that caused it. */
 export interface OutboxEvent {

@@ -9,7 +9,6 @@ const props: RecordingsStackProps = {
   env: { region: 'eu-west-1' },
   eslHost: 'freeswitch.internal',
   eslPort: 8021,
-  recordingUrlTemplate: 'https://media.test/{recording_id}.wav',
   throttle: { rateLimit: 100, burstLimit: 200 },
 };
 
@@ -43,6 +42,48 @@ function statementsOf(functionId: string) {
     ...statement,
     Action: [statement.Action].flat().sort(),
   }));
+}
+
+/** The logical id and resource of the one resource of this type whose logical id matches. */
+function resourceOf(type: string, logicalId: RegExp, source: Template = template) {
+  const matches = Object.entries(source.findResources(type)).filter(([id]) => logicalId.test(id));
+  if (matches.length !== 1) throw new Error(`${matches.length} ${type} match ${logicalId}`);
+  return matches[0] as [string, { Properties: Record<string, unknown>; DeletionPolicy?: string }];
+}
+
+const RECORDINGS_BUCKET = /^RecordingsBucket[0-9A-F]{8}$/;
+const ACCESS_LOG_BUCKET = /^RecordingsBucketAccessLogs[0-9A-F]{8}$/;
+
+/** `<recordings bucket ARN>/recordings/*`, as CloudFormation renders it. */
+function recordingObjects() {
+  const [bucket] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
+  return { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/recordings/*']] };
+}
+
+/** The ARN of the recordings key, as CloudFormation renders it. */
+function recordingsKeyArn() {
+  const [key] = resourceOf('AWS::KMS::Key', /^RecordingsKey/);
+  return { 'Fn::GetAtt': [key, 'Arn'] };
+}
+
+/** Every Allow statement of every identity policy (function roles and the relay's managed policy). */
+function identityStatements() {
+  return ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>
+    Object.entries(template.findResources(type)).flatMap(([id, policy]) =>
+      policy.Properties.PolicyDocument.Statement.filter(
+        (statement: { Effect: string }) => statement.Effect === 'Allow',
+      ).map((statement: { Action: string | string[] }) => ({
+        policy: id,
+        actions: [statement.Action].flat(),
+      })),
+    ),
+  );
+}
+
+/** The environment variables of the function with this construct id. */
+function environmentOf(name: string): Record<string, unknown> {
+  const [, fn] = resourceOf('AWS::Lambda::Function', new RegExp(`^${name}Function[0-9A-F]{8}$`));
+  return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 }
 
 /** The logical id of the function with this construct id. */
@@ -92,6 +133,146 @@ describe('RecordingsStack table', () => {
   });
 });
 
+describe('RecordingsStack recording storage', () => {
+  it('keeps recordings private, encrypted with the customer key and a bucket key, unversioned, aborting stale uploads and logging access', () => {
+    const [key] = resourceOf('AWS::KMS::Key', /^RecordingsKey/);
+    const [logs] = resourceOf('AWS::S3::Bucket', ACCESS_LOG_BUCKET);
+    const [, bucket] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
+
+    expect(bucket.Properties).toEqual({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [key, 'Arn'] },
+            },
+          },
+        ],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'abort-incomplete-uploads',
+            Status: 'Enabled',
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          },
+        ],
+      },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logs }, LogFilePrefix: 'recordings-bucket/' },
+    });
+    expect(bucket.Properties).not.toHaveProperty('VersioningConfiguration');
+  });
+
+  it('refuses requests without TLS to the recordings bucket and allows no one anonymously', () => {
+    const [bucket] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
+    const [, policy] = resourceOf('AWS::S3::BucketPolicy', /^RecordingsBucketPolicy/);
+
+    expect(policy.Properties).toEqual({
+      Bucket: { Ref: bucket },
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 's3:*',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Resource: [
+              { 'Fn::GetAtt': [bucket, 'Arn'] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/*']] },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it('allows no principal "*" in any bucket policy', () => {
+    const statements = Object.values(template.findResources('AWS::S3::BucketPolicy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+
+    const openAllows = statements.filter(
+      (statement: { Effect: string; Principal: unknown }) =>
+        statement.Effect === 'Allow' &&
+        (statement.Principal === '*' || JSON.stringify(statement.Principal).includes('"*"')),
+    );
+    expect(statements.length).toBeGreaterThan(0);
+    expect(openAllows).toEqual([]);
+  });
+
+  it('writes access logs to a private, S3-encrypted, TLS-only bucket that keeps them 90 days in dev', () => {
+    const [source] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
+    const [logs, bucket] = resourceOf('AWS::S3::Bucket', ACCESS_LOG_BUCKET);
+    const [, policy] = resourceOf('AWS::S3::BucketPolicy', /^RecordingsBucketAccessLogsPolicy/);
+
+    expect(bucket.Properties).toEqual({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: {
+        Rules: [{ Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: 90 }],
+      },
+    });
+    expect(policy.Properties.PolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        {
+          Action: 's3:PutObject',
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logs, 'Arn'] }, '/recordings-bucket/*']] },
+          Condition: {
+            ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [source, 'Arn'] } },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          },
+        },
+      ],
+    });
+  });
+
+  it('rotates the recordings key', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.resourceCountIs('AWS::KMS::Key', 1);
+  });
+
+  it('deletes the key and both buckets with a dev stack', () => {
+    expect(resourceOf('AWS::KMS::Key', /^RecordingsKey/)[1].DeletionPolicy).toBe('Delete');
+    expect(resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET)[1].DeletionPolicy).toBe('Delete');
+    expect(resourceOf('AWS::S3::Bucket', ACCESS_LOG_BUCKET)[1].DeletionPolicy).toBe('Delete');
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  it('retains the key and both buckets in prod and keeps access logs a year', () => {
+    const prod = synth({ stage: 'prod' }).template;
+
+    expect(resourceOf('AWS::KMS::Key', /^RecordingsKey/, prod)[1].DeletionPolicy).toBe('Retain');
+    expect(resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET, prod)[1].DeletionPolicy).toBe('Retain');
+    const [, logs] = resourceOf('AWS::S3::Bucket', ACCESS_LOG_BUCKET, prod);
+    expect(logs.DeletionPolicy).toBe('Retain');
+    expect(logs.Properties.LifecycleConfiguration).toEqual({
+      Rules: [{ Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: 365 }],
+    });
+  });
+});
+
 describe('RecordingsStack queues', () => {
   it('gives the webhook queue a visibility timeout of six sender timeouts and a DLQ after 24 attempts', () => {
     const dlq = Object.keys(
@@ -116,7 +297,7 @@ describe('RecordingsStack queues', () => {
 });
 
 describe('RecordingsStack functions', () => {
-  it('runs four Node.js 24 arm64 functions with JSON logs', () => {
+  it('runs five Node.js 24 arm64 functions with JSON logs', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: {
         Runtime: 'nodejs24.x',
@@ -128,11 +309,11 @@ describe('RecordingsStack functions', () => {
       Object.keys(functions)
         .map((id) => id.replace(/Function[0-9A-F]{8}$/, ''))
         .sort(),
-    ).toEqual(['MediaEvents', 'OutboxSweep', 'Recordings', 'WebhookSender']);
+    ).toEqual(['MediaEvents', 'OutboxSweep', 'Recordings', 'RetentionSweep', 'WebhookSender']);
   });
 
   it('keeps each function log group for a month in dev', () => {
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
   });
 
   it('gives the recordings function the ESL password only as a secret ARN', () => {
@@ -194,22 +375,76 @@ describe('RecordingsStack functions', () => {
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('OutboxSweep'), 'Arn'] } })],
     });
   });
+
+  it('runs the retention sweep every 10 minutes for up to 5 minutes, without retries', () => {
+    const [, fn] = resourceOf('AWS::Lambda::Function', /^RetentionSweepFunction[0-9A-F]{8}$/);
+    const [, rule] = resourceOf('AWS::Events::Rule', /^RetentionSweepSchedule/);
+
+    expect(fn.Properties).toMatchObject({ Timeout: 300, MemorySize: 256 });
+    expect(rule.Properties).toMatchObject({
+      ScheduleExpression: 'rate(10 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [functionId('RetentionSweep'), 'Arn'] },
+          Id: 'Target0',
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        },
+      ],
+    });
+  });
+
+  it('gives the retention sweep its table, webhook queue and bucket and nothing else', () => {
+    const [bucket] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
+
+    expect(environmentOf('RetentionSweep')).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      TABLE_NAME: { Ref: expect.stringMatching(/^Table/) },
+      WEBHOOK_QUEUE_URL: { Ref: expect.stringMatching(/^Webhooks[0-9A-F]/) },
+      RECORDINGS_BUCKET: { Ref: bucket },
+    });
+  });
+
+  it('gives media-events the bucket and the public API URL for download links', () => {
+    const [bucket] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
+    const [api] = resourceOf('AWS::ApiGatewayV2::Api', /^Api[0-9A-F]{8}$/);
+
+    expect(environmentOf('MediaEvents')).toMatchObject({
+      RECORDINGS_BUCKET: { Ref: bucket },
+      PUBLIC_API_URL: { 'Fn::GetAtt': [api, 'ApiEndpoint'] },
+    });
+  });
+
+  it('gives the recordings function the bucket and an 8 s stop settle', () => {
+    const [bucket] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
+
+    expect(environmentOf('Recordings')).toMatchObject({
+      RECORDINGS_BUCKET: { Ref: bucket },
+      STOP_SETTLE_MS: '8000',
+    });
+  });
+
+  it('sets RECORDING_URL_TEMPLATE on no function', () => {
+    const names = ['Recordings', 'MediaEvents', 'OutboxSweep', 'RetentionSweep', 'WebhookSender'];
+
+    const withTemplate = names.filter((name) => 'RECORDING_URL_TEMPLATE' in environmentOf(name));
+    expect(withTemplate).toEqual([]);
+  });
 });
 
 describe('RecordingsStack permissions', () => {
-  it('lets the recordings function touch only its table items, send to the queue and read its secret', () => {
+  it('lets the recordings function touch its table items, send to the queue, read its secret and read, decrypt and delete recording objects', () => {
     expect(statementsOf('Recordings')).toEqual([
       {
         Action: [
           'dynamodb:BatchGetItem',
-          'dynamodb:ConditionCheckItem',
-          'dynamodb:DeleteItem',
           'dynamodb:GetItem',
           'dynamodb:PutItem',
+          'dynamodb:Query',
           'dynamodb:UpdateItem',
         ],
         Effect: 'Allow',
-        Resource: expect.objectContaining({ 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] }),
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] },
       },
       {
         Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
@@ -221,6 +456,8 @@ describe('RecordingsStack permissions', () => {
         Effect: 'Allow',
         Resource: { Ref: expect.stringMatching(/^EslPassword/) },
       },
+      { Action: ['s3:DeleteObject', 's3:GetObject'], Effect: 'Allow', Resource: recordingObjects() },
+      { Action: ['kms:Decrypt'], Effect: 'Allow', Resource: recordingsKeyArn() },
     ]);
   });
 
@@ -245,7 +482,7 @@ describe('RecordingsStack permissions', () => {
     ]);
   });
 
-  it('lets the media-events function read calls (by channel too), commit recordings, send webhooks and read its secret', () => {
+  it('lets the media-events function read calls (by channel too), commit recordings, send webhooks, read its secret head recording objects and delete audio no recording owns', () => {
     expect(statementsOf('MediaEvents')).toEqual([
       {
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -265,6 +502,9 @@ describe('RecordingsStack permissions', () => {
         Effect: 'Allow',
         Resource: { Ref: expect.stringMatching(/^EslPassword/) },
       },
+      // HeadObject needs s3:GetObject only, and no KMS right: it reads metadata, not the audio.
+      // DeleteObject removes stored audio no recording owns.
+      { Action: ['s3:DeleteObject', 's3:GetObject'], Effect: 'Allow', Resource: recordingObjects() },
       {
         Action: [
           'sqs:ChangeMessageVisibility',
@@ -279,7 +519,7 @@ describe('RecordingsStack permissions', () => {
     ]);
   });
 
-  it('lets the media relay only send to the media-events queue', () => {
+  it('lets the media relay only send to the media-events queue and upload encrypted recording objects', () => {
     const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
     expect(policy?.Properties.PolicyDocument.Statement).toEqual([
       {
@@ -287,6 +527,8 @@ describe('RecordingsStack permissions', () => {
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MediaEventQueue/), 'Arn'] },
       },
+      { Action: 's3:PutObject', Effect: 'Allow', Resource: recordingObjects() },
+      { Action: 'kms:GenerateDataKey', Effect: 'Allow', Resource: recordingsKeyArn() },
     ]);
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({
@@ -313,14 +555,60 @@ describe('RecordingsStack permissions', () => {
       },
     ]);
   });
+
+  it('lets the retention sweep find due recordings through GSI1, commit purges, send webhooks and delete recording objects', () => {
+    expect(statementsOf('RetentionSweep')).toEqual([
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] }, '/index/gsi1']] },
+        ],
+      },
+      {
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Webhooks[0-9A-F]/), 'Arn'] },
+      },
+      { Action: ['s3:DeleteObject'], Effect: 'Allow', Resource: recordingObjects() },
+    ]);
+  });
+
+  it('grants no principal s3:ListBucket or any S3 wildcard action', () => {
+    const actions = identityStatements().flatMap((statement) => statement.actions);
+
+    expect(actions.filter((action) => action === 's3:ListBucket' || /^s3:.*\*/.test(action))).toEqual([]);
+    expect(actions.filter((action) => action === '*')).toEqual([]);
+  });
+
+  it('grants s3:PutObject to the media relay alone', () => {
+    const putters = identityStatements()
+      .filter((statement) => statement.actions.includes('s3:PutObject'))
+      .map((statement) => statement.policy);
+
+    expect(putters).toEqual([expect.stringMatching(/^MediaRelayPolicy/)]);
+  });
 });
 
 describe('RecordingsStack API', () => {
-  it('routes POST /v1/calls/{id}/recordings and every other request to the recordings function', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'POST /v1/calls/{id}/recordings',
-    });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
+  it('routes the recording routes and every other request to the recordings function', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    const [integration] = Object.keys(template.findResources('AWS::ApiGatewayV2::Integration'));
+
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(
+      [
+        '$default',
+        'POST /v1/calls/{id}/recordings',
+        'GET /v1/calls/{id}/recordings',
+        'GET /v1/recordings/{id}',
+        'GET /v1/recordings/{id}/media',
+        'DELETE /v1/recordings/{id}',
+      ].sort(),
+    );
+    for (const route of routes) {
+      expect(route.Properties.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integration }]] });
+    }
     template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
@@ -343,7 +631,7 @@ describe('RecordingsStack API', () => {
 });
 
 describe('RecordingsStack operations', () => {
-  it('alarms on 5xx rate, dead letters, old messages, orphans and each function errors and throttles', () => {
+  it('alarms on 5xx rate, dead letters, old messages, orphans, storage and purge failures and each function errors and throttles', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) =>
       id.replace(/[0-9A-F]{8}$/, ''),
     );
@@ -363,6 +651,10 @@ describe('RecordingsStack operations', () => {
         'AlarmsMediaEventDeadLetters',
         'AlarmsOldestMediaEventAge',
         'AlarmsOrphanRecordings',
+        'AlarmsStorageFailures',
+        'AlarmsPurgeFailures',
+        'AlarmsRetentionSweepErrors',
+        'AlarmsRetentionSweepThrottles',
       ].sort(),
     );
   });
@@ -378,6 +670,44 @@ describe('RecordingsStack operations', () => {
     });
   });
 
+  it('alarms on any recording whose audio media-events found missing from storage', () => {
+    const [, alarm] = resourceOf('AWS::CloudWatch::Alarm', /^AlarmsStorageFailures/);
+
+    expect(alarm.Properties).toEqual({
+      AlarmDescription: expect.stringContaining('storage_failed'),
+      Namespace: 'MiniVoice/Recordings',
+      MetricName: 'StorageFailures',
+      Dimensions: [{ Name: 'service', Value: 'media-events' }],
+      Period: 300,
+      Statistic: 'Sum',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+      OKActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+    });
+  });
+
+  it('alarms on any object or purge the retention sweep failed to delete or commit', () => {
+    const [, alarm] = resourceOf('AWS::CloudWatch::Alarm', /^AlarmsPurgeFailures/);
+
+    expect(alarm.Properties).toEqual({
+      AlarmDescription: expect.stringContaining('retention sweep'),
+      Namespace: 'MiniVoice/Recordings',
+      MetricName: 'PurgeFailures',
+      Dimensions: [{ Name: 'service', Value: 'retention-sweep' }],
+      Period: 300,
+      Statistic: 'Sum',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+      OKActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+    });
+  });
+
   it('alarms as soon as one message is in the dead-letter queue', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -387,7 +717,7 @@ describe('RecordingsStack operations', () => {
     });
   });
 
-  it('outputs the API URL and the queue names', () => {
+  it('outputs the API URL, the queue names and what the media relay needs', () => {
     const outputs = Object.keys(template.findOutputs('*'));
     expect(outputs.sort()).toEqual(
       [
@@ -397,6 +727,8 @@ describe('RecordingsStack operations', () => {
         'MediaEventsQueueUrl',
         'MediaRelayPolicyArn',
         'MediaRelayRoleArn',
+        'RecordingsBucketName',
+        'RecordingsKeyArn',
         'TableName',
         'WebhookDeadLetterQueueName',
         'WebhookDeadLetterQueueUrl',
@@ -404,6 +736,17 @@ describe('RecordingsStack operations', () => {
         'WebhookQueueUrl',
       ].sort(),
     );
+  });
+
+  it('outputs the recordings bucket name for the media relay and the key ARN', () => {
+    const [bucket] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
+
+    expect(template.findOutputs('RecordingsBucketName')).toEqual({
+      RecordingsBucketName: { Value: { Ref: bucket }, Description: 'RECORDINGS_BUCKET of the media relay' },
+    });
+    expect(template.findOutputs('RecordingsKeyArn')).toEqual({
+      RecordingsKeyArn: { Value: recordingsKeyArn() },
+    });
   });
 
   it('acknowledges exactly the reviewed cdk-nag findings, each with a reason', () => {
@@ -422,6 +765,9 @@ describe('RecordingsStack operations', () => {
           ),
       );
 
+    // Object keys are per customer and call, so every grant on recordings ends in a wildcard.
+    const [bucket] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
+    const recordingObjectsRule = `Annotation::AwsSolutions-IAM5[Resource::<${bucket}.Arn>/recordings/*]`;
     expect(acknowledged.sort()).toEqual(
       [
         [
@@ -434,6 +780,10 @@ describe('RecordingsStack operations', () => {
         ['test-stack/EslPassword', 'Annotation::AwsSolutions-SMG4', true],
         ['test-stack/MediaEventDeadLetters', 'Annotation::AwsSolutions-SQS3', true],
         ['test-stack/WebhookDeadLetters', 'Annotation::AwsSolutions-SQS3', true],
+        ['test-stack/Recordings/Function', recordingObjectsRule, true],
+        ['test-stack/MediaEvents/Function', recordingObjectsRule, true],
+        ['test-stack/RetentionSweep/Function', recordingObjectsRule, true],
+        ['test-stack/MediaRelayPolicy', recordingObjectsRule, true],
       ].sort(),
     );
   });

@@ -43,12 +43,13 @@ describe('npm run synth', () => {
       Object.values(template.Resources).filter(
         (r) => (r as { Type: string }).Type === 'AWS::Lambda::Function',
       ),
-    ).toHaveLength(4);
+    ).toHaveLength(5);
     const assets = (await readdir(outdir)).filter((name) => name.startsWith('asset.'));
     const bundles = await Promise.all(
       assets.map(async (asset) => (await readdir(join(outdir as string, asset))).sort()),
     );
     expect(bundles).toEqual([
+      ['index.mjs', 'index.mjs.map'],
       ['index.mjs', 'index.mjs.map'],
       ['index.mjs', 'index.mjs.map'],
       ['index.mjs', 'index.mjs.map'],

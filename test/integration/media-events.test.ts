@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../../shared/kernel/api-error.ts';
@@ -6,12 +6,12 @@ import { serializeMediaEvent } from '../../shared/media-events/media-event-messa
 import type { MediaEvent } from '../../shared/media-events/types.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { connectRaw } from '../support/esl-test-client.ts';
-import { createMediaEventsHarness } from '../support/media-events-harness.ts';
+import { createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 
 // The recording follows the media server: each scenario of the issue, end to end through the real
-// handlers, DynamoDB Local, the SQS emulator, the simulated FreeSWITCH and the media relay. Each asserts
-// the stored state, the media server's state and the exact webhooks.
-let h: Awaited<ReturnType<typeof createMediaEventsHarness>>;
+// handlers, DynamoDB Local, the SQS and S3 emulators, the simulated FreeSWITCH and the media relay. Each
+// asserts the stored state, the media server's state and the exact webhooks.
+let h: ServiceHarness;
 let call: Call & { provider_call_id: string };
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,9 +24,15 @@ const pathOf = (c: Call, recordingId = `rec_${c.id}`) =>
     applicationId: c.application_id,
   });
 const statusOf = async (c: Call) => (await h.stored(c.id)).call?.status;
+/** The stored audio's size: the relay uploads the file, then deletes it from the media server. */
+const storedSize = (c: Call, recordingId = `rec_${c.id}`) => h.objectSize(h.objectKeyOf(c, recordingId));
+const answerOf = async (answer: Promise<{ statusCode: number; body: any }>) => {
+  const { statusCode, body } = await answer;
+  return { statusCode, body };
+};
 
 beforeAll(async () => {
-  h = await createMediaEventsHarness();
+  h = await createServiceHarness({ claimLeaseMs: 2000 });
 });
 afterAll(async () => {
   await h.close();
@@ -34,25 +40,27 @@ afterAll(async () => {
 beforeEach(async () => {
   h.freeswitch.setFault(undefined);
   h.wrapStore((real) => real);
-  await h.pump(300);
+  h.release();
+  await h.settle(300);
   await h.webhooks();
   call = await h.newCall();
 });
 
 describe('hangup while recording', () => {
   it('completes the recording with the real duration and size, ends the call, and sends exactly one recording.completed', async () => {
-    expect((await h.post(call.id, 'start')).status).toBe(200);
+    expect((await h.control(call.id, 'start')).statusCode).toBe(200);
     await pause(1200);
 
     h.freeswitch.hangup(call.provider_call_id);
-    await h.pump();
+    await h.settle();
 
     const { call: stored, recordings } = await h.stored(call.id);
-    const size = (await stat(pathOf(call))).size;
+    const size = (await storedSize(call)) ?? -1;
     expect([stored?.status, stored?.active_recording]).toEqual(['completed', undefined]);
-    expect(recordings.map((r) => [r.id, r.status, r.size_bytes, r.duration_seconds, r.end_reason])).toEqual([
-      [`rec_${call.id}`, 'completed', size, Math.round((size - 44) / 16_000), 'hangup'],
-    ]);
+    expect(
+      recordings.map((r) => [r.id, r.status, r.storage_type, r.size_bytes, r.duration_seconds, r.end_reason]),
+    ).toEqual([[`rec_${call.id}`, 'completed', 's3', size, Math.round((size - 44) / 16_000), 'hangup']]);
+    expect(size).toBeGreaterThan(16_000);
     expect(await h.webhooks()).toEqual([
       {
         event: 'recording.started',
@@ -68,31 +76,33 @@ describe('hangup while recording', () => {
       },
     ]);
     expect(h.recordingOn(call)).toEqual([]);
+    expect(existsSync(pathOf(call))).toBe(false);
   });
 
   it('answers a stop after the call was marked ended with 404 active_call_not_found', async () => {
-    await h.post(call.id, 'start');
+    await h.control(call.id, 'start');
     h.freeswitch.hangup(call.provider_call_id);
-    await h.pump();
+    await h.settle();
 
-    expect(await h.post(call.id, 'stop')).toEqual({
-      status: 404,
+    expect(await answerOf(h.control(call.id, 'stop'))).toEqual({
+      statusCode: 404,
       body: { error: { code: 'active_call_not_found', message: 'no active call with this id' } },
     });
   });
 
   it('answers a stop between the hangup and its report with 200 and the recording the report completes', async () => {
-    await h.post(call.id, 'start');
+    await h.control(call.id, 'start');
     await pause(600);
+    h.hold(); // the channel is gone; its events wait on the queue
     h.freeswitch.hangup(call.provider_call_id);
-    await pause(100); // the channel is gone; its events wait on the queue
-
-    const stopping = h.post(call.id, 'stop');
     await pause(300);
-    await h.pump();
+
+    const stopping = h.control(call.id, 'stop');
+    await pause(300);
+    h.release();
     const answer = await stopping;
 
-    expect([answer.status, answer.body.data?.recording.status]).toEqual([200, 'completed']);
+    expect([answer.statusCode, answer.body.data?.recording.status]).toEqual([200, 'completed']);
     expect((await h.webhooks()).map((w) => [w.event, w.data.end_reason])).toEqual([
       ['recording.started', undefined],
       ['recording.completed', 'hangup'],
@@ -106,31 +116,28 @@ describe('uncertain media commands', () => {
       command.includes(' start ') ? { kind: 'late', ms: 1500 } : undefined,
     );
 
-    const answer = await h.post(call.id, 'start');
-    await h.pump();
+    const answer = await h.control(call.id, 'start');
+    await h.settle();
 
-    expect([answer.status, answer.body.data?.recording.status]).toEqual([200, 'started']);
+    expect([answer.statusCode, answer.body.data?.recording.status]).toEqual([200, 'started']);
     expect(h.recordingOn(call)).toEqual([pathOf(call)]);
     expect((await h.webhooks()).map((w) => w.event)).toEqual(['recording.started']);
   });
 
   it('answers a stop whose reply was lost with the completed recording, from the media server report', async () => {
-    await h.post(call.id, 'start');
+    await h.control(call.id, 'start');
     await pause(500);
     h.freeswitch.setFault((command) => (command.includes(' stop ') ? { kind: 'no-reply' } : undefined));
 
-    const stopping = h.post(call.id, 'stop');
-    await pause(1500);
-    await h.pump();
-    const answer = await stopping;
+    const answer = await h.control(call.id, 'stop');
 
-    expect([answer.status, answer.body.data?.recording.status]).toEqual([200, 'completed']);
+    expect([answer.statusCode, answer.body.data?.recording.status]).toEqual([200, 'completed']);
     expect(h.recordingOn(call)).toEqual([]);
     expect((await h.webhooks()).map((w) => [w.event, w.data.end_reason])).toEqual([
       ['recording.started', undefined],
       ['recording.completed', 'stopped'],
     ]);
-    expect((await h.post(call.id, 'start')).body.data?.recording.id).toBe(`rec_${call.id}_2`);
+    expect((await h.control(call.id, 'start')).body.data?.recording.id).toBe(`rec_${call.id}_2`);
   });
 
   it('stops the audio and stores the start failed when the commit fails after the media server started', async () => {
@@ -143,11 +150,11 @@ describe('uncertain media commands', () => {
       },
     }));
 
-    const answer = await h.post(call.id, 'start');
-    await h.pump();
+    const answer = await answerOf(h.control(call.id, 'start'));
+    await h.settle();
 
     expect(answer).toEqual({
-      status: 502,
+      statusCode: 502,
       body: {
         error: { code: 'recording_start_failed', message: 'the media server could not start the recording' },
       },
@@ -163,8 +170,8 @@ describe('uncertain media commands', () => {
 });
 
 describe('orphans', () => {
-  it('stops, within seconds, a recording of ours that no recording owns, and counts it', async () => {
-    const before = h.orphans();
+  it('stops, within seconds, a recording of ours that no recording owns, counts it and removes its audio', async () => {
+    const before = [h.counted('OrphanRecordings'), h.counted('OrphanAudioRemoved')];
     const esl = await connectRaw(h.freeswitch.port);
     await esl.waitFor(1);
     await esl.ask('auth ClueCon');
@@ -172,21 +179,26 @@ describe('orphans', () => {
     esl.close();
 
     await pause(300);
-    await h.pump();
+    await h.settle();
 
     expect(h.recordingOn(call)).toEqual([]);
-    expect(h.orphans() - before).toBe(1);
+    expect([h.counted('OrphanRecordings'), h.counted('OrphanAudioRemoved')]).toEqual([
+      (before[0] ?? 0) + 1,
+      (before[1] ?? 0) + 1,
+    ]);
     expect(h.logger.lines.some((line) => line.includes('orphan recording stopped'))).toBe(true);
+    expect(await storedSize(call, `rec_${call.id}_7`)).toBeUndefined();
+    expect(existsSync(pathOf(call, `rec_${call.id}_7`))).toBe(false);
     expect(await h.webhooks()).toEqual([]);
   });
 });
 
 describe('events twice, late or out of order', () => {
   it('changes nothing more when the same events come again, reversed', async () => {
-    await h.post(call.id, 'start');
+    await h.control(call.id, 'start');
     await pause(400);
     h.freeswitch.hangup(call.provider_call_id);
-    await h.pump();
+    await h.settle();
     const once = await h.webhooks();
     const recorded = (await h.stored(call.id)).recordings[0];
     const base = {
@@ -207,7 +219,7 @@ describe('events twice, late or out of order', () => {
         kind: 'recording_stopped',
         channel_uuid: call.provider_call_id,
         path: pathOf(call),
-        file: { kind: 'closed', duration_ms: 9999, size_bytes: 1_000_044 },
+        file: { kind: 'stored', duration_ms: 9999, size_bytes: 1_000_044 },
         channel_ended: true,
       },
       { ...base, kind: 'recording_started', channel_uuid: call.provider_call_id, path: pathOf(call) },
@@ -215,24 +227,25 @@ describe('events twice, late or out of order', () => {
     for (const event of [...replay, ...replay]) {
       await h.sqs.send(
         new SendMessageCommand({
-          QueueUrl: h.queueUrlOfMediaEvents,
+          QueueUrl: h.mediaQueueUrl,
           MessageBody: serializeMediaEvent(event),
         }),
       );
     }
-    const orphansBefore = h.orphans();
-    await h.pump();
+    const orphansBefore = h.counted('OrphanRecordings') + h.counted('OrphanAudioRemoved');
+    await h.settle();
 
     expect(once.map((w) => w.event)).toEqual(['recording.started', 'recording.completed']);
     expect(await h.webhooks()).toEqual([]);
     expect((await h.stored(call.id)).recordings[0]).toEqual(recorded);
-    expect(h.orphans()).toBe(orphansBefore);
+    expect(h.counted('OrphanRecordings') + h.counted('OrphanAudioRemoved')).toBe(orphansBefore);
+    expect(await storedSize(call)).toBe(recorded?.size_bytes);
   });
 });
 
 describe('relay disconnect during a hangup', () => {
   it('completes the recording from the file once the relay is back, and ends the call', async () => {
-    await h.post(call.id, 'start');
+    await h.control(call.id, 'start');
     await pause(800);
     h.freeswitch.setRefuseAuth(true);
     h.freeswitch.dropEventConnections();
@@ -241,9 +254,9 @@ describe('relay disconnect during a hangup', () => {
     h.freeswitch.setRefuseAuth(false);
 
     await pause(1200);
-    await h.pump();
+    await h.settle();
 
-    const size = (await stat(pathOf(call))).size;
+    const size = await storedSize(call);
     expect(await statusOf(call)).toBe('completed');
     expect((await h.stored(call.id)).recordings.map((r) => [r.status, r.size_bytes, r.end_reason])).toEqual([
       ['completed', size, 'hangup'],

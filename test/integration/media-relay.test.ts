@@ -1,4 +1,5 @@
-import { mkdtemp, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,16 +8,23 @@ import { recordingsRoot } from '../../services/media-relay/config.ts';
 import { createJsonRelayJournal } from '../../shared/adapters/files/json-relay-journal.ts';
 import { createRecordingFileStore } from '../../shared/adapters/files/recording-file-store.ts';
 import { createFreeSwitchConnector } from '../../shared/adapters/freeswitch/freeswitch-media-session.ts';
+import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
+import { createS3RecordingUploader } from '../../shared/adapters/s3/s3-recording-uploader.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { createMediaRelay } from '../../shared/media-events/media-relay.ts';
 import type { MediaEvent } from '../../shared/media-events/types.ts';
 import type { ProviderRecordingRequest } from '../../shared/recordings/ports.ts';
 import type { RecordingFiles } from '../../shared/recordings/recording-files.ts';
+import { objectKeyOf } from '../../shared/recordings/recording-object.ts';
+import { createTestBucket, createTestClients } from '../support/aws-fixtures.ts';
 import { createMemoryLogger } from '../support/fakes/memory-logger.ts';
 import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
 
-// The media relay against the simulated FreeSWITCH, its real files and a journal on disk; the queue is
-// a list here (the end-to-end tests use the SQS emulator).
+// The media relay against the simulated FreeSWITCH, its real files, a journal on disk and a bucket in
+// the S3 emulator; the queue is a list here (the end-to-end tests use the SQS emulator).
+const clients = createTestClients();
+let bucket: string;
+let failUploads: boolean;
 let freeswitch: SimulatedFreeSwitch;
 let files: RecordingFiles;
 let pathTemplate: string;
@@ -41,8 +49,16 @@ async function until(done: (events: MediaEvent[]) => boolean, ms = 5000) {
   return published;
 }
 const kinds = (events: MediaEvent[]) => events.map((e) => `${e.kind} ${e.source}`);
+const keyOf = (request: ProviderRecordingRequest) =>
+  objectKeyOf({ customerId: request.customerId, callId: request.callId, recordingId: request.recordingId });
+/** The stored object's size (the relay deletes the file from the media server once stored). */
+const storedSize = (request: ProviderRecordingRequest) =>
+  createS3RecordingMedia(() => clients.s3, bucket).sizeOf(keyOf(request));
+const stoppedOf = (events: MediaEvent[]) =>
+  events.find((e): e is Extract<MediaEvent, { kind: 'recording_stopped' }> => e.kind === 'recording_stopped');
 
-function startRelay() {
+function startRelay(settings: { uploadGiveUpMs?: number } = {}) {
+  const uploader = createS3RecordingUploader(clients.s3, bucket);
   relay = createMediaRelay({
     connect: createFreeSwitchConnector(
       { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password },
@@ -55,6 +71,16 @@ function startRelay() {
       },
     },
     files: createRecordingFileStore(recordingsRoot(pathTemplate), (path) => Boolean(files.parsePath(path))),
+    uploader: {
+      upload: async (...args) => {
+        if (failUploads) throw new Error('storage down');
+        return uploader.upload(...args);
+      },
+    },
+    objectKeyOf: (path) => {
+      const ref = files.parsePath(path);
+      return ref ? objectKeyOf(ref) : undefined;
+    },
     journal: createJsonRelayJournal(stateFile),
     clock: systemClock,
     logger: createMemoryLogger(),
@@ -65,6 +91,8 @@ function startRelay() {
       retentionMs: 86_400_000,
       reconnectMinMs: 20,
       reconnectMaxMs: 100,
+      uploadGiveUpMs: settings.uploadGiveUpMs ?? 60_000,
+      uploadConcurrency: 2,
     },
   });
   running = relay.run();
@@ -73,8 +101,10 @@ function startRelay() {
 beforeEach(async () => {
   ({ freeswitch, files, pathTemplate } = await startTestFreeSwitch());
   stateFile = join(await mkdtemp(join(tmpdir(), 'minivoice-relay-')), 'state.json');
+  bucket = await createTestBucket(clients.s3);
   published = [];
   failPublishing = false;
+  failUploads = false;
   startRelay();
   await pause(100);
 });
@@ -85,17 +115,18 @@ afterEach(async () => {
 });
 
 describe('the media relay', () => {
-  it("relays a recording's start and stop, and the hangup, as media events with the file's facts", async () => {
+  it("relays a recording's start, its stop once the file is stored, and the hangup, with the file's facts", async () => {
     const uuid = freeswitch.addChannel();
     const request = requestFor(uuid, 'rec_call_a1');
     const provider = providerFor(freeswitch, files);
     await provider.startRecording(request);
     await pause(250);
     await provider.stopRecording(request);
+    await until((e) => e.some((x) => x.kind === 'recording_stopped'));
     freeswitch.hangup(uuid);
     const events = await until((e) => e.some((x) => x.kind === 'channel_hangup'));
 
-    const size = (await stat(files.pathOf(request))).size;
+    const size = (await storedSize(request)) ?? -1;
     expect(events.filter((e) => e.source === 'event')).toEqual([
       {
         node: 'fs-test',
@@ -114,7 +145,7 @@ describe('the media relay', () => {
         kind: 'recording_stopped',
         channel_uuid: uuid,
         path: files.pathOf(request),
-        file: { kind: 'closed', duration_ms: ((size - 44) / 16_000) * 1000, size_bytes: size },
+        file: { kind: 'stored', duration_ms: ((size - 44) / 16_000) * 1000, size_bytes: size },
         channel_ended: false,
       },
       {
@@ -127,6 +158,8 @@ describe('the media relay', () => {
         hangup_cause: 'NORMAL_CLEARING',
       },
     ]);
+    expect(size).toBeGreaterThan(3000); // a quarter second of 8 kHz 16-bit audio
+    expect(existsSync(files.pathOf(request))).toBe(false);
   });
 
   it('reports a recording that stopped and a channel that hung up while it was disconnected', async () => {
@@ -141,19 +174,19 @@ describe('the media relay', () => {
     freeswitch.hangup(uuid);
     await pause(150);
     freeswitch.setRefuseAuth(false);
-    const events = await until((e) => e.some((x) => x.kind === 'channel_hangup'));
+    const events = await until((e) => e.length >= 3);
 
-    const size = (await stat(files.pathOf(request))).size;
-    expect(events.slice(1)).toEqual([
+    const size = (await storedSize(request)) ?? -1;
+    expect(events.slice(1).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
+      expect.objectContaining({ kind: 'channel_hangup', source: 'reconcile', channel_uuid: uuid }),
       expect.objectContaining({
         kind: 'recording_stopped',
         source: 'reconcile',
         channel_uuid: uuid,
         path: files.pathOf(request),
-        file: { kind: 'closed', duration_ms: ((size - 44) / 16_000) * 1000, size_bytes: size },
+        file: { kind: 'stored', duration_ms: ((size - 44) / 16_000) * 1000, size_bytes: size },
         channel_ended: true,
       }),
-      expect.objectContaining({ kind: 'channel_hangup', source: 'reconcile', channel_uuid: uuid }),
     ]);
   });
 
@@ -190,23 +223,19 @@ describe('the media relay', () => {
 
     await freeswitch.restart();
     freeswitch.dropEventConnections();
-    const events = await until((e) => e.some((x) => x.kind === 'channel_hangup'));
+    const events = await until((e) => e.length >= 3);
 
-    expect(events.slice(1)).toEqual([
+    expect(events.slice(1).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
+      expect.objectContaining({ kind: 'channel_hangup', channel_uuid: uuid }),
       expect.objectContaining({
         kind: 'recording_stopped',
         source: 'reconcile',
         core_uuid: freeswitch.coreUuid,
         channel_ended: true,
-        file: expect.objectContaining({ kind: 'closed', duration_ms: expect.any(Number) }),
+        file: { kind: 'stored', duration_ms: expect.any(Number), size_bytes: await storedSize(request) },
       }),
-      expect.objectContaining({ kind: 'channel_hangup', channel_uuid: uuid }),
     ]);
-    expect((events[1] as Extract<MediaEvent, { kind: 'recording_stopped' }>).file).not.toEqual({
-      kind: 'closed',
-      duration_ms: 0,
-      size_bytes: 44,
-    });
+    expect(stoppedOf(events)?.file).not.toEqual({ kind: 'stored', duration_ms: 0, size_bytes: 44 });
   });
 
   it('reports once, by a scan of the directory, a file recorded entirely while it was away', async () => {
@@ -263,5 +292,66 @@ describe('the media relay', () => {
     const events = await until((e) => e.length >= 2, 15_000);
 
     expect(kinds(events)).toEqual(['recording_started event', 'recording_stopped event']);
+  });
+
+  it('keeps a closed file while storage refuses it, and reports it stored once storage takes it', async () => {
+    failUploads = true;
+    const uuid = freeswitch.addChannel();
+    const request = requestFor(uuid, 'rec_call_h1');
+    const provider = providerFor(freeswitch, files);
+    await provider.startRecording(request);
+    await pause(200);
+    await provider.stopRecording(request);
+    await pause(1200);
+    const whileDown = kinds(published);
+    const keptWhileDown = existsSync(files.pathOf(request));
+    failUploads = false;
+    const events = await until((e) => e.length >= 2, 10_000);
+
+    expect([whileDown, keptWhileDown]).toEqual([['recording_started event'], true]);
+    expect(stoppedOf(events)?.file).toEqual({
+      kind: 'stored',
+      duration_ms: expect.any(Number),
+      size_bytes: await storedSize(request),
+    });
+    expect(existsSync(files.pathOf(request))).toBe(false);
+  });
+
+  it('reports storage_failed and deletes the file when storage refuses it for longer than the give-up time', async () => {
+    relay.stop();
+    await running;
+    startRelay({ uploadGiveUpMs: 800 });
+    failUploads = true;
+    const uuid = freeswitch.addChannel();
+    const request = requestFor(uuid, 'rec_call_i1');
+    const provider = providerFor(freeswitch, files);
+    await provider.startRecording(request);
+    await pause(200);
+    await provider.stopRecording(request);
+    const events = await until((e) => e.some((x) => x.kind === 'recording_stopped'), 10_000);
+
+    expect(stoppedOf(events)?.file).toEqual({ kind: 'storage_failed' });
+    expect(existsSync(files.pathOf(request))).toBe(false);
+    expect(await storedSize(request)).toBeUndefined();
+  });
+
+  it('stores and reports, after a restart of its own, a file whose upload it had not finished', async () => {
+    failUploads = true;
+    const uuid = freeswitch.addChannel();
+    const request = requestFor(uuid, 'rec_call_j1');
+    const provider = providerFor(freeswitch, files);
+    await provider.startRecording(request);
+    await pause(200);
+    await provider.stopRecording(request);
+    await pause(300);
+    relay.stop();
+    await running;
+    failUploads = false;
+
+    startRelay();
+    const events = await until((e) => e.some((x) => x.kind === 'recording_stopped'), 10_000);
+
+    expect(kinds(events)).toEqual(['recording_started event', 'recording_stopped event']);
+    expect(stoppedOf(events)?.file).toEqual(expect.objectContaining({ kind: 'stored' }));
   });
 });

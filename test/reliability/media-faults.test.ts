@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call } from '../../shared/recordings/types.ts';
-import { createMediaEventsHarness, type QueuedWebhook } from '../support/media-events-harness.ts';
+import { createServiceHarness, type QueuedWebhook, type ServiceHarness } from '../support/service-harness.ts';
 
 // Many calls at once, each started, stopped, restarted and hung up at random moments, while the media
-// server answers some commands late or never (carrying them out all the same) and the relay loses its
-// connection twice. Afterwards the invariants of the spec's Part 2 must hold: no audio the API does
-// not show, no recording left started, exactly one webhook per state change.
+// server answers some commands late or never (carrying them out all the same), the relay loses its
+// connection twice, and storage refuses uploads for a while. Afterwards the invariants of the spec's
+// Part 2 must hold: no audio the API does not show, no recording left started, completed means stored,
+// exactly one webhook per state change.
 const CALLS = 16;
-let h: Awaited<ReturnType<typeof createMediaEventsHarness>>;
+let h: ServiceHarness;
 let calls: (Call & { provider_call_id: string })[];
 const answers: { status: number; code: string | undefined }[] = [];
 let webhooks: QueuedWebhook[] = [];
@@ -16,8 +17,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const random = (ms: number) => Math.floor(Math.random() * ms);
 
 async function post(call: Call, action: 'start' | 'stop') {
-  const answer = await h.post(call.id, action);
-  answers.push({ status: answer.status, code: answer.body.error?.code });
+  const answer = await h.control(call.id, action);
+  answers.push({ status: answer.statusCode, code: answer.body?.error?.code });
 }
 
 /** One call's life: a few starts and stops at random moments, then a hangup. */
@@ -33,14 +34,26 @@ async function life(call: Call & { provider_call_id: string }) {
 }
 
 beforeAll(async () => {
-  h = await createMediaEventsHarness({ claimLeaseMs: 1500, eslTimeoutMs: 800 });
+  h = await createServiceHarness({ claimLeaseMs: 1500, eslTimeoutMs: 800, stopSettleMs: 1500 });
   calls = await Promise.all(Array.from({ length: CALLS }, () => h.newCall()));
   h.freeswitch.setFault((command) => {
     if (!command.startsWith('uuid_record') || Math.random() > 0.25) return undefined;
     return Math.random() < 0.5 ? { kind: 'late', ms: random(1600) } : { kind: 'no-reply' };
   });
-  h.source.start();
+  let uploadsRefused = false;
+  h.wrapUploads((real) => ({
+    upload: async (...args) => {
+      if (uploadsRefused) throw new Error('storage is down');
+      return real.upload(...args);
+    },
+  }));
   const lives = Promise.all(calls.map((call) => life(call)));
+  setTimeout(() => {
+    uploadsRefused = true;
+  }, 1000);
+  setTimeout(() => {
+    uploadsRefused = false;
+  }, 2500);
   for (const at of [700, 1800]) {
     await pause(at);
     h.freeswitch.setRefuseAuth(true);
@@ -50,10 +63,9 @@ beforeAll(async () => {
   }
   await lives;
   h.freeswitch.setFault(undefined);
-  // Let the leases run out, the relay reconcile and the media events settle everything.
+  // Let the leases run out, the relay reconcile and store, and the media events settle everything.
   await pause(3000);
-  await h.source.stop();
-  await h.pump(1500, 30_000);
+  await h.settle(1500, 30_000);
   webhooks = await h.webhooks();
 }, 120_000);
 
@@ -64,6 +76,19 @@ afterAll(async () => {
 describe('recordings under media-server faults and concurrency', () => {
   it('answers every request with a status of the spec, never a 500', () => {
     expect(answers.filter((a) => ![200, 404, 502, 503].includes(a.status))).toEqual([]);
+  });
+
+  it('stores the audio of every completed recording, and no other', async () => {
+    const expected: string[] = [];
+    for (const call of calls) {
+      for (const recording of (await h.stored(call.id)).recordings) {
+        if (recording.status === 'completed') {
+          expected.push(h.objectKeyOf(call, recording.id));
+          expect(await h.objectSize(h.objectKeyOf(call, recording.id))).toBe(recording.size_bytes);
+        }
+      }
+    }
+    expect(await h.objectKeys()).toEqual(expected.sort());
   });
 
   it('leaves no audio on the media server, and no call with a claim or a started recording', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -16,8 +17,15 @@ import type { Call } from '../../shared/recordings/types.ts';
 
 /** SDK clients (the project's one recipe) pointed at the emulators by the global setup's environment. */
 export function createTestClients() {
-  const clients = createAwsClients();
-  return { dynamodb: clients.dynamodb, documents: clients.documents, sqs: clients.sqs() };
+  const clients = createAwsClients({ s3PathStyle: true });
+  return { dynamodb: clients.dynamodb, documents: clients.documents, sqs: clients.sqs(), s3: clients.s3() };
+}
+
+/** Creates a fresh bucket in the S3 emulator and returns its name. */
+export async function createTestBucket(s3: S3Client): Promise<string> {
+  const name = `recordings-test-${uniqueSuffix()}`;
+  await s3.send(new CreateBucketCommand({ Bucket: name }));
+  return name;
 }
 
 /** A short random suffix for names that must not collide between test files. */

@@ -13,10 +13,7 @@ export async function startTestFreeSwitch() {
   const directory = mkdtempSync(join(tmpdir(), 'minivoice-fs-'));
   const freeswitch = await startSimulatedFreeSwitch({ soundsDir: join(directory, 'sounds') });
   const pathTemplate = `${directory}/recordings/{customer_id}/{call_id}/{recording_id}.wav`;
-  const files = createRecordingFiles({
-    path: pathTemplate,
-    url: 'https://media.test/{customer_id}/{call_id}/{recording_id}.wav',
-  });
+  const files = createRecordingFiles(pathTemplate);
   return { freeswitch, files, directory, pathTemplate };
 }
 

@@ -22,3 +22,12 @@ export function errorResponse(error: ApiError): APIGatewayProxyStructuredResultV
     error.headers,
   );
 }
+
+/** A redirect that no cache may keep (the target is a short-lived, signed link). */
+export function redirectResponse(location: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 302,
+    headers: { Location: location, 'Cache-Control': 'no-store, private' },
+    body: '',
+  };
+}

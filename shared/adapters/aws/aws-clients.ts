@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentSdk, dynamodbSdk, sqsSdk } from './aws-sdk.ts';
+import { documentSdk, dynamodbSdk, s3Sdk, sqsSdk } from './aws-sdk.ts';
 
 /**
  * Where the clients connect. In AWS nothing is set and the SDK's own environment applies (region,
@@ -10,7 +11,9 @@ import { documentSdk, dynamodbSdk, sqsSdk } from './aws-sdk.ts';
 export interface AwsClientOptions {
   region?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
-  endpoints?: { dynamodb?: string; sqs?: string };
+  endpoints?: { dynamodb?: string; sqs?: string; s3?: string };
+  /** Address buckets in the path (`http://host/bucket/key`), as S3 emulators need. */
+  s3PathStyle?: boolean;
   /** The SDK's attempts per request (its default is 3). */
   maxAttempts?: number;
 }
@@ -22,6 +25,8 @@ export interface AwsClients {
   documents: DynamoDBDocumentClient;
   /** Built on first use (the recordings function often sends nothing), then kept. */
   sqs: () => SQSClient;
+  /** Built on first use (only downloads, deletions and uploads touch storage), then kept. */
+  s3: () => S3Client;
   /** Closes the clients' connections (scripts and tests; a Lambda container keeps them). */
   destroy: () => void;
 }
@@ -44,6 +49,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.endpoints?.dynamodb ? { endpoint: options.endpoints.dynamodb } : {}),
   });
   let sqs: SQSClient | undefined;
+  let s3: S3Client | undefined;
   return {
     dynamodb,
     documents: documentSdk.DynamoDBDocumentClient.from(dynamodb, {
@@ -56,14 +62,40 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       });
       return sqs;
     },
+    s3: () => {
+      s3 ??= new (s3Sdk().S3Client)(s3Config(base, options));
+      return s3;
+    },
     destroy: () => {
       dynamodb.destroy();
       sqs?.destroy();
+      s3?.destroy();
     },
   };
 }
 
+/**
+ * S3 settings. Checksums only where S3 requires them: with the SDK's default (a CRC trailer on every
+ * upload), a streamed PutObject goes out `aws-chunked`, which S3 emulators store verbatim, corrupting
+ * the object; and pre-signed URLs would carry the checksum of an empty body. Uploads carry Content-MD5
+ * instead, which S3 checks.
+ */
+function s3Config(base: Partial<S3ClientConfig>, options: AwsClientOptions): S3ClientConfig {
+  return {
+    ...base,
+    ...(options.endpoints?.s3 ? { endpoint: options.endpoints.s3 } : {}),
+    ...(options.s3PathStyle ? { forcePathStyle: true } : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  };
+}
+
 /** Clients for the local emulators at these endpoints. */
-export function createLocalAwsClients(endpoints: { dynamodb: string; sqs: string }): AwsClients {
-  return createAwsClients({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoints });
+export function createLocalAwsClients(endpoints: { dynamodb: string; sqs: string; s3?: string }): AwsClients {
+  return createAwsClients({
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoints,
+    s3PathStyle: true,
+  });
 }

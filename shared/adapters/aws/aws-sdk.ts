@@ -24,3 +24,13 @@ export function sqsSdk(): typeof import('@aws-sdk/client-sqs') {
 export function secretsManagerSdk(): typeof import('@aws-sdk/client-secrets-manager') {
   return load('@aws-sdk/client-secrets-manager');
 }
+
+/** `@aws-sdk/client-s3`, loaded on first use: only the download and delete routes touch storage. */
+export function s3Sdk(): typeof import('@aws-sdk/client-s3') {
+  return load('@aws-sdk/client-s3');
+}
+
+/** `@aws-sdk/s3-request-presigner`, loaded with the first download link. */
+export function presignerSdk(): typeof import('@aws-sdk/s3-request-presigner') {
+  return load('@aws-sdk/s3-request-presigner');
+}

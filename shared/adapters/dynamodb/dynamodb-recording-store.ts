@@ -103,10 +103,11 @@ export function createDynamoDbRecordingStore(
     condition: string,
     values?: Record<string, unknown>,
     ending?: RecordingEnding,
+    purgeAt?: number,
   ): TransactItem => ({
     Put: {
       TableName: tableName,
-      Item: toRecordingItem(recording, seq, ending),
+      Item: toRecordingItem(recording, seq, ending, purgeAt),
       ConditionExpression: condition,
       ...(values
         ? { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: values }
@@ -240,8 +241,15 @@ export function createDynamoDbRecordingStore(
 
     async commitEnded(c, end) {
       const recording = end.adoptsStart
-        ? putRecording(end.recording, c.seq, 'attribute_not_exists(pk)', undefined, end.ending)
-        : putRecording(end.recording, c.seq, '#status = :started', { ':started': 'started' }, end.ending);
+        ? putRecording(end.recording, c.seq, 'attribute_not_exists(pk)', undefined, end.ending, end.purgeAt)
+        : putRecording(
+            end.recording,
+            c.seq,
+            '#status = :started',
+            { ':started': 'started' },
+            end.ending,
+            end.purgeAt,
+          );
       const callUpdate = end.endCall
         ? {
             UpdateExpression: 'REMOVE active_recording SET #status = :ended',

@@ -1,7 +1,8 @@
 import type { ApiKey, Application } from '../../accounts/types.ts';
+import type { StoredRecording } from '../../archive/types.ts';
 import type { Call, Recording, RecordingEnding } from '../../recordings/types.ts';
 import type { DeliveryRecord, OutboxEvent } from '../../webhooks/types.ts';
-import { GSI1, GSI2, keys, OUTBOX_PARTITION } from './table-schema.ts';
+import { GSI1, GSI2, keys, OUTBOX_PARTITION, purgeIndexKeys } from './table-schema.ts';
 
 type Item = Record<string, unknown>;
 
@@ -61,6 +62,7 @@ export function fromApplicationItem(item: Item): Application {
     ...(a.webhook_url !== undefined ? { webhook_url: a.webhook_url } : {}),
     ...(a.webhook_secret !== undefined ? { webhook_secret: a.webhook_secret } : {}),
     ...(a.webhook_status !== undefined ? { webhook_status: a.webhook_status } : {}),
+    ...(a.retention_days !== undefined ? { retention_days: a.retention_days } : {}),
   };
 }
 
@@ -88,10 +90,41 @@ export function fromApiKeyItem(item: Item): ApiKey {
 
 /**
  * Recording item, stored in its call's partition so a call's recordings are one query. How it ended
- * (`end_reason` / `failure_reason`) is kept beside the API object, for operators and later events.
+ * (`end_reason` / `failure_reason`) is kept beside the API object, for operators and later events; a
+ * recording whose audio is to be purged is listed by when (`purge_at`, GSI1 `PURGE`).
  */
-export function toRecordingItem(recording: Recording, seq: number, ending?: RecordingEnding): Item {
-  return { ...keys.recording(recording.call_id, seq), type: 'recording', seq, ...recording, ...ending };
+export function toRecordingItem(
+  recording: Recording,
+  seq: number,
+  ending?: RecordingEnding,
+  purgeAt?: number,
+): Item {
+  return {
+    ...keys.recording(recording.call_id, seq),
+    type: 'recording',
+    seq,
+    ...recording,
+    ...ending,
+    ...(purgeAt !== undefined
+      ? { purge_at: purgeAt, ...purgeIndexKeys(purgeAt, recording.call_id, seq) }
+      : {}),
+  };
+}
+
+/** A recording item as the archive sees it: the API object and what only the service knows. */
+export function fromStoredRecordingItem(item: Item): StoredRecording {
+  const ending: RecordingEnding | undefined =
+    typeof item.end_reason === 'string'
+      ? { end_reason: item.end_reason as never }
+      : typeof item.failure_reason === 'string'
+        ? { failure_reason: item.failure_reason as never }
+        : undefined;
+  return {
+    recording: fromRecordingItem(item),
+    seq: Number(item.seq),
+    ending,
+    purgeAt: typeof item.purge_at === 'number' ? item.purge_at : undefined,
+  };
 }
 
 /** Domain recording from its item (only the spec's fields, in the spec's order). */

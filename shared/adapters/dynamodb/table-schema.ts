@@ -3,7 +3,10 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 /** Partition and sort key attribute names of the single table. */
 export const KEY_ATTRIBUTES = { partition: 'pk', sort: 'sk' } as const;
 
-/** The one global secondary index: API keys by application and the pending-event outbox. */
+/**
+ * The first index (all attributes): API keys by application, the pending-event outbox, and recordings
+ * whose audio is due to be purged.
+ */
 export const GSI1 = { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk' } as const;
 
 /**
@@ -36,6 +39,17 @@ export const keys = {
 
 /** GSI1 partition holding every event not yet handed to the queue. */
 export const OUTBOX_PARTITION = 'OUTBOX';
+
+/** GSI1 partition listing recordings by when their audio is due to be purged. */
+export const PURGE_PARTITION = 'PURGE';
+
+/** GSI1 address of a recording due to be purged at `purgeAt` (epoch ms): earliest first. */
+export function purgeIndexKeys(purgeAt: number, callId: string, seq: number) {
+  return {
+    [GSI1.partition]: PURGE_PARTITION,
+    [GSI1.sort]: `${String(purgeAt).padStart(15, '0')}#${callId}#${String(seq).padStart(6, '0')}`,
+  };
+}
 
 /** CreateTable input matching the CDK table, for the emulators (tests and local runs). */
 export function createTableInput(tableName: string): CreateTableCommandInput {

@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordingFileInfo, RecordingFileStore } from '../../media-events/relay-ports.ts';
 import type { ClosedFile } from '../../media-events/types.ts';
@@ -29,6 +29,9 @@ export function createRecordingFileStore(
       return found;
     },
     facts: readWavFacts,
+    async remove(path) {
+      await rm(path, { force: true });
+    },
   };
 }
 

@@ -1,7 +1,11 @@
 import * as z from 'zod/mini';
 import { positiveInt, text } from '../../kernel/env.ts';
 import type { RecordingProvider } from '../../recordings/ports.ts';
-import { createRecordingFiles, type RecordingFiles } from '../../recordings/recording-files.ts';
+import {
+  checkPathTemplate,
+  createRecordingFiles,
+  type RecordingFiles,
+} from '../../recordings/recording-files.ts';
 import { readSecretString } from '../secrets/secrets-manager-secret.ts';
 import { createFreeSwitchProvider } from './freeswitch-provider.ts';
 
@@ -17,7 +21,6 @@ export const freeSwitchEnv = {
     text(),
     '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
   ),
-  RECORDING_URL_TEMPLATE: text(),
 };
 
 /** Parsed FreeSWITCH settings. */
@@ -28,7 +31,6 @@ export interface FreeSwitchConfig {
   ESL_PASSWORD_SECRET_ARN?: string | undefined;
   ESL_TIMEOUT_MS: number;
   RECORDING_PATH_TEMPLATE: string;
-  RECORDING_URL_TEMPLATE: string;
 }
 
 /** The rules zod cannot express field by field; throws naming the variable. */
@@ -38,9 +40,8 @@ export function checkFreeSwitchConfig<T extends FreeSwitchConfig>(config: T): T 
       'invalid configuration: ESL_PASSWORD_SECRET_ARN: set exactly one of ESL_PASSWORD and ESL_PASSWORD_SECRET_ARN',
     );
   }
-  if (!config.RECORDING_PATH_TEMPLATE.includes('{recording_id}')) {
-    throw new Error('invalid configuration: RECORDING_PATH_TEMPLATE: must contain {recording_id}');
-  }
+  const problem = checkPathTemplate(config.RECORDING_PATH_TEMPLATE);
+  if (problem) throw new Error(`invalid configuration: RECORDING_PATH_TEMPLATE: ${problem}`);
   return config;
 }
 
@@ -54,10 +55,7 @@ export async function createMediaServer(
   const password = config.ESL_PASSWORD_SECRET_ARN
     ? await readSecretString(config.ESL_PASSWORD_SECRET_ARN)
     : (config.ESL_PASSWORD as string);
-  const files = createRecordingFiles({
-    path: config.RECORDING_PATH_TEMPLATE,
-    url: config.RECORDING_URL_TEMPLATE,
-  });
+  const files = createRecordingFiles(config.RECORDING_PATH_TEMPLATE);
   const provider = createFreeSwitchProvider({
     host: config.ESL_HOST,
     port: config.ESL_PORT,

@@ -1,5 +1,8 @@
-import type { MediaServerConnector, MediaServerSession } from '../../media-events/relay-ports.ts';
-import type { MediaEvent } from '../../media-events/types.ts';
+import type {
+  MediaServerConnector,
+  MediaServerSession,
+  ObservedEvent,
+} from '../../media-events/relay-ports.ts';
 import { ProviderError } from '../../recordings/errors.ts';
 import { EslConnection, type EslEndpoint, type EslEvent } from './esl-connection.ts';
 import { recordTargets } from './freeswitch-provider.ts';
@@ -65,7 +68,7 @@ function session(esl: EslConnection, coreUuid: string, options: { node: string; 
 }
 
 /** A FreeSWITCH event as a media event (undefined for anything else). */
-export function toMediaEvent(event: EslEvent, node: string, coreUuid: string): MediaEvent | undefined {
+export function toMediaEvent(event: EslEvent, node: string, coreUuid: string): ObservedEvent | undefined {
   const base = {
     node,
     core_uuid: event['Core-UUID'] ?? coreUuid,

@@ -1,0 +1,353 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createMediaEventsHandler } from '../../functions/media-events/create-handler.ts';
+import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
+import { createRetentionSweepHandler } from '../../functions/retention-sweep/create-handler.ts';
+import { localLambdaContext } from '../../scripts/local/lambda-context.ts';
+import { createSqsEventSource, type SqsLambda } from '../../scripts/local/sqs-event-source.ts';
+import { recordingsRoot } from '../../services/media-relay/config.ts';
+import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
+import { createDynamoDbOutbox } from '../../shared/adapters/dynamodb/dynamodb-outbox.ts';
+import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createJsonRelayJournal } from '../../shared/adapters/files/json-relay-journal.ts';
+import { createRecordingFileStore } from '../../shared/adapters/files/recording-file-store.ts';
+import { createFreeSwitchConnector } from '../../shared/adapters/freeswitch/freeswitch-media-session.ts';
+import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
+import { createS3RecordingUploader } from '../../shared/adapters/s3/s3-recording-uploader.ts';
+import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { createSqsMediaEventPublisher } from '../../shared/adapters/sqs/sqs-media-event-publisher.ts';
+import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-message-visibility.ts';
+import { randomIds } from '../../shared/adapters/system/random-ids.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import type { RecordingMedia } from '../../shared/archive/ports.ts';
+import { createMediaRelay, type MediaRelayDeps } from '../../shared/media-events/media-relay.ts';
+import type { RecordingUploader } from '../../shared/media-events/relay-ports.ts';
+import type { RecordingProvider, RecordingStore } from '../../shared/recordings/ports.ts';
+import { createRecordingFiles, type RecordingFiles } from '../../shared/recordings/recording-files.ts';
+import { objectKeyOf } from '../../shared/recordings/recording-object.ts';
+import type { Call } from '../../shared/recordings/types.ts';
+import { apiEvent, lambdaContext } from './api-events.ts';
+import {
+  callPartition,
+  createTestBucket,
+  createTestClients,
+  createTestQueue,
+  createTestTable,
+  drainQueue,
+  seedCall,
+  seedTenant,
+} from './aws-fixtures.ts';
+import { createMemoryLogger } from './fakes/memory-logger.ts';
+import { providerFor, startTestFreeSwitch } from './media-server.ts';
+
+/** The public base URL the harness's completed recordings point at. */
+export const TEST_API_URL = 'https://api.minivoice.test';
+
+/** A parsed handler answer. */
+export interface ApiAnswer {
+  statusCode: number;
+  headers: Record<string, string>;
+  /** The JSON body (undefined when there is none, as on a redirect). */
+  body: any;
+}
+
+/** A webhook as the queue holds it: the envelope's event, its call status and `data` (recording id/status). */
+export interface QueuedWebhook {
+  event: string;
+  call_status: string;
+  recording: string;
+  data: Record<string, unknown>;
+}
+
+/** Options of {@link createServiceHarness}. */
+export interface ServiceHarnessOptions {
+  /**
+   * A media server of the test's own (scripted). Without one, the simulated FreeSWITCH runs with the
+   * real media relay beside it, so stops complete once the relay has stored the file.
+   */
+  provider?: RecordingProvider;
+  claimLeaseMs?: number;
+  stopSettleMs?: number;
+  eslTimeoutMs?: number;
+  /** Overrides of the relay's settings (e.g. a short `uploadGiveUpMs`). */
+  relay?: Partial<MediaRelayDeps['settings']>;
+  /** Share a table and webhook queue with another harness (e.g. the webhook sender's). */
+  shared?: { table: string; queueUrl: string };
+}
+
+/**
+ * The whole service against the emulators: the real `recordings`, `media-events` and `retention-sweep`
+ * handlers over DynamoDB Local, the SQS emulator and the S3 emulator (a table, queues and a bucket of
+ * its own), the simulated FreeSWITCH and the real media relay storing finished files. Media events are
+ * applied in the background as Lambda's event source would; `hold()` keeps them on the queue.
+ */
+export async function createServiceHarness(options: ServiceHarnessOptions = {}) {
+  const clients = createTestClients();
+  const [table, queueUrl, mediaQueueUrl, bucket] = await Promise.all([
+    options.shared ? options.shared.table : createTestTable(clients.documents),
+    options.shared ? options.shared.queueUrl : createTestQueue(clients.sqs),
+    createTestQueue(clients.sqs),
+    createTestBucket(clients.s3),
+  ]);
+  const realStore = createDynamoDbRecordingStore(clients.documents, table);
+  /** Lets a test wrap the store (e.g. make one commit fail). */
+  let store: RecordingStore = realStore;
+  const storeProxy = new Proxy(realStore, { get: (_target, property) => Reflect.get(store, property) });
+  const realMedia = createS3RecordingMedia(() => clients.s3, bucket);
+  let media: RecordingMedia = realMedia;
+  const mediaProxy = new Proxy(realMedia, { get: (_target, property) => Reflect.get(media, property) });
+  const archive = createDynamoDbArchiveStore(clients.documents, table);
+  const logger = createMemoryLogger();
+  const counts: Record<string, number> = {};
+  const metrics = {
+    count: (name: string, value = 1) => {
+      counts[name] = (counts[name] ?? 0) + value;
+    },
+  };
+
+  const simulated = options.provider ? undefined : await startTestFreeSwitch();
+  const files: RecordingFiles =
+    simulated?.files ?? createRecordingFiles('/rec/{customer_id}/{call_id}/{recording_id}.wav');
+  const provider =
+    options.provider ??
+    providerFor(simulated?.freeswitch as never, files, { timeoutMs: options.eslTimeoutMs ?? 1000 });
+  const common = {
+    store: storeProxy,
+    archive,
+    media: mediaProxy,
+    queue: createSqsEventQueue(clients.sqs, queueUrl),
+    provider,
+    files,
+    clock: systemClock,
+    ids: randomIds,
+    logger,
+  };
+  const claimLeaseMs = options.claimLeaseMs ?? 10_000;
+  const deps = { ...common, settings: { claimLeaseMs, stopSettleMs: options.stopSettleMs ?? 4000 } };
+  const handler = createRecordingsHandler(deps);
+  const mediaEvents = createMediaEventsHandler({
+    ...common,
+    visibility: createSqsMessageVisibility(clients.sqs, mediaQueueUrl),
+    metrics,
+    settings: { claimLeaseMs, publicApiUrl: TEST_API_URL },
+  });
+  const retentionSweep = createRetentionSweepHandler({ ...common, metrics, settings: { batchSize: 25 } });
+
+  // Media events, applied in the background like Lambda's event-source mapping (paused by `hold()`).
+  const source = createSqsEventSource({
+    sqs: clients.sqs,
+    queueUrl: mediaQueueUrl,
+    handler: mediaEvents as unknown as SqsLambda,
+    functionName: 'media-events',
+    waitTimeSeconds: 0,
+  });
+  let holding = false;
+  let closing = false;
+  let lastActivity = Date.now();
+  const applying = (async () => {
+    while (!closing) {
+      const got = holding ? undefined : await source.pollOnce(0).catch(() => undefined);
+      if (got) lastActivity = Date.now();
+      else await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  })();
+
+  /** Wraps the relay's uploads so a test can make storage fail. */
+  let uploader: RecordingUploader = createS3RecordingUploader(clients.s3, bucket);
+  const relay = simulated
+    ? createMediaRelay({
+        connect: createFreeSwitchConnector(
+          {
+            host: '127.0.0.1',
+            port: simulated.freeswitch.port,
+            password: simulated.freeswitch.password,
+          },
+          { node: 'fs-test', timeoutMs: 1000 },
+        ),
+        publisher: createSqsMediaEventPublisher(clients.sqs, mediaQueueUrl),
+        files: createRecordingFileStore(recordingsRoot(simulated.pathTemplate), (path) =>
+          Boolean(files.parsePath(path)),
+        ),
+        uploader: { upload: (...args) => uploader.upload(...args) },
+        objectKeyOf: (path) => {
+          const ref = files.parsePath(path);
+          return ref ? objectKeyOf(ref) : undefined;
+        },
+        journal: createJsonRelayJournal(
+          join(await mkdtemp(join(tmpdir(), 'minivoice-relay-')), 'state.json'),
+        ),
+        clock: systemClock,
+        logger: createMemoryLogger(),
+        settings: {
+          node: 'fs-test',
+          reconcileEveryMs: 200,
+          scanMinAgeMs: 300,
+          retentionMs: 86_400_000,
+          reconnectMinMs: 50,
+          reconnectMaxMs: 200,
+          uploadGiveUpMs: 60_000,
+          uploadConcurrency: 4,
+          ...options.relay,
+        },
+      })
+    : undefined;
+  const relaying = relay?.run();
+  const tenant = await seedTenant(clients.documents, table);
+
+  async function request(input: {
+    path: string;
+    method?: string;
+    apiKey?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    rawQueryString?: string;
+    isBase64Encoded?: boolean;
+  }): Promise<ApiAnswer> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...input.headers };
+    if (input.apiKey) headers.authorization = `Bearer ${input.apiKey}`;
+    const result = (await handler(
+      apiEvent({ ...input, headers }),
+      lambdaContext(),
+    )) as APIGatewayProxyStructuredResultV2;
+    const text = String(result.body ?? '');
+    return {
+      statusCode: result.statusCode ?? 0,
+      headers: (result.headers ?? {}) as Record<string, string>,
+      body: text === '' ? undefined : JSON.parse(text),
+    };
+  }
+
+  return {
+    ...clients,
+    table,
+    queueUrl,
+    mediaQueueUrl,
+    bucket,
+    tenant,
+    store: realStore,
+    archive,
+    outbox: createDynamoDbOutbox(clients.documents, table),
+    deps,
+    logger,
+    handler,
+    request,
+    files,
+    freeswitch: simulated?.freeswitch as NonNullable<typeof simulated>['freeswitch'],
+    relay,
+    /** POST /v1/calls/{id}/recordings with a JSON body (or none). */
+    post(callId: string, apiKey: string | undefined, body?: unknown) {
+      return request({
+        path: `/v1/calls/${callId}/recordings`,
+        ...(apiKey ? { apiKey } : {}),
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+    },
+    /** Start or stop as the harness's tenant. */
+    control(callId: string, action: 'start' | 'stop') {
+      return request({
+        path: `/v1/calls/${callId}/recordings`,
+        apiKey: tenant.apiKey,
+        body: JSON.stringify({ action }),
+      });
+    },
+    /** A GET (or another method) on a path, as the harness's tenant unless another key is given. */
+    call(method: string, path: string, apiKey: string | undefined = tenant.apiKey) {
+      const [pathOnly = path, rawQueryString] = path.split('?');
+      return request({
+        method,
+        path: pathOnly,
+        ...(rawQueryString !== undefined ? { rawQueryString } : {}),
+        ...(apiKey ? { apiKey } : {}),
+      });
+    },
+    /** A fresh active call of the tenant with a live channel on the simulated FreeSWITCH. */
+    async newCall(owner = tenant): Promise<Call & { provider_call_id: string }> {
+      const call = await seedCall(clients.documents, table, owner);
+      simulated?.freeswitch.addChannel(call.provider_call_id ?? '');
+      return call as Call & { provider_call_id: string };
+    },
+    /** Replaces the store the handlers use (wrap `real` to inject a fault). */
+    wrapStore(wrap: (real: RecordingStore) => RecordingStore) {
+      store = wrap(realStore);
+    },
+    /** Replaces the object storage the handlers use (wrap `real` to inject a fault). */
+    wrapMedia(wrap: (real: RecordingMedia) => RecordingMedia) {
+      media = wrap(realMedia);
+    },
+    /** Replaces the relay's uploads (wrap `real` to inject a fault). */
+    wrapUploads(wrap: (real: RecordingUploader) => RecordingUploader) {
+      uploader = wrap(createS3RecordingUploader(clients.s3, bucket));
+    },
+    /** Keeps media events on the queue until `release()`. */
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+    },
+    /**
+     * Waits until the relay has stored and reported every closed file and no media event has arrived
+     * for `quietMs` since the call (events the media server sends now take a moment to arrive).
+     */
+    async settle(quietMs = 500, limitMs = 15_000) {
+      const since = Date.now();
+      const until = since + limitMs;
+      while (Date.now() < until) {
+        const idleMs = Date.now() - Math.max(lastActivity, since);
+        const quiet = idleMs >= quietMs && (relay?.pendingUploads() ?? 0) === 0;
+        if (quiet && !holding) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    /** The webhooks queued so far (taken off the queue), in order. */
+    async webhooks(): Promise<QueuedWebhook[]> {
+      return (await drainQueue(clients.sqs, queueUrl)).map((m) => {
+        const body = JSON.parse(m.Body ?? '{}');
+        const { recording, ...data } = body.data;
+        return {
+          event: body.event,
+          call_status: body.call.status,
+          recording: `${recording.id} ${recording.status}`,
+          data,
+        };
+      });
+    },
+    /** The stored call, recordings and outbox items of a call. */
+    stored: (callId: string) => callPartition(clients.documents, table, callId),
+    /** The media server's files recording on a call's channel. */
+    recordingOn: (call: Call) => simulated?.freeswitch.recordings(call.provider_call_id ?? '') ?? [],
+    /** Every object key in the bucket. */
+    async objectKeys(): Promise<string[]> {
+      const out = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+      return (out.Contents ?? []).map((object) => object.Key ?? '').sort();
+    },
+    /** The size of a stored object, or undefined when there is none. */
+    async objectSize(key: string): Promise<number | undefined> {
+      try {
+        return (await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength;
+      } catch {
+        return undefined;
+      }
+    },
+    /** The object key of a recording of `call`. */
+    objectKeyOf: (call: Call, recordingId = `rec_${call.id}`) =>
+      objectKeyOf({ customerId: call.customer_id, callId: call.id, recordingId }),
+    /** Runs the retention sweep once, as its schedule would. */
+    purge: () => retentionSweep({}, localLambdaContext('retention-sweep', 300_000) as Context),
+    /** How often a metric was counted. */
+    counted: (name: string) => counts[name] ?? 0,
+    async close() {
+      closing = true;
+      relay?.stop();
+      await relaying;
+      await applying;
+      await simulated?.freeswitch.close();
+    },
+  };
+}
+
+/** The harness's type, for `let h: ServiceHarness`. */
+export type ServiceHarness = Awaited<ReturnType<typeof createServiceHarness>>;
