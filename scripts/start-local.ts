@@ -189,6 +189,7 @@ async function main() {
       SCAN_MIN_AGE_MS: 2000,
       RETENTION_DAYS: 7,
       RECORDINGS_BUCKET: LOCAL_NAMES.bucket,
+      S3_FORCE_PATH_STYLE: true,
       UPLOAD_GIVE_UP_MS: 24 * 3_600_000,
       UPLOAD_CONCURRENCY: 4,
     },

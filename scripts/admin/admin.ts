@@ -1,11 +1,15 @@
 // Operator CLI for local and AWS tables alike. With --local it talks to a running `npm start`
 // (endpoints and names from .local/runtime.json); otherwise to AWS with the usual credentials and
-// TABLE_NAME / WEBHOOK_QUEUE_URL / WEBHOOK_DLQ_URL from the environment. Prints JSON.
+// TABLE_NAME / WEBHOOK_QUEUE_URL / WEBHOOK_DLQ_URL / RECORDINGS_BUCKET from the environment. Prints JSON.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAwsClients, createLocalAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
+import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
+import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
+import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import type { EslEndpoint } from '../../shared/adapters/freeswitch/esl-connection.ts';
 import { listDeadLetters, replayDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letters.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
@@ -18,8 +22,11 @@ import {
   endCall,
   generateWebhookSecret,
   revokeApiKey,
+  setRetention,
 } from '../../shared/admin/admin-commands.ts';
 import { AdminError } from '../../shared/admin/errors.ts';
+import { deleteRecordingById } from '../../shared/archive/delete-recording.ts';
+import { ApiError } from '../../shared/kernel/api-error.ts';
 import { isCallActive } from '../../shared/recordings/call-rules.ts';
 import { createMediaServerControl } from '../local/media-server-control.ts';
 import { loadAdminConfig } from './config.ts';
@@ -31,9 +38,11 @@ const USAGE = `usage: npm run admin -- [--local] <command> [options]
   revoke-key --key KEY | --hash SHA256
   set-webhook --application ID --url URL [--webhook-secret S | --generate-secret]
   set-application-status --application ID --status active|disabled
+  set-retention --application ID --days N                  (days recordings are kept; 0 = forever)
   create-call --application ID [--id call_x] [--provider-call-id UUID] [--status S] [--direction D] [--from N] [--to N]
   end-call --call ID [--status completed|failed|canceled|busy|no_answer]   (--local: hangs up its channel)
   list-recordings --call ID
+  delete-recording --recording ID                           (audio deleted, recording.deleted sent)
   delivery --event evt_ID                                   (was it delivered, when, after how many tries)
   dlq-list [--limit N]
   dlq-replay [--limit N]`;
@@ -59,6 +68,8 @@ const { positionals, values: opt } = parseArgs({
     from: { type: 'string' },
     to: { type: 'string' },
     call: { type: 'string' },
+    recording: { type: 'string' },
+    days: { type: 'string' },
     event: { type: 'string' },
     limit: { type: 'string', default: '100' },
   },
@@ -79,6 +90,7 @@ async function connect() {
       table: config.TABLE_NAME,
       queueUrl: config.WEBHOOK_QUEUE_URL,
       dlqUrl: config.WEBHOOK_DLQ_URL,
+      bucket: config.RECORDINGS_BUCKET,
       media: undefined,
     };
   }
@@ -90,16 +102,23 @@ async function connect() {
   ) as {
     dynamodb_endpoint: string;
     sqs_endpoint: string;
+    s3_endpoint: string;
     table_name: string;
+    bucket: string;
     queue_url: string;
     dlq_url: string;
     esl: EslEndpoint;
   };
   return {
-    clients: createLocalAwsClients({ dynamodb: runtime.dynamodb_endpoint, sqs: runtime.sqs_endpoint }),
+    clients: createLocalAwsClients({
+      dynamodb: runtime.dynamodb_endpoint,
+      sqs: runtime.sqs_endpoint,
+      s3: runtime.s3_endpoint,
+    }),
     table: runtime.table_name,
     queueUrl: runtime.queue_url,
     dlqUrl: runtime.dlq_url,
+    bucket: runtime.bucket,
     media: createMediaServerControl(runtime.esl),
   };
 }
@@ -200,8 +219,26 @@ async function run(command: string | undefined): Promise<unknown> {
       await endCall({ callId, ...(opt.status ? { status: opt.status } : {}) }, deps);
       return store.getCall(callId);
     }
+    case 'set-retention': {
+      const days = need('days');
+      return setRetention(
+        { applicationId: need('application'), days: /^\d+$/.test(days) ? Number(days) : Number.NaN },
+        deps,
+      );
+    }
     case 'list-recordings':
       return { recordings: await store.listRecordings(need('call')) };
+    case 'delete-recording': {
+      if (!aws.bucket || !aws.queueUrl) throw new AdminError('set RECORDINGS_BUCKET and WEBHOOK_QUEUE_URL');
+      return deleteRecordingById(need('recording'), {
+        archive: createDynamoDbArchiveStore(aws.clients.documents, aws.table),
+        media: createS3RecordingMedia(aws.clients.s3, aws.bucket),
+        queue: createSqsEventQueue(aws.clients.sqs, aws.queueUrl),
+        clock: systemClock,
+        ids: randomIds,
+        logger: createJsonLogger({ service: 'admin' }, (_level, line) => console.error(line)),
+      });
+    }
     case 'delivery':
       return (
         (await store.getDelivery(need('event'))) ?? {
@@ -221,6 +258,8 @@ async function run(command: string | undefined): Promise<unknown> {
 try {
   console.log(JSON.stringify(await run(positionals[0]), null, 2));
 } catch (error) {
-  console.error(error instanceof AdminError ? error.message : error);
-  process.exitCode = error instanceof AdminError ? 2 : 1;
+  // A refusal (bad input, nothing to act on) is one line; anything else the full error.
+  if (error instanceof ApiError) console.error(`${error.code}: ${error.message}`);
+  else console.error(error instanceof AdminError ? error.message : error);
+  process.exitCode = error instanceof AdminError || error instanceof ApiError ? 2 : 1;
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import * as z from 'zod/mini';
+import { storageEnv } from '../../shared/adapters/s3/s3-config.ts';
 import { type Env, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
 import { checkPathTemplate } from '../../shared/recordings/recording-files.ts';
 
@@ -18,8 +19,8 @@ const schema = z.object({
   RECONCILE_EVERY_MS: positiveInt(30_000),
   SCAN_MIN_AGE_MS: positiveInt(10_000),
   RETENTION_DAYS: positiveInt(7),
-  // Where finished recordings are stored (the stack's RecordingsBucketName output).
-  RECORDINGS_BUCKET: text(3),
+  // Where finished recordings are stored (RECORDINGS_BUCKET: the stack's RecordingsBucketName output).
+  ...storageEnv,
   // A file still not stored this long after it closed is reported storage_failed and deleted.
   UPLOAD_GIVE_UP_MS: positiveInt(24 * 3_600_000),
   UPLOAD_CONCURRENCY: positiveInt(4),

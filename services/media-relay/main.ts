@@ -18,6 +18,7 @@ const logger = createJsonLogger({ service: 'media-relay', node: config.MEDIA_NOD
 // Region and credentials come from the environment or the instance profile (the MediaRelayRole).
 // Checksums only where S3 requires them (uploads carry Content-MD5; see shared/adapters/aws/aws-clients.ts).
 const s3 = new S3Client({
+  forcePathStyle: config.S3_FORCE_PATH_STYLE,
   requestChecksumCalculation: 'WHEN_REQUIRED',
   responseChecksumValidation: 'WHEN_REQUIRED',
 });

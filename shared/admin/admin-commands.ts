@@ -125,3 +125,22 @@ export async function endCall(input: { callId: string; status?: string }, deps: 
   }
   await deps.store.endCall(input.callId, status);
 }
+
+/** The longest retention an operator may set: ten years. */
+const MAX_RETENTION_DAYS = 3650;
+
+/**
+ * Sets how long an application's recordings are kept: `days` after a recording completes its audio is
+ * purged (0 keeps it forever). It applies to recordings that complete from now on; each recording keeps
+ * the purge date it was given when it completed.
+ */
+export async function setRetention(
+  input: { applicationId: string; days: number },
+  deps: Pick<AdminDeps, 'store'>,
+): Promise<{ application_id: string; retention_days: number }> {
+  if (!Number.isInteger(input.days) || input.days < 0 || input.days > MAX_RETENTION_DAYS) {
+    throw new AdminError(`--days must be a whole number from 0 (keep forever) to ${MAX_RETENTION_DAYS}`);
+  }
+  await deps.store.setRetention(input.applicationId, input.days);
+  return { application_id: input.applicationId, retention_days: input.days };
+}

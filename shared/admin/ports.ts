@@ -16,6 +16,8 @@ export interface AdminStore {
   setWebhook(applicationId: string, webhookUrl: string, webhookSecret: string | undefined): Promise<void>;
   /** Changes an application's status and the copy on each of its keys, atomically. */
   setApplicationStatus(applicationId: string, status: Application['status']): Promise<void>;
+  /** Sets how many days the application's completed recordings are kept (0: forever). */
+  setRetention(applicationId: string, days: number): Promise<void>;
   /** Fails with AdminError if the application does not exist or the call id is taken. */
   putCall(call: Call): Promise<void>;
   getCall(callId: string): Promise<Call | undefined>;

@@ -5,6 +5,7 @@ import { dispatchEvent } from '../webhooks/dispatch-event.ts';
 import { RecordingChangedError, RecordingInProgressError, RecordingNotFoundError } from './errors.ts';
 import type { ArchiveDeps } from './ports.ts';
 import { loadOwnedRecording } from './recording-access.ts';
+import { requireRecordingRef } from './request-params.ts';
 import type { StoredRecording } from './types.ts';
 
 /** Conflicting writes (a racing deletion or purge) are decided again with a fresh read, this often. */
@@ -22,6 +23,17 @@ export async function deleteRecording(
 ): Promise<Recording> {
   const { stored, call } = await loadOwnedRecording(input, deps, () => undefined);
   return deleteStoredRecording(stored, call, 'deleted', deps);
+}
+
+/**
+ * An operator's deletion of a recording by its id (no API key, no tenant: the admin CLI, e.g. for an
+ * erasure request that came in by another channel). Same effect as the customer's DELETE.
+ */
+export async function deleteRecordingById(recordingId: string, deps: ArchiveDeps): Promise<Recording> {
+  const ref = requireRecordingRef(recordingId);
+  const stored = await deps.archive.getRecording(ref);
+  if (!stored || stored.recording.id !== recordingId) throw new RecordingNotFoundError();
+  return deleteStoredRecording(stored, await deps.archive.getCall(ref.callId), 'deleted', deps);
 }
 
 /**

@@ -138,6 +138,8 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     delete state.running[stop.path];
     delete missing[stop.path];
     if (stop.path in state.uploads || stop.path in state.reported) return;
+    // Not named by our path template (voicemail, another service's recording): not ours to store.
+    if (deps.objectKeyOf(stop.path) === undefined) return;
     if (stop.file.kind === 'discarded') {
       await report(stop, { kind: 'discarded' });
       return;
@@ -229,8 +231,8 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     const pending = state.uploads[path];
     if (!pending) return;
     const facts = await deps.files.facts(path);
-    const key = deps.objectKeyOf(path);
-    if (facts.kind === 'discarded' || !hasAudio(facts) || key === undefined) {
+    const key = deps.objectKeyOf(path) ?? '';
+    if (facts.kind === 'discarded' || !hasAudio(facts)) {
       await finish(path, { kind: 'discarded' });
       return;
     }

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
@@ -14,14 +14,18 @@ import {
 import { AdminError } from '../../shared/admin/errors.ts';
 import { errorBody } from '../support/expectations.ts';
 import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
-import { createRecordingsHarness } from '../support/recordings-harness.ts';
+import { createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 
-let h: Awaited<ReturnType<typeof createRecordingsHarness>>;
+let h: ServiceHarness;
 let deps: Parameters<typeof createCustomer>[1];
 
 beforeAll(async () => {
-  h = await createRecordingsHarness({ provider: createScriptedProvider().provider });
+  h = await createServiceHarness({ provider: createScriptedProvider().provider });
   deps = { store: createDynamoDbAdminStore(h.documents, h.table), clock: systemClock, ids: randomIds };
+});
+
+afterAll(async () => {
+  await h.close();
 });
 
 async function tenant() {

@@ -1,20 +1,23 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
 import { parseMediaEvent } from '../../shared/media-events/media-event-message.ts';
 import type { RecordingFiles } from '../../shared/recordings/recording-files.ts';
-import { createTestClients, createTestQueue, drainQueue } from '../support/aws-fixtures.ts';
+import { createTestBucket, createTestClients, createTestQueue, drainQueue } from '../support/aws-fixtures.ts';
 import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
 
 // The relay as it ships: `npm run build:relay`'s one-file bundle, run by node with only its
-// environment, beside a FreeSWITCH, sending to an SQS queue.
+// environment, beside a FreeSWITCH, storing into an S3 bucket and sending to an SQS queue.
 const ROOT = join(import.meta.dirname, '../..');
 const run = promisify(execFile);
-const { sqs } = createTestClients();
+const { sqs, s3 } = createTestClients();
+let bucket: string;
 let freeswitch: SimulatedFreeSwitch;
 let files: RecordingFiles;
 let pathTemplate: string;
@@ -28,6 +31,7 @@ beforeAll(async () => {
   ({ freeswitch, files, pathTemplate } = await startTestFreeSwitch());
   stateFile = join(await mkdtemp(join(tmpdir(), 'minivoice-relay-bundle-')), 'state.json');
   queueUrl = await createTestQueue(sqs);
+  bucket = await createTestBucket(s3);
   relay = spawn(process.execPath, [join(ROOT, 'dist/media-relay/media-relay.mjs')], {
     env: {
       PATH: process.env.PATH,
@@ -35,6 +39,9 @@ beforeAll(async () => {
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
       AWS_ENDPOINT_URL_SQS: process.env.AWS_ENDPOINT_URL_SQS,
+      AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3,
+      RECORDINGS_BUCKET: bucket,
+      S3_FORCE_PATH_STYLE: 'true',
       ESL_PORT: String(freeswitch.port),
       ESL_PASSWORD: freeswitch.password,
       MEDIA_EVENTS_QUEUE_URL: queueUrl,
@@ -61,7 +68,7 @@ afterAll(async () => {
 });
 
 describe('the media relay bundle', () => {
-  it('sends a recording and its hangup to the queue, then stops cleanly on SIGTERM keeping its journal', async () => {
+  it('stores a recording, sends it and its hangup to the queue, then stops cleanly on SIGTERM keeping its journal', async () => {
     const uuid = freeswitch.addChannel();
     const request = {
       providerCallId: uuid,
@@ -84,11 +91,16 @@ describe('the media relay bundle', () => {
     const exited = new Promise<number | null>((resolve) => relay.once('exit', resolve));
     relay.kill('SIGTERM');
 
-    expect(kinds).toEqual([
+    expect(kinds.sort()).toEqual([
+      'channel_hangup fs-bundle',
       'recording_started fs-bundle',
       'recording_stopped fs-bundle',
-      'channel_hangup fs-bundle',
     ]);
+    const stored = await s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: 'recordings/cust_1/call_bundle1/rec_call_bundle1.wav' }),
+    );
+    expect(stored.ContentLength).toBeGreaterThan(44);
+    expect(existsSync(files.pathOf(request))).toBe(false);
     expect(await exited).toBe(0);
     expect(JSON.parse(await readFile(stateFile, 'utf8'))).toMatchObject({
       coreUuid: freeswitch.coreUuid,

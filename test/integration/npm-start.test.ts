@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
@@ -33,6 +34,7 @@ function npmStart(extraEnv: Record<string, string> = {}): Promise<Started> {
       LOCAL_DYNAMODB_PORT: '0',
       LOCAL_SQS_PORT: '0',
       LOCAL_ESL_PORT: '0',
+      LOCAL_S3_PORT: '0',
       MINIVOICE_LOCAL_DIR: localDir,
       ...extraEnv,
     },
@@ -78,6 +80,14 @@ async function stop(started: Started): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('processes of npm start are still running');
+}
+
+/** The list and download commands npm start printed, run by bash exactly as printed, in `cwd`. */
+async function printedReadCommands(output: string, cwd: string) {
+  const start = output.indexOf('List the call');
+  const lines = output.slice(start).split('\n').slice(1, 3);
+  const [list, download] = await Promise.all(lines.map((line) => run('bash', ['-c', line], { cwd })));
+  return { list: JSON.parse(list?.stdout ?? ''), download: download?.stdout };
 }
 
 /** The curl command npm start printed, run by bash exactly as printed. */
@@ -155,14 +165,16 @@ describe('npm start', () => {
     });
   });
 
-  it('stops it into a completed recording whose file_url downloads a WAV of the stated size', async () => {
+  it('stops it into a completed recording whose file_url downloads, with the key, a WAV of the stated size', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const { recording } = (await printedCurl(first.output(), 'stop')).data;
-    const file = Buffer.from(await (await fetch(recording.file_url)).arrayBuffer());
+    const answer = await fetch(recording.file_url, { headers: { authorization: `Bearer ${demo.api_key}` } });
+    const file = Buffer.from(await answer.arrayBuffer());
 
     expect(recording).toMatchObject({
       status: 'completed',
-      file_url: expect.stringContaining(`${demo.api_url}/recordings/`),
+      storage_type: 's3',
+      file_url: `${demo.api_url}/v1/recordings/rec_${demo.call_id}/media`,
     });
     expect(recording.duration_seconds).toBeGreaterThanOrEqual(1);
     expect([file.length, file.toString('ascii', 0, 4), file.toString('ascii', 8, 12)]).toEqual([
@@ -170,6 +182,29 @@ describe('npm start', () => {
       'RIFF',
       'WAVE',
     ]);
+  });
+
+  it('refuses the download without the key', async () => {
+    const answer = await fetch(`${demo.api_url}/v1/recordings/rec_${demo.call_id}/media`, {
+      redirect: 'manual',
+    });
+
+    expect([answer.status, await answer.json()]).toEqual([
+      401,
+      { error: { code: 'unauthorized', message: 'a valid API key is required' } },
+    ]);
+  });
+
+  it('runs the printed list and download commands', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'minivoice-download-'));
+    const { list } = await printedReadCommands(first.output(), cwd);
+    const file = await readFile(join(cwd, `rec_${demo.call_id}.wav`));
+
+    expect(list).toEqual({
+      data: [expect.objectContaining({ id: `rec_${demo.call_id}` })],
+      next_cursor: null,
+    });
+    expect(file.length).toBe(list.data[0].size_bytes);
   });
 
   it('delivers both webhooks, signed, to the local inspector', async () => {
@@ -266,6 +301,42 @@ describe('npm start', () => {
       'hangup',
       2,
     ]);
+  });
+
+  it('lets the admin CLI delete a recording with --local: its audio is gone, the download answers 410', async () => {
+    const deleted = await runScript(
+      'scripts/admin/admin.ts',
+      ['--local', 'delete-recording', '--recording', `rec_${demo.call_id}`],
+      { MINIVOICE_LOCAL_DIR: localDir },
+    );
+    const runtime = JSON.parse(await readFile(join(localDir, 'runtime.json'), 'utf8'));
+    const stored = await createLocalAwsClients({
+      dynamodb: runtime.dynamodb_endpoint,
+      sqs: runtime.sqs_endpoint,
+      s3: runtime.s3_endpoint,
+    })
+      .s3()
+      .send(
+        new HeadObjectCommand({
+          Bucket: runtime.bucket,
+          Key: `recordings/${demo.customer_id}/${demo.call_id}/rec_${demo.call_id}.wav`,
+        }),
+      )
+      .then(
+        () => 'still there',
+        () => 'gone',
+      );
+    const download = await fetch(`${demo.api_url}/v1/recordings/rec_${demo.call_id}/media`, {
+      headers: { authorization: `Bearer ${demo.api_key}` },
+      redirect: 'manual',
+    });
+
+    expect(JSON.parse(deleted.stdout)).toMatchObject({
+      id: `rec_${demo.call_id}`,
+      status: 'deleted',
+      file_url: '',
+    });
+    expect([stored, download.status]).toEqual(['gone', 410]);
   });
 
   it('stops every process on Ctrl-C', async () => {

@@ -1,40 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
-import { callPartition, seedCall, seedTenant } from '../support/aws-fixtures.ts';
-import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
-import { createRecordingsHarness } from '../support/recordings-harness.ts';
+import { callPartition, seedTenant } from '../support/aws-fixtures.ts';
+import { createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 import { createWebhookHarness } from '../support/webhook-harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 // The documentation page's "Test procedure": start recording on an active call, stop it, then verify
 // the recording.started and recording.completed webhooks.
 const SECRET = 'whsec_page_procedure';
-let media: Awaited<ReturnType<typeof startTestFreeSwitch>>;
 let receiver: WebhookReceiver;
+const harnesses: ServiceHarness[] = [];
 
 beforeAll(async () => {
-  media = await startTestFreeSwitch();
   receiver = await startWebhookReceiver();
 });
 afterAll(async () => {
   await receiver.close();
-  await media.freeswitch.close();
+  for (const h of harnesses) await h.close();
 });
 
 /** The recordings API and the webhook sender on one table and queue, a tenant whose webhooks reach the receiver, and a call. */
 async function wireUp() {
   const webhooks = await createWebhookHarness({ maxAttempts: 3 });
-  const api = await createRecordingsHarness({
-    provider: providerFor(media.freeswitch, media.files),
-    files: media.files,
-    shared: { table: webhooks.table, queueUrl: webhooks.queueUrl },
-  });
+  const api = await createServiceHarness({ shared: { table: webhooks.table, queueUrl: webhooks.queueUrl } });
+  harnesses.push(api);
   const tenant = await seedTenant(api.documents, api.table, {
     webhookUrl: receiver.url,
     webhookSecret: SECRET,
   });
-  const call = await seedCall(api.documents, api.table, tenant);
-  media.freeswitch.addChannel(call.provider_call_id);
+  const call = await api.newCall(tenant);
   return { webhooks, api, tenant, call };
 }
 

@@ -16,17 +16,16 @@ import {
   seedTenant,
 } from '../support/aws-fixtures.ts';
 import { errorBody, expectedData, RFC3339_SECONDS } from '../support/expectations.ts';
-import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
-import { createRecordingsHarness } from '../support/recordings-harness.ts';
+import { createServiceHarness, type ServiceHarness, TEST_API_URL } from '../support/service-harness.ts';
 
 let freeswitch: SimulatedFreeSwitch;
 let files: RecordingFiles;
-let h: Awaited<ReturnType<typeof createRecordingsHarness>>;
+let h: ServiceHarness;
 let tenant: SeededTenant;
 let call: Call;
 
 const fileUrl = (c: Call, recordingId = `rec_${c.id}`) =>
-  `https://media.test/${c.customer_id}/${c.id}/${recordingId}.wav`;
+  `${TEST_API_URL}/v1/recordings/${recordingId}/media`;
 const pathOf = (c: Call, recordingId = `rec_${c.id}`) =>
   files.pathOf({
     providerCallId: c.provider_call_id ?? '',
@@ -37,24 +36,28 @@ const pathOf = (c: Call, recordingId = `rec_${c.id}`) =>
   });
 
 beforeAll(async () => {
-  ({ freeswitch, files } = await startTestFreeSwitch());
-  h = await createRecordingsHarness({ provider: providerFor(freeswitch, files), files });
+  h = await createServiceHarness();
+  ({ freeswitch, files } = h);
 });
 
 afterAll(async () => {
-  await freeswitch.close();
+  await h.close();
 });
 
 beforeEach(async () => {
   freeswitch.setFault(undefined);
+  await h.settle(200);
   await drainQueue(h.sqs, h.queueUrl);
   tenant = await seedTenant(h.documents, h.table);
   call = await seedCall(h.documents, h.table, tenant);
   freeswitch.addChannel(call.provider_call_id ?? '');
 });
 
+/** The commands the API sent about a call's channel (not the relay's `uuid_buglist` snapshots). */
 const commandsFor = (c: Call) =>
-  freeswitch.commands.filter((command) => command.includes(c.provider_call_id ?? '?'));
+  freeswitch.commands.filter(
+    (command) => command.includes(c.provider_call_id ?? '?') && !command.startsWith('uuid_buglist'),
+  );
 const eventsOf = async () =>
   (await drainQueue(h.sqs, h.queueUrl)).map((m) => ({
     body: JSON.parse(m.Body ?? ''),
@@ -135,7 +138,7 @@ describe('start', () => {
 });
 
 describe('stop', () => {
-  it('answers 200 with the completed recording measured by the provider', async () => {
+  it('answers 200 with the completed recording, measured from its stored audio', async () => {
     await h.post(call.id, tenant.apiKey, { action: 'start' });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const answer = await h.post(call.id, tenant.apiKey, { action: 'stop' });
@@ -157,6 +160,7 @@ describe('stop', () => {
     // 8 kHz 16-bit mono for ~1.1 s: the WAV header plus two bytes a sample.
     expect(recording.size_bytes).toBeGreaterThanOrEqual(44 + 1100 * 16);
     expect(recording.size_bytes).toBeLessThan(44 + 3000 * 16);
+    expect(await h.objectSize(h.objectKeyOf(call))).toBe(recording.size_bytes);
   });
 
   it('reads the completion cause, record_ms and record_samples after uuid_record stop', async () => {
@@ -467,16 +471,16 @@ describe('routing and unexpected errors', () => {
     });
   });
 
-  it('answers 405 method_not_allowed with Allow to GET on the recordings route', async () => {
+  it('answers 405 method_not_allowed with Allow to PUT on the recordings route', async () => {
     const answer = await h.request({
       path: `/v1/calls/${call.id}/recordings`,
-      method: 'GET',
+      method: 'PUT',
       apiKey: tenant.apiKey,
     });
     expect(answer).toEqual({
       statusCode: 405,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Allow: 'POST' },
-      body: errorBody('method_not_allowed', 'method not allowed; use POST'),
+      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Allow: 'POST, GET' },
+      body: errorBody('method_not_allowed', 'method not allowed; use POST, GET'),
     });
   });
 
@@ -498,7 +502,9 @@ describe('routing and unexpected errors', () => {
       body: JSON.stringify(errorBody('internal_error', 'an unexpected error occurred; it has been logged')),
     });
     expect(
-      h.logLines.some((line) => line.includes('ResourceNotFoundException') && line.includes('request_id')),
+      h.logger.lines.some(
+        (line) => line.includes('ResourceNotFoundException') && line.includes('request_id'),
+      ),
     ).toBe(true);
   });
 });

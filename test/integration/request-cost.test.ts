@@ -1,31 +1,28 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoundTripCounter } from '../../bench/round-trip-counter.ts';
 import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
+import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
-import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
-import { randomIds } from '../../shared/adapters/system/random-ids.ts';
-import { systemClock } from '../../shared/adapters/system/system-clock.ts';
-import { createRecordingFiles } from '../../shared/recordings/recording-files.ts';
+import type { Call } from '../../shared/recordings/types.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
-import {
-  createTestClients,
-  createTestQueue,
-  createTestTable,
-  seedCall,
-  seedTenant,
-} from '../support/aws-fixtures.ts';
+import { createTestClients } from '../support/aws-fixtures.ts';
 import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
+import { createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 
-// Round trips are a design property (one read, one claim, one commit), so they are asserted here;
-// their timing is only measured by `npm run bench`.
-const { dynamodb, documents, sqs } = createTestClients();
-const counter = createRoundTripCounter({ dynamodb, sqs });
-let post: (callId: string, key: string, action: string) => Promise<unknown>;
-let table: string;
+// Round trips are a design property (one read, one claim, one commit; reads: one for the key, one
+// for the data), so they are asserted here; their timing is only measured by `npm run bench`. The
+// handler under test has clients of its own, so the counter sees only its requests, not the media
+// events the harness applies in the background.
+const counted = createTestClients();
+const counter = createRoundTripCounter({ dynamodb: counted.dynamodb, sqs: counted.sqs });
+let h: ServiceHarness;
+let send: (method: string, path: string, action?: string) => Promise<APIGatewayProxyStructuredResultV2>;
 
 // Read key + call, claim the call, [media server], commit state + recording + event, queue the event.
-const STATE_CHANGE = {
+const START = {
   dynamodbBeforeProvider: 2,
   dynamodbAfterProvider: 1,
   sqs: 1,
@@ -38,48 +35,53 @@ const STATE_CHANGE = {
 };
 
 beforeAll(async () => {
-  table = await createTestTable(documents);
-  const queueUrl = await createTestQueue(sqs);
+  h = await createServiceHarness({ provider: createScriptedProvider().provider });
   const handler = createRecordingsHandler({
-    store: createDynamoDbRecordingStore(documents, table),
-    queue: createSqsEventQueue(sqs, queueUrl),
-    provider: counter.watch(createScriptedProvider().provider),
-    files: createRecordingFiles({
-      path: '/rec/{call_id}/{recording_id}.wav',
-      url: 'https://media.test/{recording_id}.wav',
-    }),
-    clock: systemClock,
-    ids: randomIds,
-    logger: createJsonLogger({}, () => undefined),
-    settings: { claimLeaseMs: 10_000, stopSettleMs: 1000 },
+    ...h.deps,
+    store: createDynamoDbRecordingStore(counted.documents, h.table),
+    archive: createDynamoDbArchiveStore(counted.documents, h.table),
+    media: createS3RecordingMedia(() => counted.s3, h.bucket),
+    queue: createSqsEventQueue(counted.sqs, h.queueUrl),
+    provider: counter.watch(h.deps.provider),
   });
-  post = async (callId, key, action) => {
+  send = async (method, path, action = 'start') => {
     counter.reset();
-    return handler(
+    const [pathOnly = path, query] = path.split('?');
+    return (await handler(
       apiEvent({
-        path: `/v1/calls/${callId}/recordings`,
-        headers: { authorization: `Bearer ${key}` },
-        body: JSON.stringify({ action }),
+        method,
+        path: pathOnly,
+        ...(query ? { rawQueryString: query } : {}),
+        headers: { authorization: `Bearer ${h.tenant.apiKey}` },
+        ...(method === 'POST' ? { body: JSON.stringify({ action }) } : {}),
       }),
       lambdaContext(),
-    );
+    )) as APIGatewayProxyStructuredResultV2;
   };
 });
+afterAll(async () => {
+  await h.close();
+});
+
+async function completedCall(): Promise<Call> {
+  const call = await h.newCall();
+  await h.control(call.id, 'start');
+  await h.control(call.id, 'stop');
+  return call;
+}
 
 describe('request cost', () => {
   it('starts with two DynamoDB round trips before the provider, one after and one SQS send', async () => {
-    const tenant = await seedTenant(documents, table);
-    const call = await seedCall(documents, table, tenant);
-    await post(call.id, tenant.apiKey, 'start');
+    const call = await h.newCall();
+    await send('POST', `/v1/calls/${call.id}/recordings`);
 
-    expect(counter.read()).toEqual(STATE_CHANGE);
+    expect(counter.read()).toEqual(START);
   });
 
   it('answers an idempotent start with one DynamoDB round trip', async () => {
-    const tenant = await seedTenant(documents, table);
-    const call = await seedCall(documents, table, tenant);
-    await post(call.id, tenant.apiKey, 'start');
-    await post(call.id, tenant.apiKey, 'start');
+    const call = await h.newCall();
+    await send('POST', `/v1/calls/${call.id}/recordings`);
+    await send('POST', `/v1/calls/${call.id}/recordings`);
 
     expect(counter.read()).toEqual({
       dynamodbBeforeProvider: 1,
@@ -89,12 +91,50 @@ describe('request cost', () => {
     });
   });
 
-  it('stops with two DynamoDB round trips before the provider, one after and one SQS send', async () => {
-    const tenant = await seedTenant(documents, table);
-    const call = await seedCall(documents, table, tenant);
-    await post(call.id, tenant.apiKey, 'start');
-    await post(call.id, tenant.apiKey, 'stop');
+  it('stops with two round trips before the provider, then only reads until the media events completed it', async () => {
+    const call = await h.newCall();
+    await send('POST', `/v1/calls/${call.id}/recordings`);
+    const answer = await send('POST', `/v1/calls/${call.id}/recordings`, 'stop');
 
-    expect(counter.read()).toEqual(STATE_CHANGE);
+    const trips = counter.read();
+    expect([answer.statusCode, trips.dynamodbBeforeProvider, trips.sqs]).toEqual([200, 2, 0]);
+    expect(trips.commands.slice(0, 2)).toEqual([
+      'dynamodb:BatchGetItemCommand',
+      'dynamodb:UpdateItemCommand',
+    ]);
+    expect(new Set(trips.commands.slice(2))).toEqual(new Set(['dynamodb:GetItemCommand']));
+  });
+
+  it('lists a call’s recordings with one round trip for the key and the call, and one for the page', async () => {
+    const call = await completedCall();
+    await send('GET', `/v1/calls/${call.id}/recordings?limit=5`);
+
+    expect(counter.read().commands).toEqual(['dynamodb:BatchGetItemCommand', 'dynamodb:QueryCommand']);
+  });
+
+  it('reads one recording in one round trip', async () => {
+    const call = await completedCall();
+    await send('GET', `/v1/recordings/rec_${call.id}`);
+
+    expect(counter.read().commands).toEqual(['dynamodb:BatchGetItemCommand']);
+  });
+
+  it('answers a download in one round trip (the link is signed without a network call)', async () => {
+    const call = await completedCall();
+    const answer = await send('GET', `/v1/recordings/rec_${call.id}/media`);
+
+    expect([answer.statusCode, counter.read().commands]).toEqual([302, ['dynamodb:BatchGetItemCommand']]);
+  });
+
+  it('deletes with one read, one transaction, the purge entry cleared and one SQS send', async () => {
+    const call = await completedCall();
+    await send('DELETE', `/v1/recordings/rec_${call.id}`);
+
+    expect(counter.read().commands).toEqual([
+      'dynamodb:BatchGetItemCommand',
+      'dynamodb:TransactWriteItemsCommand',
+      'sqs:SendMessageCommand',
+      'dynamodb:UpdateItemCommand',
+    ]);
   });
 });

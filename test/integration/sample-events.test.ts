@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Handler } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,10 +9,14 @@ import {
   type SimulatedFreeSwitch,
   startSimulatedFreeSwitch,
 } from '../../scripts/local/simulated-freeswitch/server.ts';
+import { createSqsEventSource, type SqsLambda } from '../../scripts/local/sqs-event-source.ts';
+import { loadMediaRelayConfig } from '../../services/media-relay/config.ts';
+import { createRelay } from '../../services/media-relay/create-relay.ts';
 import { hashApiKey } from '../../shared/accounts/api-key.ts';
 import { toApiKeyItem, toOutboxItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
 import { lambdaContext } from '../support/api-events.ts';
 import {
+  createTestBucket,
   createTestClients,
   createTestQueue,
   createTestTable,
@@ -18,6 +24,7 @@ import {
   seedCall,
 } from '../support/aws-fixtures.ts';
 import { expectedData } from '../support/expectations.ts';
+import { createMemoryLogger } from '../support/fakes/memory-logger.ts';
 
 // The tenant the files in events/ speak for (see events/README.md).
 const SAMPLE = {
@@ -30,7 +37,11 @@ const clients = createTestClients();
 let freeswitch: SimulatedFreeSwitch;
 let queueUrl: string;
 let table: string;
+let bucket: string;
 let handler: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+let relay: ReturnType<typeof createRelay>;
+let relaying: Promise<void>;
+let mediaEventSource: ReturnType<typeof createSqsEventSource>;
 
 const EVENTS = join(import.meta.dirname, '../../events');
 const readEvent = async (name: string) =>
@@ -49,6 +60,8 @@ beforeAll(async () => {
   freeswitch.addChannel('sample-channel-0001');
   table = await createTestTable(clients.documents);
   queueUrl = await createTestQueue(clients.sqs);
+  bucket = await createTestBucket(clients.s3);
+  const mediaQueueUrl = await createTestQueue(clients.sqs);
   await clients.documents.send(
     new PutCommand({
       TableName: table,
@@ -74,16 +87,42 @@ beforeAll(async () => {
     ...samEnv,
     AWS_ENDPOINT_URL_DYNAMODB: process.env.AWS_ENDPOINT_URL_DYNAMODB,
     AWS_ENDPOINT_URL_SQS: process.env.AWS_ENDPOINT_URL_SQS,
+    AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3,
     TABLE_NAME: table,
     WEBHOOK_QUEUE_URL: queueUrl,
-    MEDIA_EVENTS_QUEUE_URL: await createTestQueue(clients.sqs),
+    MEDIA_EVENTS_QUEUE_URL: mediaQueueUrl,
+    RECORDINGS_BUCKET: bucket,
     ESL_HOST: '127.0.0.1',
     ESL_PORT: String(freeswitch.port),
   });
   ({ handler } = await import('../../functions/recordings/handler.ts'));
+  // A stop completes once the relay beside the media server stored the file and the media-events
+  // function applied its report, as under `npm start`.
+  const { handler: mediaEvents } = await import('../../functions/media-events/handler.ts');
+  mediaEventSource = createSqsEventSource({
+    sqs: clients.sqs,
+    queueUrl: mediaQueueUrl,
+    handler: mediaEvents as unknown as SqsLambda,
+    functionName: 'media-events',
+    waitTimeSeconds: 0,
+  });
+  mediaEventSource.start();
+  relay = createRelay(
+    loadMediaRelayConfig({
+      ...process.env,
+      RELAY_STATE_FILE: join(await mkdtemp(join(tmpdir(), 'minivoice-sample-relay-')), 'state.json'),
+      MEDIA_NODE: 'local-fs',
+    }),
+    { sqs: clients.sqs, s3: clients.s3 },
+    createMemoryLogger(),
+  );
+  relaying = relay.run();
 });
 
 afterAll(async () => {
+  relay.stop();
+  await relaying;
+  await mediaEventSource.stop();
   await freeswitch.close();
 });
 
@@ -102,18 +141,22 @@ describe('events/ sample files through functions/recordings/handler.ts', () => {
     });
   });
 
-  it('stops it with stop-recording.json and a real WAV of the stated size', async () => {
+  it('stops it with stop-recording.json once its audio is stored, with the stored size', async () => {
     const answer = await invoke('stop-recording.json');
 
     expect(answer.statusCode).toBe(200);
     expect(answer.body.data.recording).toMatchObject({
       status: 'completed',
-      file_url: `http://127.0.0.1:3000/recordings/${SAMPLE.customerId}/call_sample1/rec_call_sample1.wav`,
+      storage_type: 's3',
+      file_url: 'http://127.0.0.1:3000/v1/recordings/rec_call_sample1/media',
     });
-    const file = await readFile(
-      `/tmp/minivoice-sample/recordings/${SAMPLE.customerId}/call_sample1/rec_call_sample1.wav`,
+    const stored = await clients.s3.send(
+      new HeadObjectCommand({
+        Bucket: bucket,
+        Key: `recordings/${SAMPLE.customerId}/call_sample1/rec_call_sample1.wav`,
+      }),
     );
-    expect(file.length).toBe(answer.body.data.recording.size_bytes);
+    expect(stored.ContentLength).toBe(answer.body.data.recording.size_bytes);
   });
 
   it('queued both webhooks', async () => {
@@ -130,10 +173,18 @@ describe('events/ sample files through functions/recordings/handler.ts', () => {
 });
 
 describe('events/media-event-hangup.json through functions/media-events/handler.ts', () => {
-  it('completes a started recording by hangup and ends the call', async () => {
+  it('completes a started recording from its stored audio by hangup and ends the call', async () => {
     expect((await invoke('start-recording.json')).body.data.recording.id).toBe('rec_call_sample1_2');
     const { handler: mediaEvents } = await import('../../functions/media-events/handler.ts');
     const event = JSON.parse(await readFile(join(EVENTS, 'media-event-hangup.json'), 'utf8'));
+    // The relay's report says the file is stored: so it is (112 684 bytes, as the event says).
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `recordings/${SAMPLE.customerId}/call_sample1/rec_call_sample1_2.wav`,
+        Body: Buffer.alloc(112_684),
+      }),
+    );
 
     expect(await mediaEvents(event, lambdaContext())).toEqual({ batchItemFailures: [] });
     const completed = (await drainQueue(clients.sqs, queueUrl)).map((m) => JSON.parse(m.Body ?? ''));

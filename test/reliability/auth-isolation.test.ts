@@ -1,24 +1,28 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call } from '../../shared/recordings/types.ts';
 import { drainQueue, type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
 import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
-import { createRecordingsHarness } from '../support/recordings-harness.ts';
+import { createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 import { createWebhookHarness } from '../support/webhook-harness.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 
 const TENANTS = 12;
-let h: Awaited<ReturnType<typeof createRecordingsHarness>>;
+let h: ServiceHarness;
 let tenants: { tenant: SeededTenant; call: Call }[];
 
 beforeAll(async () => {
-  h = await createRecordingsHarness({ provider: createScriptedProvider().provider });
+  h = await createServiceHarness({ provider: createScriptedProvider().provider });
   tenants = await Promise.all(
     Array.from({ length: TENANTS }, async () => {
       const tenant = await seedTenant(h.documents, h.table);
       return { tenant, call: await seedCall(h.documents, h.table, tenant) };
     }),
   );
+});
+
+afterAll(async () => {
+  await h.close();
 });
 
 describe('tenant isolation', () => {
@@ -63,7 +67,7 @@ describe('secrets stay secret', () => {
       h.post(call.id, tenant.apiKey, { action: 'stop' }),
       h.post(call.id, tenant.apiKey, { action: 'stop' }),
     ]);
-    const text = JSON.stringify(answers) + h.logLines.join('\n');
+    const text = JSON.stringify(answers) + h.logger.lines.join('\n');
     for (const t of tenants) expect(text).not.toContain(t.tenant.apiKey);
   });
 

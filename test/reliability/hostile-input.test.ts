@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call } from '../../shared/recordings/types.ts';
 import { type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
 import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
-import { type ApiAnswer, createRecordingsHarness } from '../support/recordings-harness.ts';
+import { type ApiAnswer, createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 
 // Property-based: every hostile request gets the right 4xx in the JSON envelope, writes nothing and
 // crashes nothing. The call used is ended, so even a well-formed command cannot change state.
 const RUNS = 150;
 const media = createScriptedProvider();
-let h: Awaited<ReturnType<typeof createRecordingsHarness>>;
+let h: ServiceHarness;
 let tenant: SeededTenant;
 let ended: Call;
 let itemsBefore: number;
@@ -53,7 +53,7 @@ function expectEnvelope(answer: ApiAnswer, code: string) {
 }
 
 beforeAll(async () => {
-  h = await createRecordingsHarness({ provider: media.provider });
+  h = await createServiceHarness({ provider: media.provider });
   tenant = await seedTenant(h.documents, h.table);
   ended = await seedCall(h.documents, h.table, tenant, { status: 'completed' });
   itemsBefore = await countItems();
@@ -63,6 +63,7 @@ afterAll(async () => {
   // Nothing any hostile request did reached the media server or the table.
   expect(media.commands).toEqual([]);
   expect(await countItems()).toBe(itemsBefore);
+  await h.close();
 });
 
 const jsonish = fc.oneof(

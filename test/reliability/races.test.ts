@@ -1,32 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
 import type { Call } from '../../shared/recordings/types.ts';
-import { callPartition, drainQueue, seedCall, seedTenant } from '../support/aws-fixtures.ts';
-import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
-import { createRecordingsHarness } from '../support/recordings-harness.ts';
+import { callPartition, drainQueue } from '../support/aws-fixtures.ts';
+import { createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 
 // 200 start/stop requests over 20 calls, all in flight at once, through the real handler, DynamoDB
-// Local, SQS and FreeSWITCH's wire protocol (with random reply delays to shuffle the interleavings).
+// Local, SQS, S3 and FreeSWITCH's wire protocol (with random reply delays to shuffle the
+// interleavings), the relay storing every stopped file.
 const CALLS = 20;
 const REQUESTS = 200;
 
 let freeswitch: SimulatedFreeSwitch;
-let h: Awaited<ReturnType<typeof createRecordingsHarness>>;
+let h: ServiceHarness;
 let calls: Call[];
 let statuses: number[];
 let codes: string[];
 
 beforeAll(async () => {
-  const media = await startTestFreeSwitch();
-  freeswitch = media.freeswitch;
-  freeswitch.setFault(() => ({ kind: 'late', ms: Math.floor(Math.random() * 40) }));
-  h = await createRecordingsHarness({
-    provider: providerFor(freeswitch, media.files, { timeoutMs: 3000 }),
-    files: media.files,
-  });
-  const tenant = await seedTenant(h.documents, h.table);
-  calls = await Promise.all(Array.from({ length: CALLS }, () => seedCall(h.documents, h.table, tenant)));
-  for (const call of calls) freeswitch.addChannel(call.provider_call_id ?? '');
+  h = await createServiceHarness({ eslTimeoutMs: 3000, stopSettleMs: 10_000 });
+  freeswitch = h.freeswitch;
+  freeswitch.setFault((command) =>
+    command.startsWith('uuid_record') ? { kind: 'late', ms: Math.floor(Math.random() * 40) } : undefined,
+  );
+  const { tenant } = h;
+  calls = await Promise.all(Array.from({ length: CALLS }, () => h.newCall()));
   const answers = await Promise.all(
     Array.from({ length: REQUESTS }, (_, i) => {
       const call = calls[i % CALLS] as Call;
@@ -37,10 +34,11 @@ beforeAll(async () => {
   codes = answers
     .filter((a) => a.statusCode !== 200)
     .map((a) => (a.body as { error: { code: string } }).error.code);
+  await h.settle();
 }, 120_000);
 
 afterAll(async () => {
-  await freeswitch.close();
+  await h.close();
 });
 
 describe('200 racing start/stop requests over 20 calls', () => {
@@ -84,6 +82,16 @@ describe('200 racing start/stop requests over 20 calls', () => {
         p.slice(p.lastIndexOf('/')),
       );
       expect(running).toEqual(started);
+    }
+  });
+
+  it('stores the audio of every completed recording', async () => {
+    for (const call of calls) {
+      for (const r of (await callPartition(h.documents, h.table, call.id)).recordings) {
+        if (r.status === 'completed') {
+          expect(await h.objectSize(h.objectKeyOf(call, String(r.id)))).toBe(r.size_bytes);
+        }
+      }
     }
   });
 

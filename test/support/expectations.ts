@@ -9,7 +9,9 @@ export function expectedRecording(
   call: Pick<Call, 'id' | 'customer_id' | 'application_id' | 'provider_call_id'>,
   fields: {
     id?: string;
-    status: 'started' | 'completed' | 'failed';
+    status: 'started' | 'completed' | 'failed' | 'deleted';
+    /** `s3` for a completed recording, `local` otherwise, unless given. */
+    storage_type?: 'local' | 's3';
     file_url?: unknown;
     duration_seconds?: unknown;
     size_bytes?: unknown;
@@ -22,7 +24,7 @@ export function expectedRecording(
     application_id: call.application_id,
     provider_call_id: call.provider_call_id,
     status: fields.status,
-    storage_type: 'local',
+    storage_type: fields.storage_type ?? (fields.status === 'completed' ? 's3' : 'local'),
     file_url: fields.file_url ?? '',
     duration_seconds: fields.duration_seconds ?? 0,
     size_bytes: fields.size_bytes ?? 0,

@@ -1,9 +1,15 @@
 import { hashApiKey } from '../../shared/accounts/api-key.ts';
+import type { ArchiveDeps } from '../../shared/archive/ports.ts';
 import { ApiError } from '../../shared/kernel/api-error.ts';
+import { type ApplyMediaEventDeps, applyMediaEvent } from '../../shared/media-events/apply-media-event.ts';
+import type { MediaEvent } from '../../shared/media-events/types.ts';
 import type { RecordingDeps } from '../../shared/recordings/ports.ts';
-import { createRecordingFiles } from '../../shared/recordings/recording-files.ts';
-import type { ActiveRecording, Call, Recording } from '../../shared/recordings/types.ts';
+import { createRecordingFiles, parseRecordingId } from '../../shared/recordings/recording-files.ts';
+import { objectKeyOf } from '../../shared/recordings/recording-object.ts';
+import type { ActiveRecording, Call, MediaFacts, Recording } from '../../shared/recordings/types.ts';
+import { createInMemoryArchiveStore } from './fakes/in-memory-archive-store.ts';
 import { createInMemoryOutbox } from './fakes/in-memory-outbox.ts';
+import { createInMemoryRecordingMedia } from './fakes/in-memory-recording-media.ts';
 import { createInMemoryRecordingStore } from './fakes/in-memory-recording-store.ts';
 import { createInMemoryState } from './fakes/in-memory-state.ts';
 import { createManualClock } from './fakes/manual-clock.ts';
@@ -21,11 +27,11 @@ export const LEASE = 10_000;
 /** How long a stop waits for the media server's report of a file it found closed. */
 export const STOP_SETTLE = 4000;
 
-/** File naming of the fixture: `/rec/<call>/<recording>.wav`, served at `https://media.test/…`. */
-export const FILES = createRecordingFiles({
-  path: '/rec/{call_id}/{recording_id}.wav',
-  url: 'https://media.test/{recording_id}.wav',
-});
+/** File naming of the fixture: `/rec/<customer>/<call>/<recording>.wav` on the media server. */
+export const FILES = createRecordingFiles('/rec/{customer_id}/{call_id}/{recording_id}.wav');
+
+/** The public API URL completed recordings' `file_url` points at. */
+export const API_URL = 'https://api.test';
 
 /** The one active call every fixture starts with. */
 export const BASE_CALL: Call = {
@@ -61,7 +67,10 @@ export function startedRecording(id = 'rec_call_123', at = '2026-11-24T10:00:00Z
 
 /**
  * The recording use cases over in-memory fakes: an active key, one active call, a scripted provider, a
- * queue that records what it is sent, a manual clock and sequential ids. Fresh for every test.
+ * queue that records what it is sent, a manual clock, sequential ids, and object storage. Like the
+ * relay beside a real media server, the fixture stores a file the provider stopped and reports it (the
+ * report applied as the media-events function would), unless `relay.enabled` is switched off. Fresh
+ * for every test.
  */
 export function createRecordingFixture() {
   const state = createInMemoryState();
@@ -69,6 +78,10 @@ export function createRecordingFixture() {
   const media = createScriptedProvider();
   const time = createManualClock();
   const logger = createMemoryLogger();
+  const storage = createInMemoryRecordingMedia();
+  const archive = createInMemoryArchiveStore(state);
+  const metricCounts: Record<string, number> = {};
+  const relay = { enabled: true };
   const deps: RecordingDeps = {
     store: createInMemoryRecordingStore(state),
     queue: queue.queue,
@@ -78,6 +91,42 @@ export function createRecordingFixture() {
     ids: createSequentialIds(),
     logger,
     settings: { claimLeaseMs: LEASE, stopSettleMs: STOP_SETTLE },
+  };
+  const applyDeps: ApplyMediaEventDeps = {
+    ...deps,
+    archive,
+    media: storage.media,
+    metrics: {
+      count: (name, value = 1) => {
+        metricCounts[name] = (metricCounts[name] ?? 0) + value;
+      },
+    },
+    settings: { claimLeaseMs: LEASE, publicApiUrl: API_URL },
+  };
+  const archiveDeps: ArchiveDeps = {
+    archive,
+    media: storage.media,
+    queue: queue.queue,
+    clock: time.clock,
+    ids: deps.ids,
+    logger,
+  };
+
+  /** What the relay does once a file closed: store it, then report it (applied here). */
+  async function reportStored(recordingId: string, facts: MediaFacts, channelEnded = false) {
+    const ref = parseRecordingId(recordingId);
+    if (!ref) throw new Error(`not a recording id: ${recordingId}`);
+    storage.objects.set(objectKeyOf({ ...ref, customerId: 'cust_123' }), facts.size_bytes);
+    return applyMediaEvent(stoppedEvent(recordingId, { kind: 'stored', ...facts }, channelEnded), applyDeps);
+  }
+  // The relay beside the scripted media server: a file the provider stops is stored and reported.
+  const stopRecording = media.provider.stopRecording;
+  media.provider.stopRecording = async (request) => {
+    const outcome = await stopRecording(request);
+    if (relay.enabled && outcome.kind === 'stopped') {
+      setImmediate(() => void reportStored(request.recordingId, outcome.facts));
+    }
+    return outcome;
   };
   state.apiKeys.set(hashApiKey(KEY), {
     key_hash: hashApiKey(KEY),
@@ -108,6 +157,14 @@ export function createRecordingFixture() {
     time,
     logger,
     deps,
+    applyDeps,
+    archiveDeps,
+    archive,
+    storage,
+    relay,
+    reportStored,
+    /** How often a metric was counted. */
+    counted: (name: string) => metricCounts[name] ?? 0,
     outbox: createInMemoryOutbox(state),
     storedCall,
     activeRecording,
@@ -147,6 +204,25 @@ export function createRecordingFixture() {
       release();
       return [a, b] as const;
     },
+  };
+}
+
+/** The relay's report of a closed file of `call_123`'s channel. */
+export function stoppedEvent(
+  recordingId: string,
+  file: Extract<MediaEvent, { kind: 'recording_stopped' }>['file'],
+  channelEnded = false,
+): MediaEvent {
+  return {
+    kind: 'recording_stopped',
+    node: 'fs1',
+    core_uuid: 'core1',
+    at: '2026-11-24T10:00:05.000Z',
+    source: 'event',
+    channel_uuid: 'uuid',
+    path: `/rec/cust_123/call_123/${recordingId}.wav`,
+    file,
+    channel_ended: channelEnded,
   };
 }
 

@@ -1,7 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createMediaEventsHandler } from '../../functions/media-events/create-handler.ts';
 import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
@@ -23,8 +24,10 @@ import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-messag
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import type { RecordingMedia } from '../../shared/archive/ports.ts';
+import { serializeMediaEvent } from '../../shared/media-events/media-event-message.ts';
 import { createMediaRelay, type MediaRelayDeps } from '../../shared/media-events/media-relay.ts';
 import type { RecordingUploader } from '../../shared/media-events/relay-ports.ts';
+import type { MediaEvent } from '../../shared/media-events/types.ts';
 import type { RecordingProvider, RecordingStore } from '../../shared/recordings/ports.ts';
 import { createRecordingFiles, type RecordingFiles } from '../../shared/recordings/recording-files.ts';
 import { objectKeyOf } from '../../shared/recordings/recording-object.ts';
@@ -111,9 +114,14 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
   const simulated = options.provider ? undefined : await startTestFreeSwitch();
   const files: RecordingFiles =
     simulated?.files ?? createRecordingFiles('/rec/{customer_id}/{call_id}/{recording_id}.wav');
-  const provider =
-    options.provider ??
-    providerFor(simulated?.freeswitch as never, files, { timeoutMs: options.eslTimeoutMs ?? 1000 });
+  const provider = options.provider
+    ? withScriptedRelay(options.provider, files, {
+        s3: clients.s3,
+        bucket,
+        sqs: clients.sqs,
+        mediaQueueUrl,
+      })
+    : providerFor(simulated?.freeswitch as never, files, { timeoutMs: options.eslTimeoutMs ?? 1000 });
   const common = {
     store: storeProxy,
     archive,
@@ -345,6 +353,50 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
       await relaying;
       await applying;
       await simulated?.freeswitch.close();
+    },
+  };
+}
+
+/**
+ * A scripted media server writes no files, so nothing beside it could store them: this plays the
+ * relay's part for it. When the provider reports a file stopped with facts, a WAV of that size is stored
+ * under the recording's key and the relay's `recording_stopped` (stored) is queued.
+ */
+function withScriptedRelay(
+  provider: RecordingProvider,
+  files: RecordingFiles,
+  aws: { s3: S3Client; bucket: string; sqs: SQSClient; mediaQueueUrl: string },
+): RecordingProvider {
+  return {
+    ...provider,
+    async stopRecording(request) {
+      const outcome = await provider.stopRecording(request);
+      if (outcome.kind !== 'stopped') return outcome;
+      const path = files.pathOf(request);
+      const size = Math.max(outcome.facts.size_bytes, 45);
+      await aws.s3.send(
+        new PutObjectCommand({
+          Bucket: aws.bucket,
+          Key: objectKeyOf(request),
+          Body: Buffer.alloc(size),
+          ContentType: 'audio/wav',
+        }),
+      );
+      const event: MediaEvent = {
+        node: 'scripted',
+        core_uuid: 'scripted',
+        at: new Date().toISOString(),
+        source: 'event',
+        kind: 'recording_stopped',
+        channel_uuid: request.providerCallId,
+        path,
+        file: { kind: 'stored', duration_ms: outcome.facts.duration_ms, size_bytes: size },
+        channel_ended: false,
+      };
+      await aws.sqs.send(
+        new SendMessageCommand({ QueueUrl: aws.mediaQueueUrl, MessageBody: serializeMediaEvent(event) }),
+      );
+      return outcome;
     },
   };
 }

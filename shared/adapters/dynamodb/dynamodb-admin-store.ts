@@ -145,6 +145,21 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
       );
     },
 
+    async setRetention(applicationId, days) {
+      await guarded(
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.application(applicationId),
+            UpdateExpression: 'SET retention_days = :days',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':days': days },
+          }),
+        ),
+        `no application ${applicationId}`,
+      );
+    },
+
     async setApplicationStatus(applicationId, status) {
       const found = await client.send(
         new QueryCommand({

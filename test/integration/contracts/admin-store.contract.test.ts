@@ -110,6 +110,18 @@ describe.each(STORE_SUBJECTS)('AdminStore on $name', ({ create }) => {
     ).rejects.toBeInstanceOf(AdminError);
   });
 
+  it("sets an application's retention period", async () => {
+    const { application } = await seedTenantThrough(s.admin);
+
+    await s.admin.setRetention(application.id, 30);
+
+    expect(await s.admin.getApplication(application.id)).toEqual({ ...application, retention_days: 30 });
+  });
+
+  it('refuses a retention period for an unknown application', async () => {
+    await expect(s.admin.setRetention('app_missing', 30)).rejects.toBeInstanceOf(AdminError);
+  });
+
   it("disables an application and every one of its keys' copies at once", async () => {
     const { application, keyHash } = await seedTenantThrough(s.admin);
 

@@ -45,6 +45,11 @@ export function createInMemoryAdminStore(state: InMemoryState = createInMemorySt
         ...(webhookSecret ? { webhook_secret: webhookSecret } : {}),
       });
     },
+    async setRetention(applicationId, days) {
+      const application = state.applications.get(applicationId);
+      if (!application) throw new AdminError(`no application ${applicationId}`);
+      application.retention_days = days;
+    },
     async setApplicationStatus(applicationId, status) {
       const application = state.applications.get(applicationId);
       if (!application) throw new AdminError(`no application ${applicationId}`);

@@ -100,6 +100,7 @@ export function createInMemoryRecordingStore(state: InMemoryState = createInMemo
       if (end.endCall) call.status = end.endCall;
       state.recordings.set(end.recording.id, copy(end.recording));
       state.endings.set(end.recording.id, copy(end.ending));
+      if (end.purgeAt !== undefined) state.purges.set(end.recording.id, end.purgeAt);
       for (const event of end.events) state.outbox.set(event.event_id, copy(event));
     },
     async endCall(callId, status) {

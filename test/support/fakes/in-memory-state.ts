@@ -17,6 +17,8 @@ export function createInMemoryState() {
     recordings: new Map<string, Recording>(),
     /** How each ended recording ended, by recording id. */
     endings: new Map<string, RecordingEnding>(),
+    /** When each recording's audio is due to be purged (epoch ms), by recording id. */
+    purges: new Map<string, number>(),
     /** By event id. */
     outbox: new Map<string, OutboxEvent>(),
     /** By event id. */

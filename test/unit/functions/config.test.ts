@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMediaEventsConfig } from '../../../functions/media-events/config.ts';
 import { loadOutboxSweepConfig } from '../../../functions/outbox-sweep/config.ts';
 import { loadRecordingsConfig } from '../../../functions/recordings/config.ts';
+import { loadRetentionSweepConfig } from '../../../functions/retention-sweep/config.ts';
 import { loadWebhookSenderConfig } from '../../../functions/webhook-sender/config.ts';
 import { loadMediaRelayConfig, recordingsRoot } from '../../../services/media-relay/config.ts';
 
@@ -12,7 +13,7 @@ const base = {
 const freeswitch = {
   ...base,
   ESL_HOST: '10.0.0.5',
-  RECORDING_URL_TEMPLATE: 'https://m/{recording_id}.wav',
+  RECORDINGS_BUCKET: 'minivoice-recordings-dev',
 };
 
 describe('loadRecordingsConfig', () => {
@@ -29,7 +30,8 @@ describe('loadRecordingsConfig', () => {
       ESL_TIMEOUT_MS: 3000,
       RECORDING_PATH_TEMPLATE: '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
       CLAIM_LEASE_MS: 10_000,
-      STOP_SETTLE_MS: 4000,
+      STOP_SETTLE_MS: 8000,
+      S3_FORCE_PATH_STYLE: false,
     });
   });
 
@@ -49,17 +51,42 @@ describe('loadRecordingsConfig', () => {
       loadRecordingsConfig({
         ...freeswitch,
         ESL_PASSWORD: 'x',
-        RECORDING_PATH_TEMPLATE: '/rec/{call_id}.wav',
+        RECORDING_PATH_TEMPLATE: '/rec/{customer_id}/{call_id}.wav',
       }),
     ).toThrow('invalid configuration: RECORDING_PATH_TEMPLATE: must contain {recording_id}');
+  });
+
+  it('refuses a path template that does not name the customer (the storage prefix)', () => {
+    expect(() =>
+      loadRecordingsConfig({
+        ...freeswitch,
+        ESL_PASSWORD: 'x',
+        RECORDING_PATH_TEMPLATE: '/rec/{recording_id}.wav',
+      }),
+    ).toThrow('invalid configuration: RECORDING_PATH_TEMPLATE: must contain {customer_id}');
+  });
+
+  it('needs the recordings bucket', () => {
+    const { RECORDINGS_BUCKET: _, ...rest } = { ...freeswitch, ESL_PASSWORD: 'x' };
+    expect(() => loadRecordingsConfig(rest)).toThrow(/RECORDINGS_BUCKET/);
   });
 });
 
 describe('loadMediaEventsConfig', () => {
-  it('needs the media-events queue besides the FreeSWITCH settings', () => {
+  it('needs the media-events queue and the public API URL besides the FreeSWITCH settings', () => {
     expect(() => loadMediaEventsConfig({ ...freeswitch, ESL_PASSWORD: 'x' })).toThrow(
-      /MEDIA_EVENTS_QUEUE_URL/,
+      /MEDIA_EVENTS_QUEUE_URL.*PUBLIC_API_URL|PUBLIC_API_URL.*MEDIA_EVENTS_QUEUE_URL/,
     );
+  });
+});
+
+describe('loadRetentionSweepConfig', () => {
+  it('needs the table, the webhook queue and the bucket', () => {
+    expect(loadRetentionSweepConfig({ ...base, RECORDINGS_BUCKET: 'b-1' })).toEqual({
+      ...base,
+      RECORDINGS_BUCKET: 'b-1',
+      S3_FORCE_PATH_STYLE: false,
+    });
   });
 });
 
@@ -69,6 +96,7 @@ describe('loadMediaRelayConfig', () => {
       ESL_PASSWORD: 'ClueCon',
       MEDIA_EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/media-events',
       MEDIA_NODE: 'fs1',
+      RECORDINGS_BUCKET: 'minivoice-recordings-prod',
     });
 
     expect(config).toEqual({
@@ -83,6 +111,10 @@ describe('loadMediaRelayConfig', () => {
       RECONCILE_EVERY_MS: 30_000,
       SCAN_MIN_AGE_MS: 10_000,
       RETENTION_DAYS: 7,
+      RECORDINGS_BUCKET: 'minivoice-recordings-prod',
+      S3_FORCE_PATH_STYLE: false,
+      UPLOAD_GIVE_UP_MS: 86_400_000,
+      UPLOAD_CONCURRENCY: 4,
     });
     expect(recordingsRoot(config.RECORDING_PATH_TEMPLATE)).toBe('/var/lib/freeswitch/recordings/');
   });

@@ -3,11 +3,18 @@ import { applyMediaEvent } from '../../../shared/media-events/apply-media-event.
 import type { MediaEvent } from '../../../shared/media-events/types.ts';
 import { startRecording } from '../../../shared/recordings/start-recording.ts';
 import { stopRecording } from '../../../shared/recordings/stop-recording.ts';
-import { createRecordingFixture, LEASE, startedRecording } from '../../support/recording-use-case-fixture.ts';
+import {
+  API_URL,
+  createRecordingFixture,
+  LEASE,
+  startedRecording,
+  stoppedEvent,
+} from '../../support/recording-use-case-fixture.ts';
 
 let f: ReturnType<typeof createRecordingFixture>;
-let orphans: number;
-const PATH = '/rec/call_123/rec_call_123.wav';
+const PATH = '/rec/cust_123/call_123/rec_call_123.wav';
+const OBJECT = 'recordings/cust_123/call_123/rec_call_123.wav';
+const DAY = 86_400_000;
 const base = { node: 'fs1', core_uuid: 'core1', at: '2026-11-24T10:00:05.000Z', source: 'event' as const };
 const started = (path = PATH): MediaEvent => ({
   ...base,
@@ -15,15 +22,14 @@ const started = (path = PATH): MediaEvent => ({
   channel_uuid: 'uuid',
   path,
 });
-const stopped = (
-  overrides: Partial<Extract<MediaEvent, { kind: 'recording_stopped' }>> = {},
-): MediaEvent => ({
-  ...base,
-  kind: 'recording_stopped',
-  channel_uuid: 'uuid',
-  path: PATH,
-  file: { kind: 'closed', duration_ms: 2_520, size_bytes: 40_364 },
-  channel_ended: false,
+/** The relay's report that rec_call_123's file was stored (2.52 s, 40 364 bytes unless overridden). */
+type StoppedEvent = Extract<MediaEvent, { kind: 'recording_stopped' }>;
+const stopped = (overrides: Partial<StoppedEvent> = {}): StoppedEvent => ({
+  ...(stoppedEvent('rec_call_123', {
+    kind: 'stored',
+    duration_ms: 2_520,
+    size_bytes: 40_364,
+  }) as StoppedEvent),
   ...overrides,
 });
 const hangup: MediaEvent = {
@@ -32,19 +38,10 @@ const hangup: MediaEvent = {
   channel_uuid: 'uuid',
   hangup_cause: 'NORMAL_CLEARING',
 };
-const apply = (event: MediaEvent) =>
-  applyMediaEvent(event, {
-    ...f.deps,
-    metrics: {
-      count: (_name, value = 1) => {
-        orphans += value;
-      },
-    },
-  });
+const apply = (event: MediaEvent) => applyMediaEvent(event, f.applyDeps);
 
 beforeEach(() => {
   f = createRecordingFixture();
-  orphans = 0;
 });
 
 describe('applyMediaEvent: recording_started', () => {
@@ -99,9 +96,8 @@ describe('applyMediaEvent: recording_started', () => {
     };
 
     const outcome = await applyMediaEvent(started(), {
-      ...f.deps,
-      metrics: { count: () => undefined },
-      settings: { claimLeaseMs: 60_000 },
+      ...f.applyDeps,
+      settings: { claimLeaseMs: 60_000, publicApiUrl: API_URL },
     });
 
     expect(outcome).toEqual({ kind: 'retry', delaySeconds: 12, action: 'waiting for the start to commit' });
@@ -121,7 +117,7 @@ describe('applyMediaEvent: recording_started', () => {
 
     expect(await apply(started())).toEqual({ kind: 'applied', action: 'orphan stopped' });
     expect(f.media.commands).toEqual([`stop-file uuid ${PATH}`]);
-    expect(orphans).toBe(1);
+    expect(f.counted('OrphanRecordings')).toBe(1);
     expect(f.logger.lines.map((line) => JSON.parse(line))).toEqual([
       {
         level: 'error',
@@ -140,7 +136,7 @@ describe('applyMediaEvent: recording_started', () => {
       kind: 'applied',
       action: 'ignored: late start of a closed file',
     });
-    expect(orphans).toBe(0);
+    expect(f.counted('OrphanRecordings')).toBe(0);
   });
 
   it('ignores a file that is not named like ours', async () => {
@@ -154,15 +150,18 @@ describe('applyMediaEvent: recording_started', () => {
 
 describe('applyMediaEvent: recording_stopped', () => {
   beforeEach(async () => {
-    await startRecording(f.state.calls.get('call_123'), f.deps);
+    await startRecording(f.storedCall(), f.deps);
+    f.relay.enabled = false;
+    f.storage.objects.set(OBJECT, 40_364);
   });
 
-  it("completes a started recording with the file's real facts when the media server closed it", async () => {
+  it('completes a started recording from its stored audio when the media server closed the file', async () => {
     expect(await apply(stopped())).toEqual({ kind: 'applied', action: 'completed (media_server)' });
     expect(f.state.recordings.get('rec_call_123')).toEqual({
       ...startedRecording(),
       status: 'completed',
-      file_url: 'https://media.test/rec_call_123.wav',
+      storage_type: 's3',
+      file_url: `${API_URL}/v1/recordings/rec_call_123/media`,
       duration_seconds: 3,
       size_bytes: 40_364,
     });
@@ -175,6 +174,45 @@ describe('applyMediaEvent: recording_stopped', () => {
         sequence: 2,
       },
     ]);
+  });
+
+  it("takes the size from the stored object, not from the relay's report", async () => {
+    await apply(stopped({ file: { kind: 'stored', duration_ms: 2_520, size_bytes: 999_999 } }));
+
+    expect(f.state.recordings.get('rec_call_123')?.size_bytes).toBe(40_364);
+  });
+
+  it('refuses to complete a recording whose reported object does not exist, so the event is tried again', async () => {
+    f.storage.objects.clear();
+
+    await expect(apply(stopped())).rejects.toThrow(`reported stored, but there is no object ${OBJECT}`);
+    expect(f.storedRecordings()).toEqual(['rec_call_123 started']);
+  });
+
+  it("schedules the purge of the audio at the end of its application's retention", async () => {
+    f.state.applications.set('app_123', {
+      id: 'app_123',
+      customer_id: 'cust_123',
+      status: 'active',
+      retention_days: 30,
+    });
+
+    await apply(stopped());
+
+    expect(f.state.purges.get('rec_call_123')).toBe(Date.parse('2026-11-24T10:00:00Z') + 30 * DAY);
+  });
+
+  it('schedules no purge when the application keeps recordings forever (retention 0)', async () => {
+    f.state.applications.set('app_123', {
+      id: 'app_123',
+      customer_id: 'cust_123',
+      status: 'active',
+      retention_days: 0,
+    });
+
+    await apply(stopped());
+
+    expect(f.state.purges.has('rec_call_123')).toBe(false);
   });
 
   it('completes it by hangup and ends the call in the same commit, the webhook showing the ended call', async () => {
@@ -208,25 +246,48 @@ describe('applyMediaEvent: recording_stopped', () => {
     ]);
   });
 
-  it('fails a recording whose file is only a header', async () => {
-    await apply(stopped({ file: { kind: 'closed', duration_ms: 0, size_bytes: 44 } }));
+  it('fails a recording whose stored file is only a header', async () => {
+    f.storage.objects.set(OBJECT, 44);
+
+    await apply(stopped({ file: { kind: 'stored', duration_ms: 0, size_bytes: 44 } }));
 
     expect(f.storedRecordings()).toEqual(['rec_call_123 failed']);
   });
 
-  it('changes nothing the second time the same stop arrives', async () => {
+  it('fails a recording whose audio could not be stored, with reason storage_failed, and counts it', async () => {
+    await apply(stopped({ file: { kind: 'storage_failed' } }));
+
+    expect(f.state.recordings.get('rec_call_123')).toEqual({
+      ...startedRecording(),
+      status: 'failed',
+    });
+    expect(f.committedEvents().at(-1)).toEqual([
+      'recording.failed',
+      {
+        event_key: 'rec_call_123:recording.failed',
+        recording: 'rec_call_123 failed',
+        reason: 'storage_failed',
+        sequence: 2,
+      },
+    ]);
+    expect(f.counted('StorageFailures')).toBe(1);
+  });
+
+  it('changes nothing, and keeps the audio, the second time the same stop arrives', async () => {
     await apply(stopped());
     const before = f.committedEvents().length;
 
     expect(await apply(stopped())).toEqual({
       kind: 'applied',
-      action: 'ignored: recording already ended or unknown',
+      action: 'ignored: a completed recording reported again',
     });
     expect(f.committedEvents()).toHaveLength(before);
+    expect(f.storage.objects.get(OBJECT)).toBe(40_364);
   });
 
   it('changes nothing for the stop of a recording the API completed already', async () => {
-    await stopRecording(f.state.calls.get('call_123'), f.deps);
+    f.relay.enabled = true;
+    await stopRecording(f.storedCall(), f.deps);
 
     await apply(stopped());
 
@@ -234,9 +295,9 @@ describe('applyMediaEvent: recording_stopped', () => {
   });
 
   it('re-reads and applies again when an API stop claims the recording between its read and its commit', async () => {
-    const store = f.deps.store;
+    const store = f.applyDeps.store;
     let raced = false;
-    f.deps.store = {
+    f.applyDeps.store = {
       ...store,
       async commitEnded(claim, end) {
         if (!raced) {
@@ -248,6 +309,38 @@ describe('applyMediaEvent: recording_stopped', () => {
     };
 
     expect(await apply(stopped())).toEqual({ kind: 'applied', action: 'completed (stopped)' });
+  });
+});
+
+describe('applyMediaEvent: stored audio no live recording owns', () => {
+  const ORPHAN = 'recordings/cust_123/call_123/rec_call_123_7.wav';
+  const orphan = () =>
+    stoppedEvent('rec_call_123_7', { kind: 'stored', duration_ms: 2_520, size_bytes: 40_364 });
+
+  it('removes stored audio of no recording at all, and counts it', async () => {
+    f.storage.objects.set(ORPHAN, 40_364);
+
+    expect(await apply(orphan())).toEqual({ kind: 'applied', action: 'orphan audio removed' });
+    expect([f.storage.objects.has(ORPHAN), f.counted('OrphanAudioRemoved')]).toEqual([false, 1]);
+  });
+
+  it('removes stored audio of a recording that failed to start', async () => {
+    f.media.failNext('start', 'no_reply', false);
+    f.media.failNext('probe', 'unreachable');
+    await startRecording(f.storedCall(), f.deps).catch(() => undefined);
+    f.time.advance(LEASE);
+    await startRecording(f.storedCall(), f.deps).catch(() => undefined);
+    const failed =
+      f
+        .storedRecordings()
+        .find((r) => r.endsWith(' failed'))
+        ?.split(' ')[0] ?? '?';
+    const key = `recordings/cust_123/call_123/${failed}.wav`;
+    f.storage.objects.set(key, 40_364);
+
+    await apply(stoppedEvent(failed, { kind: 'stored', duration_ms: 2_520, size_bytes: 40_364 }));
+
+    expect(f.storage.objects.has(key)).toBe(false);
   });
 });
 
@@ -272,6 +365,7 @@ describe('applyMediaEvent: a stop that arrives before the start is committed', (
     f.storedCall().recording_seq = 1;
     f.seedStaleStartClaim();
     f.time.advance(LEASE);
+    f.storage.objects.set(OBJECT, 40_364);
 
     await apply(stopped());
 
@@ -296,7 +390,8 @@ describe('applyMediaEvent: channel_hangup', () => {
   });
 
   it('leaves a recording running for its RECORD_STOP, which then completes it by hangup', async () => {
-    await startRecording(f.state.calls.get('call_123'), f.deps);
+    await startRecording(f.storedCall(), f.deps);
+    f.storage.objects.set(OBJECT, 40_364);
 
     await apply(hangup);
     await apply(stopped({ channel_ended: undefined }));
