@@ -5,7 +5,6 @@ import { type ApiLambda, createLocalApiServer } from '../scripts/local/local-api
 import { createWebhookInspector } from '../scripts/local/webhook-inspector.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
 import { cpuMs, LATENCY_SAMPLES, LOAD_SECONDS, listen, round, runNode } from './bench-helpers.ts';
-import { BUILD_DIR } from './build-bundles.ts';
 import type { BenchTenant } from './seed-data.ts';
 
 /**
@@ -23,7 +22,6 @@ export async function apiThroughput(
   const serve = (apiHandler: ApiLambda) =>
     createLocalApiServer({
       apiHandler,
-      recordingsDir: join(BUILD_DIR, 'recordings'),
       inspector: createWebhookInspector(async () => undefined),
       onError: () => undefined,
     });

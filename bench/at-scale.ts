@@ -3,6 +3,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createRecordingsHandler } from '../functions/recordings/create-handler.ts';
 import type { ApiLambda } from '../scripts/local/local-api-server.ts';
 import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
+import { createDynamoDbArchiveStore } from '../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
 import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
@@ -26,7 +27,7 @@ import { webhookThroughput } from './webhook-throughput.ts';
 
 /** Request cost, latency, API throughput and webhook throughput with `scale` × the base data. */
 export async function atScale(scale: number, media: BenchMediaServer) {
-  const clients = createAwsClients();
+  const clients = createAwsClients({ s3PathStyle: true });
   const { dynamodb, documents } = clients;
   const sqs = clients.sqs();
   const counter = createRoundTripCounter({ dynamodb, sqs });
@@ -35,15 +36,18 @@ export async function atScale(scale: number, media: BenchMediaServer) {
   const background = await seedBackground(documents, table, BASE_TENANTS * scale);
   const tenant = await seedBenchTenant(documents, table, LATENCY_SAMPLES + 100);
   for (const call of tenant.calls) media.freeswitch.addChannel(call.provider_call_id as string);
+  const pipeline = await media.startPipeline({ table, webhookQueueUrl: queueUrl });
   const deps = {
     store: createDynamoDbRecordingStore(documents, table),
+    archive: createDynamoDbArchiveStore(documents, table),
+    media: pipeline.recordingMedia,
     queue: createSqsEventQueue(sqs, queueUrl),
     provider: counter.watch(media.provider),
     files: media.files,
     clock: systemClock,
     ids: randomIds,
     logger: quiet,
-    settings: { claimLeaseMs: 10_000, stopSettleMs: 4000 },
+    settings: { claimLeaseMs: 10_000, stopSettleMs: 8000 },
   };
   const handler = createRecordingsHandler(deps);
   const invoke = async (callId: string, action: string) => {
@@ -89,7 +93,7 @@ export async function atScale(scale: number, media: BenchMediaServer) {
     ]),
   );
 
-  return {
+  const figures = {
     items_in_table: background + tenant.calls.length + 2,
     round_trips: Object.fromEntries(
       Object.entries(trips).map(([name, t]) => [
@@ -97,6 +101,8 @@ export async function atScale(scale: number, media: BenchMediaServer) {
         {
           dynamodb_before_provider: t.dynamodbBeforeProvider,
           dynamodb_after_provider: t.dynamodbAfterProvider,
+          // A stop only reads after the media server: the media-events function commits its end.
+          dynamodb_writes_after_provider: writesAfterProvider(t),
           sqs: t.sqs,
         },
       ]),
@@ -106,4 +112,12 @@ export async function atScale(scale: number, media: BenchMediaServer) {
     api_throughput: await apiThroughput(handler as unknown as ApiLambda, tenant, documents, table),
     webhook_throughput: await webhookThroughput(documents, sqs, table),
   };
+  await pipeline.stop();
+  return figures;
+}
+
+/** DynamoDB writes a request made after it called the media server. */
+function writesAfterProvider(trips: RoundTrips): number {
+  const after = trips.commands.filter((c) => c.startsWith('dynamodb:')).slice(trips.dynamodbBeforeProvider);
+  return after.filter((c) => !/(Get|Query|Scan)/.test(c)).length;
 }

@@ -16,6 +16,8 @@ export async function coldStart(bundles: Awaited<ReturnType<typeof buildAll>>, m
   const tenant = await seedBenchTenant(documents, table, 1);
   const call = tenant.calls[0];
   if (!call) throw new Error('no call');
+  // The call needs a live channel, or every "first request" is a quick 502 instead of a start.
+  media.freeswitch.addChannel(call.provider_call_id as string);
   const eventFile = join(BUILD_DIR, 'event.json');
   await writeFile(
     eventFile,

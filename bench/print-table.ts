@@ -28,7 +28,11 @@ export function printTable(results: {
         '',
         name === 'idempotent'
           ? ''
-          : `≤2 + ≤1: ${(t.dynamodb_before_provider ?? 9) <= 2 && (t.dynamodb_after_provider ?? 9) <= 1 ? 'ok' : 'MISSED'}`,
+          : name === 'stop'
+            ? // The stop's end is committed by the media-events function once the audio is stored; the
+              // request only reads until then.
+              `≤2 + reads only, no SQS: ${(t.dynamodb_before_provider ?? 9) <= 2 && t.dynamodb_writes_after_provider === 0 && t.sqs === 0 ? 'ok' : 'MISSED'}`
+            : `≤2 + ≤1: ${(t.dynamodb_before_provider ?? 9) <= 2 && (t.dynamodb_after_provider ?? 9) <= 1 ? 'ok' : 'MISSED'}`,
       ]);
     for (const [name, l] of Object.entries(s.latency ?? {}))
       rows.push([

@@ -1,9 +1,13 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { startDynamoDbLocal, startSqsEmulator } from '../scripts/emulators/start-emulators.ts';
+import {
+  startDynamoDbLocal,
+  startS3Emulator,
+  startSqsEmulator,
+} from '../scripts/emulators/start-emulators.ts';
 import { atScale } from './at-scale.ts';
-import { startBenchMediaServer } from './bench-media-server.ts';
+import { BENCH_BUCKET, startBenchMediaServer } from './bench-media-server.ts';
 import { BUILD_DIR, buildAll } from './build-bundles.ts';
 import { coldStart } from './cold-start.ts';
 import { printTable } from './print-table.ts';
@@ -11,14 +15,21 @@ import { printTable } from './print-table.ts';
 async function main() {
   await rm(BUILD_DIR, { recursive: true, force: true });
   await mkdir(join(BUILD_DIR, 'recordings'), { recursive: true });
-  const [ddb, sqsEmulator, media] = await Promise.all([
+  await mkdir(join(BUILD_DIR, 's3'), { recursive: true });
+  const [ddb, sqsEmulator, s3, media] = await Promise.all([
     startDynamoDbLocal(),
     startSqsEmulator(),
+    startS3Emulator({
+      directory: join(BUILD_DIR, 's3'),
+      buckets: [BENCH_BUCKET],
+      credentials: [{ accessKeyId: 'bench', secretAccessKey: 'bench' }],
+    }),
     startBenchMediaServer(),
   ]);
   const awsEnv = {
     AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
     AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
@@ -38,7 +49,7 @@ async function main() {
     await writeFile(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
   } finally {
-    await Promise.all([ddb.stop(), sqsEmulator.stop(), media.freeswitch.close()]);
+    await Promise.all([ddb.stop(), sqsEmulator.stop(), s3.stop(), media.freeswitch.close()]);
   }
 }
 

@@ -145,16 +145,18 @@ async function main() {
   apiHandler = recordings.handler as unknown as ApiLambda;
 
   // Stand-ins for Lambda's SQS event-source mappings, and the schedule of the sweep.
-  for (const [queue, handler, name] of [
-    [queueUrl, sender.handler, 'webhook-sender'],
-    [mediaEventsUrl, mediaEvents.handler, 'media-events'],
+  // Media events poll short and often: a stop waits for them (the emulator's long poll would add 1 s).
+  for (const [queue, handler, name, waitTimeSeconds] of [
+    [queueUrl, sender.handler, 'webhook-sender', 1],
+    [mediaEventsUrl, mediaEvents.handler, 'media-events', 0],
   ] as const) {
     const source = createSqsEventSource({
       sqs: sqsClient,
       queueUrl: queue,
       handler: handler as unknown as SqsLambda,
       functionName: name,
-      waitTimeSeconds: 1,
+      waitTimeSeconds,
+      emptyPauseMs: 50,
     });
     source.start((error) => console.error(`${name} poller error:`, error));
     stoppers.push(() => source.stop());

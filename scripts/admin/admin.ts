@@ -7,11 +7,11 @@ import { parseArgs } from 'node:util';
 import { createAwsClients, createLocalAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
+import type { EslEndpoint } from '../../shared/adapters/freeswitch/esl-connection.ts';
 import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
+import { listDeadLetters, replayDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letters.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
-import type { EslEndpoint } from '../../shared/adapters/freeswitch/esl-connection.ts';
-import { listDeadLetters, replayDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letters.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import {

@@ -63,6 +63,11 @@ export function createSqsEventSource(options: {
   functionName?: string;
   batchSize?: number;
   waitTimeSeconds?: number;
+  /**
+   * With `waitTimeSeconds` 0, the pause after a poll that found nothing. (The SQS emulator's long poll
+   * does not return when a message arrives, so latency-sensitive pollers poll short and often.)
+   */
+  emptyPauseMs?: number;
 }) {
   const queueArn = `arn:aws:sqs:local:000000000000:${options.queueUrl.split('/').pop()}`;
   let running = false;
@@ -132,7 +137,8 @@ export function createSqsEventSource(options: {
       loop = (async () => {
         while (running) {
           try {
-            await pollOnce(options.waitTimeSeconds ?? 1);
+            const got = await pollOnce(options.waitTimeSeconds ?? 1);
+            if (!got && options.emptyPauseMs) await new Promise((r) => setTimeout(r, options.emptyPauseMs));
           } catch (error) {
             onError(error);
             await new Promise((resolve) => setTimeout(resolve, 500));

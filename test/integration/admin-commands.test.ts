@@ -10,6 +10,7 @@ import {
   createCustomer,
   endCall,
   revokeApiKey,
+  setRetention,
 } from '../../shared/admin/admin-commands.ts';
 import { AdminError } from '../../shared/admin/errors.ts';
 import { errorBody } from '../support/expectations.ts';
@@ -86,6 +87,30 @@ describe('admin commands against the service', () => {
     await endCall({ callId: t.call.id }, deps);
     expect((await h.post(t.call.id, t.key, {})).body).toEqual(
       errorBody('active_call_not_found', 'no active call with this id'),
+    );
+  });
+
+  it("sets an application's retention, which its next completed recording is purged by", async () => {
+    const t = await tenant();
+
+    expect(await setRetention({ applicationId: t.application.id, days: 30 }, deps)).toEqual({
+      application_id: t.application.id,
+      retention_days: 30,
+    });
+    expect(await h.archive.retentionDays(t.application.id)).toBe(30);
+  });
+
+  it.each([-1, 1.5, 3651, Number.NaN])('refuses a retention of %s days', async (days) => {
+    const t = await tenant();
+
+    await expect(setRetention({ applicationId: t.application.id, days }, deps)).rejects.toThrow(
+      new AdminError('--days must be a whole number from 0 (keep forever) to 3650'),
+    );
+  });
+
+  it('refuses a retention for an unknown application', async () => {
+    await expect(setRetention({ applicationId: 'app_missing', days: 7 }, deps)).rejects.toBeInstanceOf(
+      AdminError,
     );
   });
 

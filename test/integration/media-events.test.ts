@@ -6,7 +6,7 @@ import { serializeMediaEvent } from '../../shared/media-events/media-event-messa
 import type { MediaEvent } from '../../shared/media-events/types.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { connectRaw } from '../support/esl-test-client.ts';
-import { createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
+import { type ApiAnswer, createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 
 // The recording follows the media server: each scenario of the issue, end to end through the real
 // handlers, DynamoDB Local, the SQS and S3 emulators, the simulated FreeSWITCH and the media relay. Each
@@ -26,7 +26,7 @@ const pathOf = (c: Call, recordingId = `rec_${c.id}`) =>
 const statusOf = async (c: Call) => (await h.stored(c.id)).call?.status;
 /** The stored audio's size: the relay uploads the file, then deletes it from the media server. */
 const storedSize = (c: Call, recordingId = `rec_${c.id}`) => h.objectSize(h.objectKeyOf(c, recordingId));
-const answerOf = async (answer: Promise<{ statusCode: number; body: any }>) => {
+const answerOf = async (answer: Promise<ApiAnswer>) => {
   const { statusCode, body } = await answer;
   return { statusCode, body };
 };

@@ -105,6 +105,7 @@ beforeAll(async () => {
     handler: mediaEvents as unknown as SqsLambda,
     functionName: 'media-events',
     waitTimeSeconds: 0,
+    emptyPauseMs: 20,
   });
   mediaEventSource.start();
   relay = createRelay(

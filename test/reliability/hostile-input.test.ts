@@ -1,6 +1,7 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toRecordingItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
 import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
@@ -37,6 +38,8 @@ function expectedCode(body: string): string {
 }
 
 const STATUS: Record<string, number> = {
+  recording_not_found: 404,
+  call_not_found: 404,
   payload_too_large: 413,
   invalid_json: 400,
   invalid_request: 400,
@@ -56,6 +59,30 @@ beforeAll(async () => {
   h = await createServiceHarness({ provider: media.provider });
   tenant = await seedTenant(h.documents, h.table);
   ended = await seedCall(h.documents, h.table, tenant, { status: 'completed' });
+  // A completed recording of the ended call, for the read and download routes to find.
+  await h.documents.send(
+    new PutCommand({
+      TableName: h.table,
+      Item: toRecordingItem(
+        {
+          id: `rec_${ended.id}`,
+          call_id: ended.id,
+          customer_id: ended.customer_id,
+          application_id: ended.application_id,
+          provider_call_id: ended.provider_call_id ?? '',
+          status: 'completed',
+          storage_type: 's3',
+          file_url: `https://api.test/v1/recordings/rec_${ended.id}/media`,
+          duration_seconds: 3,
+          size_bytes: 48_044,
+          created_at: '2026-11-24T10:00:00Z',
+          updated_at: '2026-11-24T10:00:03Z',
+        },
+        1,
+        { end_reason: 'stopped' },
+      ),
+    }),
+  );
   itemsBefore = await countItems();
 });
 
@@ -208,6 +235,78 @@ describe('hostile Authorization headers', () => {
           ]);
         },
       ),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('hostile reads, downloads and deletions', () => {
+  const idSegment = fc.oneof(
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 80 }),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
+    fc.constantFrom(
+      'rec_call_%00',
+      'rec_call_x_0',
+      'rec_call_x_01',
+      `rec_${'a'.repeat(5000)}`,
+      '..',
+      'rec_call_１',
+    ),
+  );
+  const queryValue = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc.integer({ min: -10_000, max: 10_000 }).map(String),
+    fc.constantFrom('', '60', '3600', '300.0', '1e3', ' 60', '0x3c', '60,70'),
+  );
+  const raw = (name: string, value: string) => `${name}=${encodeURIComponent(value)}`;
+  const integerIn = (value: string, min: number, max: number) =>
+    /^[0-9]{1,9}$/.test(value) && Number(value) >= min && Number(value) <= max;
+
+  it('answers any recording id with 400 invalid_request or 404, on every recording route', async () => {
+    await fc.assert(
+      fc.asyncProperty(idSegment, fc.constantFrom('GET', 'DELETE', 'GET media'), async (id, route) => {
+        const encoded = id.split('/').map(encodeURIComponent).join('/');
+        const path = route === 'GET media' ? `/v1/recordings/${encoded}/media` : `/v1/recordings/${encoded}`;
+        const answer = await h.request({ method: route.split(' ')[0], path, apiKey: tenant.apiKey });
+        const canonical = /^rec_call_[A-Za-z0-9]{1,64}(_([2-9]|[1-9][0-9]+))?$/.test(id);
+        const code =
+          id.includes('/') || id === '' ? 'not_found' : canonical ? 'recording_not_found' : 'invalid_request';
+        expectEnvelope(answer, code);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('answers any expires_in with a redirect when it is 60 to 3600, else 400', async () => {
+    await fc.assert(
+      fc.asyncProperty(queryValue, async (value) => {
+        const answer = await h.request({
+          method: 'GET',
+          path: `/v1/recordings/rec_${ended.id}/media`,
+          rawQueryString: raw('expires_in', value),
+          apiKey: tenant.apiKey,
+        });
+        if (integerIn(value, 60, 3600)) expect(answer.statusCode).toBe(302);
+        else expectEnvelope(answer, 'invalid_request');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('answers any limit and cursor with a page when both are good, else 400', async () => {
+    await fc.assert(
+      fc.asyncProperty(queryValue, fc.option(queryValue), async (limit, cursor) => {
+        const answer = await h.request({
+          method: 'GET',
+          path: `/v1/calls/${ended.id}/recordings`,
+          rawQueryString: [raw('limit', limit), ...(cursor === null ? [] : [raw('cursor', cursor)])].join(
+            '&',
+          ),
+          apiKey: tenant.apiKey,
+        });
+        if (integerIn(limit, 1, 100) && cursor === null) expect(answer.statusCode).toBe(200);
+        else expectEnvelope(answer, 'invalid_request');
+      }),
       { numRuns: RUNS },
     );
   });

@@ -40,9 +40,14 @@ export async function createTestTable(documents: DynamoDBDocumentClient): Promis
   return name;
 }
 
-/** Creates a fresh standard queue and returns its URL. */
-export async function createTestQueue(sqs: SQSClient): Promise<string> {
-  const out = await sqs.send(new CreateQueueCommand({ QueueName: `webhooks-test-${uniqueSuffix()}` }));
+/** Creates a fresh standard queue (with these attributes) and returns its URL. */
+export async function createTestQueue(sqs: SQSClient, attributes?: Record<string, string>): Promise<string> {
+  const out = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `webhooks-test-${uniqueSuffix()}`,
+      ...(attributes ? { Attributes: attributes } : {}),
+    }),
+  );
   if (!out.QueueUrl) throw new Error('no queue url');
   return out.QueueUrl;
 }

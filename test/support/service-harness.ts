@@ -54,6 +54,7 @@ export interface ApiAnswer {
   statusCode: number;
   headers: Record<string, string>;
   /** The JSON body (undefined when there is none, as on a redirect). */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers by path and assert their whole shape.
   body: any;
 }
 
@@ -92,7 +93,8 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
   const [table, queueUrl, mediaQueueUrl, bucket] = await Promise.all([
     options.shared ? options.shared.table : createTestTable(clients.documents),
     options.shared ? options.shared.queueUrl : createTestQueue(clients.sqs),
-    createTestQueue(clients.sqs),
+    // A media event that failed is tried again after 2 s (Lambda's queue: after its visibility timeout).
+    createTestQueue(clients.sqs, { VisibilityTimeout: '2' }),
     createTestBucket(clients.s3),
   ]);
   const realStore = createDynamoDbRecordingStore(clients.documents, table);
@@ -163,6 +165,7 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     }
   })();
 
+  const relayLogger = createMemoryLogger();
   /** Wraps the relay's uploads so a test can make storage fail. */
   let uploader: RecordingUploader = createS3RecordingUploader(clients.s3, bucket);
   const relay = simulated
@@ -188,7 +191,7 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
           join(await mkdtemp(join(tmpdir(), 'minivoice-relay-')), 'state.json'),
         ),
         clock: systemClock,
-        logger: createMemoryLogger(),
+        logger: relayLogger,
         settings: {
           node: 'fs-test',
           reconcileEveryMs: 200,
@@ -245,6 +248,7 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     files,
     freeswitch: simulated?.freeswitch as NonNullable<typeof simulated>['freeswitch'],
     relay,
+    relayLogger,
     /** POST /v1/calls/{id}/recordings with a JSON body (or none). */
     post(callId: string, apiKey: string | undefined, body?: unknown) {
       return request({
@@ -261,8 +265,8 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
         body: JSON.stringify({ action }),
       });
     },
-    /** A GET (or another method) on a path, as the harness's tenant unless another key is given. */
-    call(method: string, path: string, apiKey: string | undefined = tenant.apiKey) {
+    /** A request on a path (with its query), as the harness's tenant unless another key (or `null`: none) is given. */
+    call(method: string, path: string, apiKey: string | null = tenant.apiKey) {
       const [pathOnly = path, rawQueryString] = path.split('?');
       return request({
         method,
@@ -301,12 +305,12 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
      * for `quietMs` since the call (events the media server sends now take a moment to arrive).
      */
     async settle(quietMs = 500, limitMs = 15_000) {
-      const since = Date.now();
-      const until = since + limitMs;
+      let busyAt = Date.now();
+      const until = busyAt + limitMs;
       while (Date.now() < until) {
-        const idleMs = Date.now() - Math.max(lastActivity, since);
-        const quiet = idleMs >= quietMs && (relay?.pendingUploads() ?? 0) === 0;
-        if (quiet && !holding) return;
+        // An upload just finished has just queued its report: quiet counts from then.
+        if ((relay?.pendingUploads() ?? 0) > 0 || holding) busyAt = Date.now();
+        if (Date.now() - Math.max(lastActivity, busyAt) >= quietMs) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },

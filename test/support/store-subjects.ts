@@ -1,15 +1,18 @@
 import { hashApiKey } from '../../shared/accounts/api-key.ts';
 import type { Application } from '../../shared/accounts/types.ts';
 import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
+import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbOutbox } from '../../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import type { AdminStore } from '../../shared/admin/ports.ts';
+import type { ArchiveStore } from '../../shared/archive/ports.ts';
 import type { RecordingStore } from '../../shared/recordings/ports.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import type { Outbox, WebhookStore } from '../../shared/webhooks/ports.ts';
 import { createTestClients, createTestTable, uniqueSuffix } from './aws-fixtures.ts';
 import { createInMemoryAdminStore } from './fakes/in-memory-admin-store.ts';
+import { createInMemoryArchiveStore } from './fakes/in-memory-archive-store.ts';
 import { createInMemoryOutbox } from './fakes/in-memory-outbox.ts';
 import { createInMemoryRecordingStore } from './fakes/in-memory-recording-store.ts';
 import { createInMemoryState } from './fakes/in-memory-state.ts';
@@ -21,6 +24,7 @@ export interface StoreSubject {
   outbox: Outbox;
   webhooks: WebhookStore;
   admin: AdminStore;
+  archive: ArchiveStore;
 }
 
 /** The two implementations of the store ports that must behave alike. */
@@ -34,6 +38,7 @@ export const STORE_SUBJECTS: { name: string; create: () => Promise<StoreSubject>
         outbox: createInMemoryOutbox(state),
         webhooks: createInMemoryWebhookStore(state),
         admin: createInMemoryAdminStore(state),
+        archive: createInMemoryArchiveStore(state),
       };
     },
   },
@@ -47,6 +52,7 @@ export const STORE_SUBJECTS: { name: string; create: () => Promise<StoreSubject>
         outbox: createDynamoDbOutbox(documents, table),
         webhooks: createDynamoDbWebhookStore(documents, table),
         admin: createDynamoDbAdminStore(documents, table),
+        archive: createDynamoDbArchiveStore(documents, table),
       };
     },
   },

@@ -21,11 +21,12 @@ export function errorEnvelope(
     onError: async (request) => {
       const { error } = request;
       if (error instanceof ApiError) {
-        // A 5xx of ours (a dependency outage) is still worth a log line; 4xx are the client's business.
+        // A 5xx of ours (a media server or dependency failure) is worth a log line; 4xx are the client's.
         if (error.statusCode >= 500) {
-          logger.error('dependency failure', {
+          logger.error('answered with a server error', {
             request_id: request.context.awsRequestId,
             code: error.code,
+            message: error.message,
             cause: String((error.cause as Error | undefined)?.name ?? error.cause),
           });
         }
