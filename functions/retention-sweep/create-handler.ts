@@ -15,7 +15,7 @@ export type RetentionSweepResult = Omit<PurgeReport, 'more'>;
 /**
  * The scheduled retention sweep for any set of adapters: purges recordings past their application's
  * retention, and finishes deletions whose audio removal did not complete. Runs rounds until nothing more
- * is due, a round fails, or the invocation is nearly out of time (the next run carries on).
+ * is due, a round makes no progress, or the invocation is nearly out of time (the next run carries on).
  */
 export function createRetentionSweepHandler(deps: RetentionSweepDeps) {
   return middy<ScheduledEvent | Record<string, never>, RetentionSweepResult, Error, Context>().handler(
@@ -26,7 +26,9 @@ export function createRetentionSweepHandler(deps: RetentionSweepDeps) {
         total.expired += round.expired;
         total.finished += round.finished;
         total.failed += round.failed;
-        if (!round.more || round.failed > 0) break;
+        // Failed purges are postponed, so the next round moves on; a round that made no progress at all
+        // (storage or the table down) ends the run, and the next scheduled run tries again.
+        if (!round.more || round.expired + round.finished === 0) break;
         if (context.getRemainingTimeInMillis() < SAFETY_MARGIN_MS) break;
       }
       if (total.expired + total.finished + total.failed > 0) deps.logger.info('retention sweep', total);

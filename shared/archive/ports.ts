@@ -43,6 +43,8 @@ export interface ArchiveStore {
   finishPurge(ref: RecordingRef): Promise<void>;
   /** Recordings whose purge is due at `now`, earliest first. */
   duePurges(now: number, limit: number): Promise<StoredRecording[]>;
+  /** Moves a purge that failed to a later time, if the recording is still as read. */
+  postponePurge(stored: StoredRecording, until: number): Promise<void>;
   /** The retention period of an application's recordings, in days (0: kept forever). */
   retentionDays(applicationId: string): Promise<number>;
 }

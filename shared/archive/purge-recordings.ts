@@ -1,5 +1,9 @@
 import { deleteStoredRecording, removeAudio } from './delete-recording.ts';
 import type { PurgeDeps } from './ports.ts';
+import type { StoredRecording } from './types.ts';
+
+/** A purge that failed is tried again this much later, so it never holds up the ones behind it. */
+export const PURGE_RETRY_MS = 3_600_000;
 
 /** What one purge round did. */
 export interface PurgeReport {
@@ -17,7 +21,7 @@ export interface PurgeReport {
  * Purges what is due: recordings past their application's retention are deleted (`recording.deleted`
  * with `reason: "retention"`, audio removed, tombstone kept), and deletions whose audio removal did not
  * finish (the request died, or storage failed) are finished. A failure is logged, counted
- * (`PurgeFailures`) and left due for the next round.
+ * (`PurgeFailures`) and postponed by {@link PURGE_RETRY_MS}: the purges due after it still run.
  */
 export async function purgeDueRecordings(deps: PurgeDeps, options: { limit: number }): Promise<PurgeReport> {
   const due = await deps.archive.duePurges(deps.clock.now().getTime(), options.limit);
@@ -36,12 +40,29 @@ export async function purgeDueRecordings(deps: PurgeDeps, options: { limit: numb
     } catch (error) {
       report.failed += 1;
       deps.metrics.count('PurgeFailures');
-      deps.logger.error('purge failed; it stays due', {
+      deps.logger.error('purge failed; tried again later', {
         recording_id: recording.id,
         call_id: recording.call_id,
         error: String(error),
       });
+      await postpone(stored, deps);
     }
   }
   return report;
+}
+
+/** Postpones a failed purge as the recording is now (the failure may have come after its deletion). */
+async function postpone(stored: StoredRecording, deps: PurgeDeps): Promise<void> {
+  const ref = { recordingId: stored.recording.id, callId: stored.recording.call_id, seq: stored.seq };
+  try {
+    const current = await deps.archive.getRecording(ref);
+    if (current?.purgeAt !== undefined) {
+      await deps.archive.postponePurge(current, deps.clock.now().getTime() + PURGE_RETRY_MS);
+    }
+  } catch (error) {
+    deps.logger.error('purge not postponed; it stays due', {
+      recording_id: ref.recordingId,
+      error: String(error),
+    });
+  }
 }

@@ -151,7 +151,8 @@ async function applyStopped(
 /**
  * What the recording's end says about its audio. Stored audio is trusted only once the object is seen
  * under the key derived from the stored call (never the relay's word alone): its size is the object's.
- * A missing object throws, so the event is tried again (and parked if it never appears).
+ * A missing object throws, so the event is tried again (and parked if it never appears). Audio reported
+ * not storable is removed in case an upload did land (its reply lost): a failed recording has none.
  */
 async function fileEnd(
   file: FileOutcome,
@@ -159,8 +160,10 @@ async function fileEnd(
   ref: FileRef,
   deps: ApplyMediaEventDeps,
 ): Promise<FileEnd> {
-  if (file.kind !== 'stored') return file;
   const key = objectKeyOf({ customerId: call.customer_id, callId: call.id, recordingId: ref.recordingId });
+  // An upload whose reply was lost may have stored the audio after all: a failed recording keeps none.
+  if (file.kind === 'storage_failed') await deps.media.remove(key);
+  if (file.kind !== 'stored') return file;
   const size = await deps.media.sizeOf(key);
   if (size === undefined) throw new Error(`reported stored, but there is no object ${key}`);
   const days = await deps.archive.retentionDays(call.application_id);
@@ -208,7 +211,7 @@ async function applyHangup(
   const call = await deps.store.findCallByChannel(event.channel_uuid);
   if (!call) return { kind: 'applied', action: 'ignored: no call on this channel' };
   if (!isCallActive(call)) return { kind: 'applied', action: 'ignored: call already ended' };
-  // A recording still running ends with the RECORD_STOP that FreeSWITCH sends before the hangup.
+  // A recording still running ends with its file's report (the relay sends it once the file is stored).
   const ended = await deps.store.endCall(call.id, ENDED_BY_HANGUP);
   return { kind: 'applied', action: ended ? 'call ended' : 'ignored: call already ended' };
 }

@@ -1,6 +1,5 @@
 import type { Clock } from '../kernel/clock.ts';
 import type { Logger } from '../kernel/logger.ts';
-import { hasAudio } from '../recordings/recording-records.ts';
 import type {
   MediaEventPublisher,
   MediaServerConnector,
@@ -194,7 +193,7 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     }
     const stillReporting = new Set(Object.values(state.running));
     for (const channel of state.channels) {
-      // A channel whose files are still to be reported gets its hangup right after them.
+      // A channel whose files this round has not settled yet gets its hangup when they are reported.
       if (!snapshot.channels.has(channel) && !stillReporting.has(channel)) hungUp.add(channel);
     }
     state.channels = [...snapshot.channels];
@@ -232,7 +231,8 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     if (!pending) return;
     const facts = await deps.files.facts(path);
     const key = deps.objectKeyOf(path) ?? '';
-    if (facts.kind === 'discarded' || !hasAudio(facts)) {
+    // Any file FreeSWITCH kept is stored, however short (Part 2: only no file at all is "empty").
+    if (facts.kind === 'discarded') {
       await finish(path, { kind: 'discarded' });
       return;
     }
@@ -249,7 +249,8 @@ export function createMediaRelay(deps: MediaRelayDeps) {
           attempts: pending.attempts,
           error: String(error),
         });
-        await journal.save(state);
+        // (Not saved here: only the event chain saves the journal, so no save lands mid-reconcile;
+        // after a restart the retries simply start over.)
         return;
       }
       logger.error('recording could not be stored; giving up', {
@@ -271,11 +272,11 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     await serially(async () => {
       await report(pending.stop, file);
       delete state.uploads[path];
-      await journal.save(state);
       reported = true;
+      await journal.save(state);
     });
-    // Only once reported: a crash before this stores and reports the file again (the function ignores
-    // the duplicate), never loses it.
+    // Only once reported (even if the journal could not be saved): a crash before this stores and
+    // reports the file again (the function ignores the duplicate), never loses it.
     if (reported) await deps.files.remove(path);
   }
 

@@ -65,7 +65,7 @@ export function recordingEvent(
 
 /**
  * How a started recording's audio ended up: stored in object storage (its facts, its `file_url`, and
- * when retention purges it), nothing kept by the media server, or not storable.
+ * when retention purges it), no file kept by the media server, or not storable.
  */
 export type FileEnd =
   | { kind: 'stored'; facts: MediaFacts; fileUrl: string; purgeAt: number | undefined }
@@ -74,11 +74,11 @@ export type FileEnd =
 
 /**
  * The end of a started recording, true to what the media server and the storage did: stored audio
- * completes it (`duration_seconds` is the audio's length rounded to the nearest second, `size_bytes` the
- * stored object's, `storage_type: "s3"`); no audio kept fails it with `reason: "empty"`, audio that could
- * not be stored with `reason: "storage_failed"`. `call` is the call as the commit leaves it (its status
- * shows in the webhook). With `adoptsStart` the start was never committed: its `recording.started` is
- * emitted first, in the same commit.
+ * completes it, however short (`duration_seconds` is the audio's length rounded to the nearest second,
+ * `size_bytes` the stored object's, `storage_type: "s3"`); no file kept fails it with `reason: "empty"`,
+ * audio that could not be stored with `reason: "storage_failed"`. `call` is the call as the commit leaves
+ * it (its status shows in the webhook). With `adoptsStart` the start was never committed: its
+ * `recording.started` is emitted first, in the same commit.
  */
 export function recordingEnd(
   call: Call,
@@ -90,14 +90,8 @@ export function recordingEnd(
   options: { adoptsStart?: boolean; endCall?: string } = {},
 ): RecordingEnd {
   const stamp = toRfc3339Seconds(at);
-  const failure: FailureReason | undefined =
-    end.kind === 'storage_failed'
-      ? 'storage_failed'
-      : end.kind === 'discarded' || !hasAudio(end.facts)
-        ? 'empty'
-        : undefined;
   const ended: Recording =
-    end.kind === 'stored' && failure === undefined
+    end.kind === 'stored'
       ? {
           ...started,
           status: 'completed',
@@ -108,6 +102,8 @@ export function recordingEnd(
           updated_at: stamp,
         }
       : { ...started, status: 'failed', updated_at: stamp };
+  const failure: FailureReason | undefined =
+    end.kind === 'stored' ? undefined : end.kind === 'discarded' ? 'empty' : 'storage_failed';
   const detail: RecordingEventDetail = failure
     ? { type: 'recording.failed', reason: failure }
     : { type: 'recording.completed', end_reason: endReason };
@@ -118,16 +114,8 @@ export function recordingEnd(
     recording: ended,
     ending: failure ? { failure_reason: failure } : { end_reason: endReason },
     events,
-    ...(end.kind === 'stored' && !failure && end.purgeAt !== undefined ? { purgeAt: end.purgeAt } : {}),
+    ...(end.kind === 'stored' && end.purgeAt !== undefined ? { purgeAt: end.purgeAt } : {}),
     ...(options.adoptsStart ? { adoptsStart: true } : {}),
     ...(options.endCall ? { endCall: options.endCall } : {}),
   };
 }
-
-/** True when a closed file holds audio: more than a WAV header, and some length. */
-export function hasAudio(facts: MediaFacts): boolean {
-  return facts.size_bytes > WAV_HEADER_BYTES && facts.duration_ms > 0;
-}
-
-/** The canonical WAV header FreeSWITCH writes before any audio. */
-const WAV_HEADER_BYTES = 44;

@@ -12,8 +12,9 @@ import type { Call, RecordableCall, Recording } from './types.ts';
  *
  * Steps:
  * 1. If a recording is `started`, return it: no provider command, no event.
- * 2. If another request holds the call's claim, wait for it; a stale one (its request died) is taken
- *    over and settled first: its audio adopted, or its start recorded as failed.
+ * 2. If another request holds the call's claim, wait for it; a stale start claim (its request died) is
+ *    taken over and settled first: its audio adopted, or its start recorded as failed. A stop claim is
+ *    waited for until its recording ended (its audio stored), however long that takes up to the wait.
  * 3. Claim the slot with a conditional write, allocating the next recording id.
  * 4. Tell the provider to start. A refusal commits `failed`; an unknown outcome (late or lost reply) is
  *    settled before answering; success commits `started` with its event in one transaction.
@@ -23,10 +24,10 @@ export function startRecording(call: Call | undefined, deps: RecordingDeps): Pro
   const { store, ids, settings } = deps;
   return withCallClaim<Recording>(call, deps, (current, now) => {
     const active = current.active_recording;
-    if (active?.recording && (active.state === 'started' || active.state === 'stopping')) {
-      // A stop in flight has not happened yet: the recording is still started.
-      return { kind: 'answer', value: active.recording };
-    }
+    if (active?.recording && active.state === 'started') return { kind: 'answer', value: active.recording };
+    // A stop in flight has closed the file, or is about to: wait for its recording to end (its audio
+    // is being stored), then start the next one. Never answer `started` for audio that has stopped.
+    if (active?.state === 'stopping') return { kind: 'wait' };
     if (active && !isClaimStale(active, now, settings.claimLeaseMs)) return { kind: 'wait' };
     const seq = active ? active.seq : current.recording_seq + 1;
     const claim: Claim = {

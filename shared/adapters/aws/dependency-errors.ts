@@ -40,6 +40,11 @@ function isTransient(error: unknown): boolean {
   );
 }
 
+/** The error to raise for an SDK failure: transient ones become 503 `service_unavailable`. */
+export function asDependencyError(error: unknown, dependency: string): unknown {
+  return isTransient(error) ? new DependencyUnavailableError(dependency, { cause: error }) : error;
+}
+
 /**
  * Wraps an SDK client so transient failures surface as 503 `service_unavailable` (retry), while
  * everything else (conditional-check failures, validation errors) passes through unchanged. The SDK has
@@ -57,8 +62,7 @@ export function withDependencyErrors<T extends { send: (...args: never[]) => Pro
         try {
           return await send(...args);
         } catch (error) {
-          if (isTransient(error)) throw new DependencyUnavailableError(dependency, { cause: error });
-          throw error;
+          throw asDependencyError(error, dependency);
         }
       };
     },

@@ -7,7 +7,7 @@ const { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateC
 import { DEFAULT_RETENTION_DAYS } from '../../accounts/types.ts';
 import { RecordingChangedError } from '../../archive/errors.ts';
 import type { ArchiveStore } from '../../archive/ports.ts';
-import { withDependencyErrors } from '../aws/dependency-errors.ts';
+import { asDependencyError, withDependencyErrors } from '../aws/dependency-errors.ts';
 import {
   fromApiKeyItem,
   fromApplicationItem,
@@ -18,6 +18,19 @@ import {
 import { GSI1, keys, PURGE_PARTITION, purgeIndexKeys } from './table-schema.ts';
 
 type Item = Record<string, unknown>;
+
+/**
+ * True when a transaction lost to a concurrent change of its items: a condition failed, or DynamoDB
+ * cancelled it because another transaction was writing the same item at the same moment.
+ */
+export function lostToConcurrentChange(error: unknown): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some(
+      (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
+    )
+  );
+}
 
 /** DynamoDB single-table implementation of {@link ArchiveStore}. */
 export function createDynamoDbArchiveStore(
@@ -105,7 +118,8 @@ export function createDynamoDbArchiveStore(
       const { recording, seq } = stored;
       const purge = purgeAt === undefined ? undefined : purgeIndexKeys(purgeAt, recording.call_id, seq);
       try {
-        await client.send(
+        // Unwrapped: a conflict with a racing deletion must be told apart from an outage.
+        await documents.send(
           new TransactWriteCommand({
             TransactItems: [
               {
@@ -142,13 +156,8 @@ export function createDynamoDbArchiveStore(
           }),
         );
       } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
-        ) {
-          throw new RecordingChangedError();
-        }
-        throw error;
+        if (lostToConcurrentChange(error)) throw new RecordingChangedError();
+        throw asDependencyError(error, 'storage');
       }
     },
 
@@ -186,6 +195,31 @@ export function createDynamoDbArchiveStore(
         }),
       );
       return (out.Items ?? []).map(fromStoredRecordingItem);
+    },
+
+    async postponePurge(stored, until) {
+      const { recording, seq } = stored;
+      const purge = purgeIndexKeys(until, recording.call_id, seq);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.recording(recording.call_id, seq),
+            UpdateExpression: 'SET purge_at = :until, #gsk = :gsk',
+            ConditionExpression: '#status = :read AND purge_at = :was',
+            ExpressionAttributeNames: { '#status': 'status', '#gsk': GSI1.sort },
+            ExpressionAttributeValues: {
+              ':until': until,
+              ':gsk': purge[GSI1.sort],
+              ':read': recording.status,
+              ':was': stored.purgeAt,
+            },
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new RecordingChangedError();
+        throw error;
+      }
     },
 
     async retentionDays(applicationId) {

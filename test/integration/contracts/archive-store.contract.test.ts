@@ -199,6 +199,23 @@ describe.each(STORE_SUBJECTS)('ArchiveStore on $name', ({ create }) => {
     expect(both.map((p) => p.recording.id)).toEqual([`rec_${call.id}`, `rec_${call.id}_2`]);
   });
 
+  it('postpones a due purge, and refuses to when the recording changed since it was read', async () => {
+    const base = Date.UTC(2031, 0, 1) + Math.floor(Math.random() * DAY);
+    const { call } = await callWithRecordings(1, base);
+    const [due] = (await s.archive.duePurges(base + 1, 100)).filter((p) => p.recording.call_id === call.id);
+    if (!due) throw new Error('not due');
+
+    await s.archive.postponePurge(due, base + DAY);
+
+    expect((await s.archive.duePurges(base + 1, 100)).some((p) => p.recording.call_id === call.id)).toBe(
+      false,
+    );
+    expect(
+      (await s.archive.getRecording({ recordingId: due.recording.id, callId: call.id, seq: 1 }))?.purgeAt,
+    ).toBe(base + DAY);
+    await expect(s.archive.postponePurge(due, base + 2 * DAY)).rejects.toBeInstanceOf(RecordingChangedError);
+  });
+
   it('answers an application’s retention, 90 days when it never set one', async () => {
     const { application } = await seedTenantThrough(s.admin);
     const before = await s.archive.retentionDays(application.id);

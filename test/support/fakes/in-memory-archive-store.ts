@@ -82,6 +82,13 @@ export function createInMemoryArchiveStore(state: InMemoryState = createInMemory
         .slice(0, limit)
         .flatMap(([id]) => stored(id) ?? []);
     },
+    async postponePurge(read, until) {
+      const current = state.recordings.get(read.recording.id);
+      if (current?.status !== read.recording.status || state.purges.get(read.recording.id) !== read.purgeAt) {
+        throw new RecordingChangedError();
+      }
+      state.purges.set(read.recording.id, until);
+    },
     async retentionDays(applicationId) {
       return state.applications.get(applicationId)?.retention_days ?? DEFAULT_RETENTION_DAYS;
     },

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deleteRecording, deleteRecordingById } from '../../../shared/archive/delete-recording.ts';
 import { recordingDownload } from '../../../shared/archive/download-recording.ts';
-import { purgeDueRecordings } from '../../../shared/archive/purge-recordings.ts';
+import { PURGE_RETRY_MS, purgeDueRecordings } from '../../../shared/archive/purge-recordings.ts';
 import { getOwnedRecording, listCallRecordings } from '../../../shared/archive/read-recordings.ts';
 import { decodeCursor, encodeCursor } from '../../../shared/archive/request-params.ts';
 import { startRecording } from '../../../shared/recordings/start-recording.ts';
@@ -235,7 +235,7 @@ describe('purgeDueRecordings', () => {
     expect(f.storage.objects.has(OBJECT())).toBe(false);
   });
 
-  it('counts and logs a purge that fails, leaving it due', async () => {
+  it('counts and logs a purge that fails, and tries it again an hour later', async () => {
     await record();
     f.time.advance(91 * DAY);
     f.storage.setDown(true);
@@ -245,10 +245,21 @@ describe('purgeDueRecordings', () => {
       { limit: 10 },
     );
 
-    expect([report.failed, f.counted('PurgeFailures'), f.state.purges.has('rec_call_123')]).toEqual([
-      1,
-      1,
-      true,
-    ]);
+    expect([report.failed, f.counted('PurgeFailures')]).toEqual([1, 1]);
+    expect(f.state.purges.get('rec_call_123')).toBe(f.time.clock.now().getTime() + PURGE_RETRY_MS);
+  });
+
+  it('does not let a purge that keeps failing hold up the ones due after it', async () => {
+    await record(2);
+    f.time.advance(91 * DAY);
+    // The first is due first and fails every time: its call is gone.
+    f.state.recordings.set('rec_call_123', { ...completed(), call_id: 'call_gone' });
+    const purge = () => purgeDueRecordings({ ...f.archiveDeps, metrics: f.applyDeps.metrics }, { limit: 1 });
+
+    const first = await purge();
+    const second = await purge();
+
+    expect([first.failed, second.expired]).toEqual([1, 1]);
+    expect(f.storedRecordings()).toEqual(['rec_call_123 completed', 'rec_call_123_2 deleted']);
   });
 });

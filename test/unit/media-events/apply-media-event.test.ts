@@ -246,12 +246,25 @@ describe('applyMediaEvent: recording_stopped', () => {
     ]);
   });
 
-  it('fails a recording whose stored file is only a header', async () => {
+  it('completes a recording whose stored file is only a header, with no length (a file was kept)', async () => {
     f.storage.objects.set(OBJECT, 44);
 
     await apply(stopped({ file: { kind: 'stored', duration_ms: 0, size_bytes: 44 } }));
 
-    expect(f.storedRecordings()).toEqual(['rec_call_123 failed']);
+    expect(f.state.recordings.get('rec_call_123')).toEqual({
+      ...startedRecording(),
+      status: 'completed',
+      storage_type: 's3',
+      file_url: `${API_URL}/v1/recordings/rec_call_123/media`,
+      duration_seconds: 0,
+      size_bytes: 44,
+    });
+  });
+
+  it('removes stored audio of a recording reported not storable (an upload whose reply was lost)', async () => {
+    await apply(stopped({ file: { kind: 'storage_failed' } }));
+
+    expect(f.storage.objects.has(OBJECT)).toBe(false);
   });
 
   it('fails a recording whose audio could not be stored, with reason storage_failed, and counts it', async () => {

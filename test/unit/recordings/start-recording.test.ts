@@ -90,11 +90,25 @@ describe('startRecording', () => {
     expect(f.queue.sent.map((e) => e.event_type)).toEqual(['recording.failed', 'recording.started']);
   });
 
-  it('returns the started recording while a stop of it is in flight', async () => {
-    await startRecording(f.state.calls.get('call_123'), f.deps);
+  it('waits for a stop in flight to end its recording, then starts the next one', async () => {
+    await startRecording(f.storedCall(), f.deps);
+    f.relay.enabled = false;
+    const { stopRecording } = await import('../../../shared/recordings/stop-recording.ts');
+    const stopping = stopRecording(f.storedCall(), f.deps);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const starting = startRecording(f.storedCall(), f.deps);
+    await new Promise((resolve) => setImmediate(resolve));
+    await f.reportStored('rec_call_123', { duration_ms: 2_000, size_bytes: 32_044 });
+
+    expect([(await stopping).status, (await starting).id]).toEqual(['completed', 'rec_call_123_2']);
+  });
+
+  it('answers 503 call_busy, not started, while a stopped recording is still being stored', async () => {
+    await startRecording(f.storedCall(), f.deps);
     f.activeRecording().state = 'stopping';
 
-    expect(await startRecording(f.state.calls.get('call_123'), f.deps)).toEqual(startedRecording());
+    expect(await errorOf(startRecording(f.storedCall(), f.deps))).toEqual([503, 'call_busy']);
   });
 
   it('gives up with 503 call_busy when other requests keep holding the call', async () => {
