@@ -256,7 +256,7 @@ ${demoCurl(demo, 'start')}
 Stop it with "action": "stop", or hang the call up:
   npm run admin -- --local end-call --call ${demo.call_id}
 
-List the call's recordings, then download one (the API key is required; the link expires):
+List the call's recordings, then download the first once stopped (the key is required; the link expires):
 ${demoReadCommands(demo)}
 Ctrl-C stops everything.
 `);

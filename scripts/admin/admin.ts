@@ -47,33 +47,42 @@ const USAGE = `usage: npm run admin -- [--local] <command> [options]
   dlq-list [--limit N]
   dlq-replay [--limit N]`;
 
-const { positionals, values: opt } = parseArgs({
-  allowPositionals: true,
-  options: {
-    local: { type: 'boolean', default: false },
-    name: { type: 'string' },
-    customer: { type: 'string' },
-    application: { type: 'string' },
-    'webhook-url': { type: 'string' },
-    url: { type: 'string' },
-    'webhook-secret': { type: 'string' },
-    'generate-secret': { type: 'boolean', default: false },
-    mode: { type: 'string', default: 'test' },
-    key: { type: 'string' },
-    hash: { type: 'string' },
-    status: { type: 'string' },
-    id: { type: 'string' },
-    'provider-call-id': { type: 'string' },
-    direction: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    call: { type: 'string' },
-    recording: { type: 'string' },
-    days: { type: 'string' },
-    event: { type: 'string' },
-    limit: { type: 'string', default: '100' },
-  },
-});
+/** The command line, or one clear line and exit 2 when it cannot be read (e.g. `--days -1`). */
+function readArguments() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        local: { type: 'boolean', default: false },
+        name: { type: 'string' },
+        customer: { type: 'string' },
+        application: { type: 'string' },
+        'webhook-url': { type: 'string' },
+        url: { type: 'string' },
+        'webhook-secret': { type: 'string' },
+        'generate-secret': { type: 'boolean', default: false },
+        mode: { type: 'string', default: 'test' },
+        key: { type: 'string' },
+        hash: { type: 'string' },
+        status: { type: 'string' },
+        id: { type: 'string' },
+        'provider-call-id': { type: 'string' },
+        direction: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        call: { type: 'string' },
+        recording: { type: 'string' },
+        days: { type: 'string' },
+        event: { type: 'string' },
+        limit: { type: 'string', default: '100' },
+      },
+    });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const { positionals, values: opt } = readArguments();
 
 function need(name: keyof typeof opt): string {
   const value = opt[name];

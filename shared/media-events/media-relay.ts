@@ -161,8 +161,16 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     const files = await deps.files.list(state.scanSinceMs);
     const snapshot = await current.snapshot();
     const restarted = state.coreUuid !== undefined && state.coreUuid !== current.coreUuid;
-    if (restarted)
-      logger.warn('media server restarted: its recordings were cut off', { node: settings.node });
+    if (restarted) {
+      const cutOff = Object.keys(state.running).length;
+      // Only a restart that cut recordings off is worth a warning; an idle one is routine.
+      if (cutOff > 0)
+        logger.warn('media server restarted: its recordings were cut off', {
+          node: settings.node,
+          cut_off: cutOff,
+        });
+      else logger.info('media server restarted', { node: settings.node });
+    }
     state.coreUuid = current.coreUuid;
 
     for (const [path, channel] of snapshot.recordings) {
