@@ -5,7 +5,7 @@ import { createMediaEventsHandler } from '../functions/media-events/create-handl
 import { startSimulatedFreeSwitch } from '../scripts/local/simulated-freeswitch/server.ts';
 import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
 import { recordingsRoot } from '../services/media-relay/config.ts';
-import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
+import { type AwsClients, createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbArchiveStore } from '../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createJsonRelayJournal } from '../shared/adapters/files/json-relay-journal.ts';
@@ -50,9 +50,9 @@ export async function startBenchMediaServer() {
    * Runs the relay and the media-events function for one table, on clients of their own (so the round
    * trips counted on the request's clients are the request's alone); returns how to stop them.
    */
-  async function startPipeline(options: { table: string; webhookQueueUrl: string }) {
+  async function startPipeline(options: { table: string; webhookQueueUrl: string; clients?: AwsClients }) {
     const { table } = options;
-    const clients = createAwsClients({ s3PathStyle: true });
+    const clients = options.clients ?? createAwsClients({ s3PathStyle: true });
     const sqs = clients.sqs();
     const mediaQueueUrl =
       (await sqs.send(new CreateQueueCommand({ QueueName: `${table}-media-events` }))).QueueUrl ?? '';
@@ -113,7 +113,7 @@ export async function startBenchMediaServer() {
         relay.stop();
         await running;
         await source.stop();
-        clients.destroy();
+        if (!options.clients) clients.destroy();
       },
     };
   }

@@ -1,6 +1,7 @@
 export function printTable(results: {
   bundles: Record<string, number>;
   cold_start: Record<string, number>;
+  write_units_per_pair?: { write_units: Record<string, number>; read_units: Record<string, number> };
   scales: Record<string, unknown>;
 }) {
   const rows: [string, string, string, string][] = [['figure', 'value', 'baseline', 'ratio / target']];
@@ -18,6 +19,16 @@ export function printTable(results: {
     `${c.trivial_ms} ms trivial`,
     `${c.ratio}× (< 3×: ${(c.ratio ?? 99) < 3 ? 'ok' : 'MISSED'})`,
   ]);
+  const w = results.write_units_per_pair;
+  if (w) {
+    const parts = (units: Record<string, number>) =>
+      Object.entries(units)
+        .filter(([name]) => name !== 'total')
+        .map(([name, n]) => `${name} ${n}`)
+        .join(', ');
+    rows.push(['write units per start+stop pair', `${w.write_units.total} WCU`, parts(w.write_units), '']);
+    rows.push(['read units per start+stop pair', `${w.read_units.total} RCU`, parts(w.read_units), '']);
+  }
   for (const [scale, raw] of Object.entries(results.scales)) {
     const s = raw as Record<string, Record<string, Record<string, number>>> & { items_in_table: number };
     rows.push([`— ${scale}: ${s.items_in_table} items in the table`, '', '', '']);

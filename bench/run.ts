@@ -11,6 +11,7 @@ import { BENCH_BUCKET, startBenchMediaServer } from './bench-media-server.ts';
 import { BUILD_DIR, buildAll } from './build-bundles.ts';
 import { coldStart } from './cold-start.ts';
 import { printTable } from './print-table.ts';
+import { writeUnitsPerPair } from './write-units.ts';
 
 async function main() {
   await rm(BUILD_DIR, { recursive: true, force: true });
@@ -43,6 +44,7 @@ async function main() {
       cpus: cpus().length,
       bundles: Object.fromEntries(Object.entries(bundles).map(([name, b]) => [name, b.bytes])),
       cold_start: await coldStart(bundles, media),
+      write_units_per_pair: await writeUnitsPerPair(media),
       scales: {} as Record<string, unknown>,
     };
     for (const scale of [1, 10]) results.scales[`x${scale}`] = await atScale(scale, media);
