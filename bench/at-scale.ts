@@ -3,8 +3,10 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createRecordingsHandler } from '../functions/recordings/create-handler.ts';
 import type { ApiLambda } from '../scripts/local/local-api-server.ts';
 import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
+import { createDynamoDbApiKeyReader } from '../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
 import { createDynamoDbArchiveStore } from '../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
 import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
 import { randomIds } from '../shared/adapters/system/random-ids.ts';
@@ -41,6 +43,9 @@ export async function atScale(scale: number, media: BenchMediaServer) {
     store: createDynamoDbRecordingStore(documents, table),
     archive: createDynamoDbArchiveStore(documents, table),
     media: pipeline.recordingMedia,
+    keys: createDynamoDbApiKeyReader(documents, table),
+    deliveries: createDynamoDbWebhookStore(documents, table),
+    // Redeliveries only: a start's or stop's events leave through the table's stream.
     queue: createSqsEventQueue(sqs, queueUrl),
     provider: counter.watch(media.provider),
     files: media.files,

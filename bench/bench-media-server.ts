@@ -1,13 +1,17 @@
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { createMediaEventsHandler } from '../functions/media-events/create-handler.ts';
+import { createOutboxRelayHandler } from '../functions/outbox-relay/create-handler.ts';
+import { createDynamoDbStreamSource, type StreamLambda } from '../scripts/local/dynamodb-stream-source.ts';
 import { startSimulatedFreeSwitch } from '../scripts/local/simulated-freeswitch/server.ts';
 import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
 import { recordingsRoot } from '../services/media-relay/config.ts';
 import { type AwsClients, createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbArchiveStore } from '../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { OUTBOX_STREAM_FILTER } from '../shared/adapters/dynamodb/outbox-stream.ts';
 import { createJsonRelayJournal } from '../shared/adapters/files/json-relay-journal.ts';
 import { createRecordingFileStore } from '../shared/adapters/files/recording-file-store.ts';
 import { createFreeSwitchConnector } from '../shared/adapters/freeswitch/freeswitch-media-session.ts';
@@ -31,7 +35,8 @@ export const BENCH_BUCKET = 'bench-recordings';
 /**
  * The media server the bench records on: the simulated FreeSWITCH, reached over the Event Socket, with
  * the real media relay beside it and the media-events function applying its reports — a stop answers
- * once the relay stored the file and the report completed the recording, as in production.
+ * once the relay stored the file and the report completed the recording, as in production. Each
+ * pipeline also relays the table's stream to the webhook queue (the outbox relay).
  */
 export async function startBenchMediaServer() {
   const freeswitch = await startSimulatedFreeSwitch({ soundsDir: join(BUILD_DIR, 'sounds') });
@@ -61,7 +66,6 @@ export async function startBenchMediaServer() {
       store: createDynamoDbRecordingStore(clients.documents, table),
       archive: createDynamoDbArchiveStore(clients.documents, table),
       media: recordingMedia,
-      queue: createSqsEventQueue(sqs, options.webhookQueueUrl),
       visibility: createSqsMessageVisibility(sqs, mediaQueueUrl),
       provider,
       files,
@@ -107,12 +111,29 @@ export async function startBenchMediaServer() {
       },
     });
     const running = relay.run();
+    // The outbox relay: the table's stream to the webhook queue (stream reads cost no table capacity).
+    const outbox = createDynamoDbStreamSource({
+      dynamodb: clients.dynamodb,
+      streams: new DynamoDBStreamsClient({}),
+      tableName: table,
+      handler: createOutboxRelayHandler({
+        queue: createSqsEventQueue(sqs, options.webhookQueueUrl),
+        logger: quiet,
+      }) as unknown as StreamLambda,
+      filter: OUTBOX_STREAM_FILTER,
+      functionName: 'outbox-relay',
+      emptyPauseMs: 20,
+    });
+    outbox.start();
     return {
       recordingMedia,
+      /** Waits until every event committed so far is on the webhook queue. */
+      outboxCaughtUp: () => outbox.caughtUp(30_000),
       async stop() {
         relay.stop();
         await running;
         await source.stop();
+        await outbox.stop();
         if (!options.clients) clients.destroy();
       },
     };

@@ -2,6 +2,7 @@ export function printTable(results: {
   bundles: Record<string, number>;
   cold_start: Record<string, number>;
   write_units_per_pair?: { write_units: Record<string, number>; read_units: Record<string, number> };
+  outbox_load?: Record<string, number>;
   scales: Record<string, unknown>;
 }) {
   const rows: [string, string, string, string][] = [['figure', 'value', 'baseline', 'ratio / target']];
@@ -28,6 +29,21 @@ export function printTable(results: {
         .join(', ');
     rows.push(['write units per start+stop pair', `${w.write_units.total} WCU`, parts(w.write_units), '']);
     rows.push(['read units per start+stop pair', `${w.read_units.total} RCU`, parts(w.read_units), '']);
+  }
+  const o = results.outbox_load;
+  if (o) {
+    rows.push([
+      `outbox: ${o.events} events committed, ${o.concurrency} at a time`,
+      `${o.committed_per_second}/s committed, ${o.relayed_per_second}/s on the queue`,
+      `${o.relayed} relayed`,
+      `relay keeps up (≥ 0.9× commits): ${(o.relayed_per_second ?? 0) >= 0.9 * (o.committed_per_second ?? 0) && o.relayed === o.events ? 'ok' : 'MISSED'}`,
+    ]);
+    rows.push([
+      'outbox: hottest partition key',
+      `${o.hottest_key_writes} of ${o.events} writes (${o.partition_keys_written} keys)`,
+      `old OUTBOX index: ${o.events} of ${o.events}`,
+      `≤ 2 (one call's events): ${(o.hottest_key_writes ?? 99) <= 2 ? 'ok' : 'MISSED'}`,
+    ]);
   }
   for (const [scale, raw] of Object.entries(results.scales)) {
     const s = raw as Record<string, Record<string, Record<string, number>>> & { items_in_table: number };

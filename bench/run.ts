@@ -10,6 +10,7 @@ import { atScale } from './at-scale.ts';
 import { BENCH_BUCKET, startBenchMediaServer } from './bench-media-server.ts';
 import { BUILD_DIR, buildAll } from './build-bundles.ts';
 import { coldStart } from './cold-start.ts';
+import { outboxLoad } from './outbox-load.ts';
 import { printTable } from './print-table.ts';
 import { writeUnitsPerPair } from './write-units.ts';
 
@@ -29,6 +30,7 @@ async function main() {
   ]);
   const awsEnv = {
     AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: ddb.endpoint,
     AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_REGION: 'eu-west-1',
@@ -45,6 +47,7 @@ async function main() {
       bundles: Object.fromEntries(Object.entries(bundles).map(([name, b]) => [name, b.bytes])),
       cold_start: await coldStart(bundles, media),
       write_units_per_pair: await writeUnitsPerPair(media),
+      outbox_load: await outboxLoad(),
       scales: {} as Record<string, unknown>,
     };
     for (const scale of [1, 10]) results.scales[`x${scale}`] = await atScale(scale, media);

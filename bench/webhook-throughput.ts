@@ -3,13 +3,14 @@ import { CreateQueueCommand, SendMessageBatchCommand, type SQSClient } from '@aw
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createWebhookSenderHandler } from '../functions/webhook-sender/create-handler.ts';
 import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
-import { createDynamoDbOutbox } from '../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { toApplicationItem } from '../shared/adapters/dynamodb/item-mappers.ts';
 import {
   createHttpWebhookTransport,
   systemResolver,
 } from '../shared/adapters/http/http-webhook-transport.ts';
+import { createSqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letter-queue.ts';
+import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
 import { createSqsMessageVisibility } from '../shared/adapters/sqs/sqs-message-visibility.ts';
 import { toSqsMessageAttributes } from '../shared/adapters/sqs/sqs-webhook-message.ts';
 import { systemClock } from '../shared/adapters/system/system-clock.ts';
@@ -54,13 +55,14 @@ export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: 
       variables: {},
       data: { event_key: `rec_call_b${i}:recording.completed` },
     });
-  // Queued exactly as the recordings function queues events (the webhook-message contract).
+  // Queued exactly as the outbox relay queues events (the webhook-message contract).
   const event = (i: number): OutboxEvent => ({
     event_id: `evt_bench${i}`,
     event_type: 'recording.completed',
     application_id: applicationId,
     call_id: `call_b${i}`,
     created_at: '2026-11-24T10:00:00Z',
+    occurred_at: '2026-11-24T10:00:00.000Z',
     body: body(i),
   });
   for (let i = 0; i < WEBHOOKS; i += 10) {
@@ -81,14 +83,21 @@ export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: 
   const transport = createHttpWebhookTransport();
   const handler = createWebhookSenderHandler({
     store: createDynamoDbWebhookStore(documents, table),
-    outbox: createDynamoDbOutbox(documents, table),
+    queue: createSqsEventQueue(sqs, queueUrl),
+    deadLetters: createSqsDeadLetters(sqs, queueUrl),
+    metrics: { count: () => undefined },
     transport,
     approveTarget: (target) =>
       approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),
     visibility: createSqsMessageVisibility(sqs, queueUrl),
     clock: systemClock,
     logger: quiet,
-    settings: { timeoutMs: 10_000, userAgent: 'MiniVoice-Webhooks/1.0', retry: DEFAULT_RETRY_POLICY },
+    settings: {
+      timeoutMs: 10_000,
+      userAgent: 'MiniVoice-Webhooks/1.0',
+      disableAfterMs: 5 * 86_400_000,
+      retry: DEFAULT_RETRY_POLICY,
+    },
   });
   // Five pollers stand in for Lambda's concurrent SQS pollers.
   const source = createSqsEventSource({ sqs, queueUrl, handler: handler as unknown as SqsLambda });

@@ -6,8 +6,8 @@ import { createRecordingsHandler } from '../functions/recordings/create-handler.
 import { createWebhookSenderHandler } from '../functions/webhook-sender/create-handler.ts';
 import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
 import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
+import { createDynamoDbApiKeyReader } from '../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
 import { createDynamoDbArchiveStore } from '../shared/adapters/dynamodb/dynamodb-archive-store.ts';
-import { createDynamoDbOutbox } from '../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
@@ -15,6 +15,7 @@ import {
   createHttpWebhookTransport,
   systemResolver,
 } from '../shared/adapters/http/http-webhook-transport.ts';
+import { createSqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letter-queue.ts';
 import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
 import { createSqsMessageVisibility } from '../shared/adapters/sqs/sqs-message-visibility.ts';
 import { randomIds } from '../shared/adapters/system/random-ids.ts';
@@ -33,6 +34,8 @@ const PAIRS = 20;
  * DynamoDB capacity a start+stop pair costs the whole service, until both webhooks are delivered: the
  * two requests, the media-events function completing the recording, and the webhook sender (each with
  * clients of its own, metered apart). Read from DynamoDB Local's `ConsumedCapacity`, indexes included.
+ * The outbox relay reads the table's stream, which consumes no table capacity (and is free when a
+ * Lambda function reads it).
  */
 export async function writeUnitsPerPair(media: BenchMediaServer) {
   const metered = () => {
@@ -72,6 +75,8 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
     store: createDynamoDbRecordingStore(request.clients.documents, table),
     archive: createDynamoDbArchiveStore(request.clients.documents, table),
     media: pipeline.recordingMedia,
+    keys: createDynamoDbApiKeyReader(request.clients.documents, table),
+    deliveries: createDynamoDbWebhookStore(request.clients.documents, table),
     queue: createSqsEventQueue(request.clients.sqs, queueUrl),
     provider: media.provider,
     files: media.files,
@@ -83,14 +88,21 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
   const senderSqs = sender.clients.sqs();
   const senderHandler = createWebhookSenderHandler({
     store: createDynamoDbWebhookStore(sender.clients.documents, table),
-    outbox: createDynamoDbOutbox(sender.clients.documents, table),
+    queue: createSqsEventQueue(senderSqs, queueUrl),
+    deadLetters: createSqsDeadLetters(senderSqs, queueUrl),
+    metrics: { count: () => undefined },
     transport: createHttpWebhookTransport(),
     approveTarget: (target) =>
       approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),
     visibility: createSqsMessageVisibility(senderSqs, queueUrl),
     clock: systemClock,
     logger: quiet,
-    settings: { timeoutMs: 10_000, userAgent: 'MiniVoice-Webhooks/1.0', retry: DEFAULT_RETRY_POLICY },
+    settings: {
+      timeoutMs: 10_000,
+      userAgent: 'MiniVoice-Webhooks/1.0',
+      disableAfterMs: 5 * 86_400_000,
+      retry: DEFAULT_RETRY_POLICY,
+    },
   });
   const deliveries = createSqsEventSource({
     sqs: senderSqs,

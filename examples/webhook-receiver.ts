@@ -1,10 +1,12 @@
 // A minimal MiniVoice webhook receiver: verifies each delivery, ignores repeats, answers fast.
 // Run: MINIVOICE_WEBHOOK_SECRET=whsec_... PORT=4000 npx tsx examples/webhook-receiver.ts
+// During a secret rotation, give both secrets space-separated: either verifies.
 import { createServer } from 'node:http';
-import { verifyWebhook } from '../shared/webhooks/signature.ts';
+// Your application installs this package (packages/webhook-verifier): npm install @minivoice/webhook-verifier
+import { verifyWebhook } from '../packages/webhook-verifier/index.js';
 
-const secret = process.env.MINIVOICE_WEBHOOK_SECRET;
-if (!secret) throw new Error('set MINIVOICE_WEBHOOK_SECRET to your application webhook secret');
+const secrets = (process.env.MINIVOICE_WEBHOOK_SECRET ?? '').split(/\s+/).filter(Boolean);
+if (secrets.length === 0) throw new Error('set MINIVOICE_WEBHOOK_SECRET to your application webhook secret');
 const port = Number(process.env.PORT ?? 4000);
 const seen = new Set<string>(); // use a database in production: deliveries are at least once
 
@@ -13,7 +15,7 @@ createServer((req, res) => {
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
     const body = Buffer.concat(chunks); // verify the raw bytes, before any JSON parsing
-    const check = verifyWebhook(secret, req.headers, body, 300);
+    const check = verifyWebhook(secrets, req.headers, body, 300);
     if (!check.ok) {
       res.writeHead(401).end(check.reason);
       return;

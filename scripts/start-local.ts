@@ -1,11 +1,13 @@
 // `npm start`: the whole service on this machine, bound to 127.0.0.1, on embedded defaults.
 // DynamoDB Local (data in .local/dynamodb) + the SQS emulator + the S3 emulator (recordings in
 // .local/s3) + a simulated FreeSWITCH (Event Socket) + the real Lambda handlers behind a local API
-// Gateway stand-in, SQS event sources for the webhook sender and the media-events function, the outbox
-// and retention sweeps, the media relay and a webhook inspector. Ctrl-C stops everything.
+// Gateway stand-in, the table's stream feeding the outbox relay, SQS event sources for the webhook
+// sender and the media-events function, the retention sweep, the media relay and a webhook inspector.
+// Ctrl-C stops everything.
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createRelay } from '../services/media-relay/create-relay.ts';
 import {
   createLocalAwsClients,
@@ -13,10 +15,12 @@ import {
   LOCAL_REGION,
 } from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../shared/adapters/dynamodb/dynamodb-admin-store.ts';
+import { OUTBOX_STREAM_FILTER } from '../shared/adapters/dynamodb/outbox-stream.ts';
 import { createJsonLogger } from '../shared/adapters/system/json-logger.ts';
 import { startDynamoDbLocal, startS3Emulator, startSqsEmulator } from './emulators/start-emulators.ts';
 import { loadLocalConfig } from './local/config.ts';
 import { demoCurl, demoReadCommands, ensureDemoTenant } from './local/demo-tenant.ts';
+import { createDynamoDbStreamSource, type StreamLambda } from './local/dynamodb-stream-source.ts';
 import { localLambdaContext } from './local/lambda-context.ts';
 import { type ApiLambda, createLocalApiServer } from './local/local-api-server.ts';
 import { ensureMediaEventQueues, ensureQueues, ensureTable, LOCAL_NAMES } from './local/local-resources.ts';
@@ -25,7 +29,6 @@ import { startSimulatedFreeSwitch } from './local/simulated-freeswitch/server.ts
 import { createSqsEventSource, type SqsLambda } from './local/sqs-event-source.ts';
 import { createWebhookInspector } from './local/webhook-inspector.ts';
 
-const SWEEP_EVERY_MS = 10_000;
 // Retention is counted in days, but a deletion whose audio removal failed is finished by this sweep.
 const RETENTION_SWEEP_EVERY_MS = 15_000;
 const config = loadLocalConfig(process.env);
@@ -129,22 +132,37 @@ async function main() {
     PUBLIC_API_URL: apiUrl,
     TABLE_NAME: LOCAL_NAMES.table,
     WEBHOOK_QUEUE_URL: queueUrl,
+    WEBHOOK_DLQ_URL: dlqUrl,
     MEDIA_EVENTS_QUEUE_URL: mediaEventsUrl,
     ESL_HOST: esl.host,
     ESL_PORT: String(esl.port),
     ESL_PASSWORD: esl.password,
     RECORDING_PATH_TEMPLATE: pathTemplate,
     WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: 'true',
-    OUTBOX_GRACE_MS: '5000',
   });
   const recordings = await import('../functions/recordings/handler.ts');
   const sender = await import('../functions/webhook-sender/handler.ts');
-  const sweep = await import('../functions/outbox-sweep/handler.ts');
+  const outboxRelay = await import('../functions/outbox-relay/handler.ts');
   const mediaEvents = await import('../functions/media-events/handler.ts');
   const retention = await import('../functions/retention-sweep/handler.ts');
   apiHandler = recordings.handler as unknown as ApiLambda;
 
-  // Stand-ins for Lambda's SQS event-source mappings, and the schedule of the sweep.
+  // Stand-ins for Lambda's event-source mappings (the table's stream, two queues) and the sweep's schedule.
+  const outbox = createDynamoDbStreamSource({
+    dynamodb: clients.dynamodb,
+    streams: new DynamoDBStreamsClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: dynamodb.endpoint,
+    }),
+    tableName: LOCAL_NAMES.table,
+    handler: outboxRelay.handler as unknown as StreamLambda,
+    filter: OUTBOX_STREAM_FILTER,
+    functionName: 'outbox-relay',
+    checkpointFile: join(dir, 'outbox-stream.json'),
+  });
+  outbox.start((error) => console.error('outbox stream poller error:', error));
+  stoppers.push(() => outbox.stop());
   // Media events poll short and often: a stop waits for them (the emulator's long poll would add 1 s).
   for (const [queue, handler, name, waitTimeSeconds] of [
     [queueUrl, sender.handler, 'webhook-sender', 1],
@@ -161,20 +179,12 @@ async function main() {
     source.start((error) => console.error(`${name} poller error:`, error));
     stoppers.push(() => source.stop());
   }
-  const sweepTimer = setInterval(() => {
-    sweep
-      .handler({}, localLambdaContext('outbox-sweep', 60_000))
-      .catch((error: unknown) => console.error('outbox sweep error:', error));
-  }, SWEEP_EVERY_MS);
   const retentionTimer = setInterval(() => {
     retention
       .handler({}, localLambdaContext('retention-sweep', 300_000))
       .catch((error: unknown) => console.error('retention sweep error:', error));
   }, RETENTION_SWEEP_EVERY_MS);
-  stoppers.push(
-    () => clearInterval(sweepTimer),
-    () => clearInterval(retentionTimer),
-  );
+  stoppers.push(() => clearInterval(retentionTimer));
 
   // The media relay, as it runs beside each FreeSWITCH in production.
   const relay = createRelay(

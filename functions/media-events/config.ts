@@ -5,7 +5,6 @@ import { type Env, parseEnv, positiveInt, text } from '../../shared/kernel/env.t
 
 const schema = z.object({
   TABLE_NAME: text(3),
-  WEBHOOK_QUEUE_URL: z.url(),
   MEDIA_EVENTS_QUEUE_URL: z.url(),
   // Must match the recordings function's: a start claim older than this belongs to a request that died.
   CLAIM_LEASE_MS: positiveInt(10_000),

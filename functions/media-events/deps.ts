@@ -3,7 +3,6 @@ import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynam
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createMediaServer } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
 import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
-import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-message-visibility.ts';
 import { createEmfMetrics } from '../../shared/adapters/system/emf-metrics.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
@@ -23,7 +22,6 @@ export async function createMediaEventsDeps(
     store: createDynamoDbRecordingStore(clients.documents, config.TABLE_NAME),
     archive: createDynamoDbArchiveStore(clients.documents, config.TABLE_NAME),
     media: createS3RecordingMedia(clients.s3, config.RECORDINGS_BUCKET),
-    queue: createSqsEventQueue(clients.sqs, config.WEBHOOK_QUEUE_URL),
     visibility: createSqsMessageVisibility(clients.sqs(), config.MEDIA_EVENTS_QUEUE_URL),
     provider,
     files,

@@ -8,17 +8,27 @@ import { getOwnedRecording, listCallRecordings } from '../../shared/archive/read
 import type { ScopedLogger } from '../../shared/kernel/logger.ts';
 import { controlRecording } from '../../shared/recordings/control-recording.ts';
 import type { RecordingDeps } from '../../shared/recordings/ports.ts';
+import type { WebhookEventsDeps } from '../../shared/webhook-events/ports.ts';
+import {
+  getWebhookEndpoint,
+  getWebhookEvent,
+  listWebhookEvents,
+  redeliverParkedEvents,
+  redeliverWebhookEvent,
+} from '../../shared/webhook-events/webhook-events.ts';
 import { errorEnvelope } from './http/error-envelope.ts';
+import { readJsonBody } from './http/json-body.ts';
 import { jsonResponse, redirectResponse } from './http/responses.ts';
 import { headerValue, matchRoute, queryValue, type Route } from './http/routes.ts';
 import { parseRecordingCommand } from './request-schema.ts';
 
 /**
- * Ports of the `recordings` Lambda: the recording and stored-recording use cases' ports, with a logger
- * that makes per-request children.
+ * Ports of the `recordings` Lambda: the recording, stored-recording and webhook-event use cases' ports,
+ * with a logger that makes per-request children.
  */
 export type RecordingsHandlerDeps = Omit<RecordingDeps, 'logger'> &
-  Omit<ArchiveDeps, 'logger'> & { logger: ScopedLogger };
+  Omit<ArchiveDeps, 'logger'> &
+  WebhookEventsDeps & { logger: ScopedLogger };
 
 /**
  * The `recordings` Lambda for any set of adapters (`deps.ts` wires the real ones): each route adapts
@@ -65,11 +75,41 @@ export function createRecordingsHandler(deps: RecordingsHandlerDeps) {
           );
           return redirectResponse(download.location);
         }
+        case 'list-webhook-events':
+          return jsonResponse(
+            200,
+            await listWebhookEvents(
+              {
+                apiKey,
+                status: queryValue(event, 'status'),
+                limit: queryValue(event, 'limit'),
+                cursor: queryValue(event, 'cursor'),
+              },
+              scoped,
+            ),
+          );
+        case 'get-webhook-event':
+          return jsonResponse(200, {
+            data: await getWebhookEvent({ apiKey, eventId: route.eventId }, scoped),
+          });
+        case 'redeliver-webhook-event':
+          return jsonResponse(202, {
+            data: await redeliverWebhookEvent({ apiKey, eventId: route.eventId }, scoped),
+          });
+        case 'redeliver-parked-events':
+          return jsonResponse(202, {
+            data: await redeliverParkedEvents({ apiKey, body: readJsonBody(event) }, scoped),
+          });
+        case 'get-webhook-endpoint':
+          return jsonResponse(200, { data: await getWebhookEndpoint({ apiKey }, scoped) });
       }
     });
 }
 
 /** The ids a route names, for the request's log lines. */
 function idsOf(route: Route): Record<string, string> {
-  return 'callId' in route ? { call_id: route.callId } : { recording_id: route.recordingId };
+  if ('callId' in route) return { call_id: route.callId };
+  if ('recordingId' in route) return { recording_id: route.recordingId };
+  if ('eventId' in route) return { event_id: route.eventId };
+  return {};
 }

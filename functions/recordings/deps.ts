@@ -1,6 +1,8 @@
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
+import { createDynamoDbApiKeyReader } from '../../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { createMediaServer } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
 import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
@@ -20,6 +22,9 @@ export async function createRecordingsDeps(
     store: createDynamoDbRecordingStore(clients.documents, config.TABLE_NAME),
     archive: createDynamoDbArchiveStore(clients.documents, config.TABLE_NAME),
     media: createS3RecordingMedia(clients.s3, config.RECORDINGS_BUCKET),
+    keys: createDynamoDbApiKeyReader(clients.documents, config.TABLE_NAME),
+    deliveries: createDynamoDbWebhookStore(clients.documents, config.TABLE_NAME),
+    // Only redeliveries: the request's own events go out through the table's stream.
     queue: createSqsEventQueue(clients.sqs, config.WEBHOOK_QUEUE_URL),
     provider,
     files,

@@ -4,7 +4,6 @@ import { type Env, parseEnv, text } from '../../shared/kernel/env.ts';
 
 const schema = z.object({
   TABLE_NAME: text(3),
-  WEBHOOK_QUEUE_URL: z.url(),
   ...storageEnv,
 });
 

@@ -1,7 +1,6 @@
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
-import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { createEmfMetrics } from '../../shared/adapters/system/emf-metrics.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
@@ -18,7 +17,6 @@ export function createRetentionSweepDeps(
   return {
     archive: createDynamoDbArchiveStore(clients.documents, config.TABLE_NAME),
     media: createS3RecordingMedia(clients.s3, config.RECORDINGS_BUCKET),
-    queue: createSqsEventQueue(clients.sqs, config.WEBHOOK_QUEUE_URL),
     clock: systemClock,
     ids: randomIds,
     logger: createJsonLogger({ service: 'retention-sweep' }),

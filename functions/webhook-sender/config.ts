@@ -1,11 +1,19 @@
 import * as z from 'zod/mini';
 import { type Env, flag, nonNegativeInt, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
-import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
+import {
+  DEFAULT_RETRY_POLICY,
+  WEBHOOK_QUEUE_RETENTION_SECONDS,
+  worstCaseRetrySpanSeconds,
+} from '../../shared/webhooks/retry-policy.ts';
 
 const schema = z.object({
   TABLE_NAME: text(3),
   WEBHOOK_QUEUE_URL: z.url(),
+  // Messages that are not webhooks at all go here, for an operator.
+  WEBHOOK_DLQ_URL: z.url(),
   WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
+  // An endpoint whose every attempt failed this many days in a row is disabled (events parked).
+  WEBHOOK_DISABLE_AFTER_DAYS: positiveInt(5),
   // The retry defaults live in one place: the retry policy.
   WEBHOOK_MAX_ATTEMPTS: positiveInt(DEFAULT_RETRY_POLICY.maxAttempts),
   WEBHOOK_RETRY_BASE_SECONDS: nonNegativeInt(DEFAULT_RETRY_POLICY.baseDelaySeconds),
@@ -17,7 +25,30 @@ const schema = z.object({
 /** Settings of the `webhook-sender` function. */
 export type WebhookSenderConfig = z.infer<typeof schema>;
 
-/** Parses the `webhook-sender` function's environment. */
+/** SQS refuses to hide a message for longer than 12 hours. */
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+/**
+ * Parses the `webhook-sender` function's environment. Refuses retry settings under which a message could
+ * outlive the queue's retention before its last attempt (it would expire instead of being parked).
+ */
 export function loadWebhookSenderConfig(env: Env): WebhookSenderConfig {
-  return parseEnv(schema, env);
+  const config = parseEnv(schema, env);
+  if (config.WEBHOOK_RETRY_MAX_DELAY_SECONDS > MAX_VISIBILITY_SECONDS) {
+    throw new Error(
+      `invalid configuration: WEBHOOK_RETRY_MAX_DELAY_SECONDS: at most ${MAX_VISIBILITY_SECONDS} (SQS's longest visibility timeout)`,
+    );
+  }
+  const span = worstCaseRetrySpanSeconds({
+    ...DEFAULT_RETRY_POLICY,
+    baseDelaySeconds: config.WEBHOOK_RETRY_BASE_SECONDS,
+    maxDelaySeconds: config.WEBHOOK_RETRY_MAX_DELAY_SECONDS,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+  });
+  if (span >= WEBHOOK_QUEUE_RETENTION_SECONDS) {
+    throw new Error(
+      `invalid configuration: WEBHOOK_MAX_ATTEMPTS: the retries could last ${span} s, past the queue's retention of ${WEBHOOK_QUEUE_RETENTION_SECONDS} s`,
+    );
+  }
+  return config;
 }

@@ -2,19 +2,44 @@ import middy from '@middy/core';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { fromLambdaRecord } from '../../shared/adapters/sqs/sqs-webhook-message.ts';
 import { type DeliverWebhookDeps, deliverWebhook } from '../../shared/webhooks/deliver-webhook.ts';
-import type { MessageVisibility } from '../../shared/webhooks/ports.ts';
+import type { DeadLetters, MessageVisibility } from '../../shared/webhooks/ports.ts';
+import { redriveParked } from '../../shared/webhooks/redrive-parked.ts';
 import { parseWebhookMessage } from '../../shared/webhooks/webhook-message.ts';
 
-/** Ports of the `webhook-sender` Lambda: the delivery use case's, and the queue's visibility. */
-export type WebhookSenderDeps = DeliverWebhookDeps & { visibility: MessageVisibility };
+/** Ports of the `webhook-sender` Lambda: the delivery use case's, the queue's visibility, the DLQ. */
+export type WebhookSenderDeps = DeliverWebhookDeps & {
+  visibility: MessageVisibility;
+  deadLetters: DeadLetters;
+};
 
 /**
- * The `webhook-sender` Lambda for any set of adapters: each record is delivered on its own; records to
- * retry are postponed (backoff through message visibility) and reported in `batchItemFailures`.
+ * The `webhook-sender` Lambda for any set of adapters. Each record is handled on its own: an event is
+ * delivered (records to retry are postponed through message visibility and reported in
+ * `batchItemFailures`), a redrive request queues a page of parked events again, and a message that is
+ * neither goes to the dead-letter queue for an operator.
  */
 export function createWebhookSenderHandler(deps: WebhookSenderDeps) {
   async function processRecord(record: SQSRecord): Promise<SQSBatchItemFailure | undefined> {
-    const outcome = await deliverWebhook(parseWebhookMessage(fromLambdaRecord(record)), deps);
+    const received = fromLambdaRecord(record);
+    const parsed = parseWebhookMessage(received);
+    if (parsed.kind === 'malformed') {
+      deps.logger.error('not a webhook message; moved to the dead-letter queue', {
+        message_id: parsed.malformed.messageId,
+        reason: parsed.malformed.reason,
+      });
+      await deps.deadLetters.send({
+        body: received.body,
+        attributes: Object.fromEntries(
+          Object.entries(received.attributes).filter((e): e is [string, string] => e[1] !== undefined),
+        ),
+      });
+      return undefined;
+    }
+    if (parsed.kind === 'redrive') {
+      await redriveParked(parsed.request, deps);
+      return undefined;
+    }
+    const outcome = await deliverWebhook(parsed.message, deps);
     if (outcome.kind === 'done') return undefined;
     try {
       await deps.visibility.delay(record.receiptHandle, outcome.delaySeconds);
@@ -32,7 +57,7 @@ export function createWebhookSenderHandler(deps: WebhookSenderDeps) {
     const results = await Promise.all(
       event.Records.map((record) =>
         processRecord(record).catch((error: unknown) => {
-          deps.logger.error('webhook delivery crashed; the queue will retry', {
+          deps.logger.error('webhook message failed; the queue will retry it', {
             request_id: context.awsRequestId,
             message_id: record.messageId,
             error: String(error),

@@ -1,13 +1,16 @@
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
-import { createDynamoDbOutbox } from '../../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import {
   createHttpWebhookTransport,
   systemResolver,
 } from '../../shared/adapters/http/http-webhook-transport.ts';
+import { createSqsDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letter-queue.ts';
+import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-message-visibility.ts';
+import { createEmfMetrics } from '../../shared/adapters/system/emf-metrics.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import { METRICS_NAMESPACE } from '../../shared/kernel/metrics.ts';
 import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
 import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
 import type { WebhookSenderConfig } from './config.ts';
@@ -21,14 +24,17 @@ export function createWebhookSenderDeps(
   const targetPolicy = { allowInsecureLocalTargets: config.WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS };
   return {
     store: createDynamoDbWebhookStore(clients.documents, config.TABLE_NAME),
-    outbox: createDynamoDbOutbox(clients.documents, config.TABLE_NAME),
+    queue: createSqsEventQueue(clients.sqs, config.WEBHOOK_QUEUE_URL),
+    deadLetters: createSqsDeadLetters(clients.sqs, config.WEBHOOK_DLQ_URL),
     transport: createHttpWebhookTransport(),
     approveTarget: (url) => approveWebhookTarget(url, targetPolicy, systemResolver),
     visibility: createSqsMessageVisibility(clients.sqs(), config.WEBHOOK_QUEUE_URL),
     clock: systemClock,
     logger: createJsonLogger({ service: 'webhook-sender' }),
+    metrics: createEmfMetrics(METRICS_NAMESPACE, 'webhook-sender'),
     settings: {
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      disableAfterMs: config.WEBHOOK_DISABLE_AFTER_DAYS * 86_400_000,
       userAgent: 'MiniVoice-Webhooks/1.0',
       retry: {
         ...DEFAULT_RETRY_POLICY,

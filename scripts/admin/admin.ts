@@ -7,10 +7,12 @@ import { parseArgs } from 'node:util';
 import { createAwsClients, createLocalAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
+import { createDynamoDbOutboxArchive } from '../../shared/adapters/dynamodb/dynamodb-outbox-archive.ts';
 import type { EslEndpoint } from '../../shared/adapters/freeswitch/esl-connection.ts';
 import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
 import { listDeadLetters, replayDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letters.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { readOutboxFailures } from '../../shared/adapters/sqs/sqs-outbox-failures.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
@@ -21,13 +23,17 @@ import {
   createCustomer,
   endCall,
   generateWebhookSecret,
+  replayOutbox,
   revokeApiKey,
+  rotateWebhookSecret,
   setRetention,
+  setWebhook,
 } from '../../shared/admin/admin-commands.ts';
 import { AdminError } from '../../shared/admin/errors.ts';
 import { deleteRecordingById } from '../../shared/archive/delete-recording.ts';
 import { ApiError } from '../../shared/kernel/api-error.ts';
 import { isCallActive } from '../../shared/recordings/call-rules.ts';
+import { toEndpointView } from '../../shared/webhook-events/views.ts';
 import { createMediaServerControl } from '../local/media-server-control.ts';
 import { loadAdminConfig } from './config.ts';
 
@@ -37,6 +43,11 @@ const USAGE = `usage: npm run admin -- [--local] <command> [options]
   create-key --application ID [--mode test|live]          (prints the key once)
   revoke-key --key KEY | --hash SHA256
   set-webhook --application ID --url URL [--webhook-secret S | --generate-secret]
+                                                           (re-enables the endpoint, requeues parked events)
+  rotate-webhook-secret --application ID [--keep-previous-hours H]
+                                                           (new secret printed once; old one signs too for H h, default 24)
+  webhook-endpoint --application ID                        (its status: active, failing, disabled, gone)
+  redeliver-parked --application ID [--since RFC3339]      (queues the parked events again)
   set-application-status --application ID --status active|disabled
   set-retention --application ID --days N                  (days recordings are kept; 0 = forever)
   create-call --application ID [--id call_x] [--provider-call-id UUID] [--status S] [--direction D] [--from N] [--to N]
@@ -44,8 +55,11 @@ const USAGE = `usage: npm run admin -- [--local] <command> [options]
   list-recordings --call ID
   delete-recording --recording ID                           (audio deleted, recording.deleted sent)
   delivery --event evt_ID                                   (was it delivered, when, after how many tries)
-  dlq-list [--limit N]
-  dlq-replay [--limit N]`;
+  dlq-list [--limit N]                                      (the webhook DLQ: messages the sender could not handle)
+  dlq-replay [--limit N]
+  outbox-replay --since RFC3339 --until RFC3339 | --from-dlq
+                                                           (queues again the events committed in a window; --from-dlq:
+                                                            the window of the stream batches in the outbox DLQ)`;
 
 /** The command line, or one clear line and exit 2 when it cannot be read (e.g. `--days -1`). */
 function readArguments() {
@@ -75,6 +89,10 @@ function readArguments() {
         days: { type: 'string' },
         event: { type: 'string' },
         limit: { type: 'string', default: '100' },
+        'keep-previous-hours': { type: 'string', default: '24' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        'from-dlq': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -99,6 +117,7 @@ async function connect() {
       table: config.TABLE_NAME,
       queueUrl: config.WEBHOOK_QUEUE_URL,
       dlqUrl: config.WEBHOOK_DLQ_URL,
+      outboxDlqUrl: config.OUTBOX_DLQ_URL,
       bucket: config.RECORDINGS_BUCKET,
       media: undefined,
     };
@@ -127,6 +146,8 @@ async function connect() {
     table: runtime.table_name,
     queueUrl: runtime.queue_url,
     dlqUrl: runtime.dlq_url,
+    // Locally the stream stand-in retries for ever: nothing reaches an outbox DLQ.
+    outboxDlqUrl: undefined,
     bucket: runtime.bucket,
     media: createMediaServerControl(runtime.esl),
   };
@@ -164,6 +185,10 @@ async function run(command: string | undefined): Promise<unknown> {
     if (!aws.dlqUrl || !aws.queueUrl) throw new AdminError('set WEBHOOK_QUEUE_URL and WEBHOOK_DLQ_URL');
     return { dlqUrl: aws.dlqUrl, queueUrl: aws.queueUrl };
   };
+  const queue = () => {
+    if (!aws.queueUrl) throw new AdminError('set WEBHOOK_QUEUE_URL');
+    return createSqsEventQueue(aws.clients.sqs, aws.queueUrl);
+  };
   switch (command) {
     case 'create-customer':
       return createCustomer({ name: need('name') }, deps);
@@ -188,14 +213,32 @@ async function run(command: string | undefined): Promise<unknown> {
         deps,
       );
       return { revoked: true };
-    case 'set-webhook': {
-      const webhookSecret = secret();
-      await store.setWebhook(need('application'), need('url'), webhookSecret);
-      return {
-        application_id: opt.application,
-        webhook_url: opt.url,
-        ...(webhookSecret ? { webhook_secret: webhookSecret } : {}),
-      };
+    case 'set-webhook':
+      return setWebhook(
+        { applicationId: need('application'), url: need('url'), secret: secret() },
+        { store, queue: queue() },
+      );
+    case 'rotate-webhook-secret': {
+      const hours = opt['keep-previous-hours'] ?? '';
+      return rotateWebhookSecret(
+        {
+          applicationId: need('application'),
+          keepPreviousHours: /^\d+$/.test(hours) ? Number(hours) : Number.NaN,
+        },
+        deps,
+      );
+    }
+    case 'webhook-endpoint': {
+      const application = await store.getApplication(need('application'));
+      if (!application) throw new AdminError(`no application ${opt.application}`);
+      return { application_id: application.id, ...toEndpointView(application, new Date()) };
+    }
+    case 'redeliver-parked': {
+      const since = opt.since;
+      if (since !== undefined && Number.isNaN(Date.parse(since)))
+        throw new AdminError('--since must be an RFC 3339 time');
+      await queue().requestRedrive({ application_id: need('application'), ...(since ? { since } : {}) });
+      return { application_id: opt.application, ...(since ? { since } : {}), parked_events: 'requeued' };
     }
     case 'set-application-status': {
       const status = need('status');
@@ -238,11 +281,10 @@ async function run(command: string | undefined): Promise<unknown> {
     case 'list-recordings':
       return { recordings: await store.listRecordings(need('call')) };
     case 'delete-recording': {
-      if (!aws.bucket || !aws.queueUrl) throw new AdminError('set RECORDINGS_BUCKET and WEBHOOK_QUEUE_URL');
+      if (!aws.bucket) throw new AdminError('set RECORDINGS_BUCKET');
       return deleteRecordingById(need('recording'), {
         archive: createDynamoDbArchiveStore(aws.clients.documents, aws.table),
         media: createS3RecordingMedia(aws.clients.s3, aws.bucket),
-        queue: createSqsEventQueue(aws.clients.sqs, aws.queueUrl),
         clock: systemClock,
         ids: randomIds,
         logger: createJsonLogger({ service: 'admin' }, (_level, line) => console.error(line)),
@@ -255,6 +297,18 @@ async function run(command: string | undefined): Promise<unknown> {
           status: 'unknown: no attempt recorded',
         }
       );
+    case 'outbox-replay': {
+      const outbox = createDynamoDbOutboxArchive(aws.clients.documents, aws.table);
+      if (!opt['from-dlq']) {
+        return replayOutbox({ since: need('since'), until: need('until') }, { outbox, queue: queue() });
+      }
+      if (!aws.outboxDlqUrl) throw new AdminError('set OUTBOX_DLQ_URL');
+      const failures = await readOutboxFailures(aws.clients.sqs(), aws.outboxDlqUrl);
+      if (!failures.window) return { failed_batches: 0, queued: 0 };
+      const replayed = await replayOutbox(failures.window, { outbox, queue: queue() });
+      await failures.acknowledge();
+      return { failed_batches: failures.count, ...replayed };
+    }
     case 'dlq-list':
       return { dead_letters: await listDeadLetters(aws.clients.sqs(), dlq().dlqUrl, Number(opt.limit)) };
     case 'dlq-replay':

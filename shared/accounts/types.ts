@@ -12,8 +12,19 @@ export interface Application {
   status: 'active' | 'disabled';
   webhook_url?: string;
   webhook_secret?: string;
-  /** `gone` after the endpoint answered 410; setting a new webhook_url makes it `active` again. */
-  webhook_status?: 'active' | 'gone';
+  /**
+   * `gone` after the endpoint answered 410, `disabled` after it failed for days on end; setting the
+   * webhook again makes it `active` (and redelivers what was parked meanwhile).
+   */
+  webhook_status?: 'active' | 'gone' | 'disabled';
+  /** The secret being rotated out: still signed with until `webhook_secret_previous_expires_at`. */
+  webhook_secret_previous?: string;
+  webhook_secret_previous_expires_at?: string;
+  /** Since when every attempt has failed (absent while the endpoint works). */
+  webhook_failing_since?: string;
+  /** When and why the endpoint was disabled or went gone. */
+  webhook_disabled_at?: string;
+  webhook_disabled_reason?: string;
   /** Days its completed recordings are kept (0: forever); {@link DEFAULT_RETENTION_DAYS} when unset. */
   retention_days?: number;
 }

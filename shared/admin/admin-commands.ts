@@ -6,8 +6,9 @@ import type { IdGenerator } from '../kernel/ids.ts';
 import { toRfc3339Seconds } from '../kernel/time.ts';
 import { isValidCallId } from '../recordings/call-rules.ts';
 import { type Call, TERMINAL_CALL_STATUSES } from '../recordings/types.ts';
+import type { EventQueue } from '../webhooks/ports.ts';
 import { AdminError } from './errors.ts';
-import type { AdminStore } from './ports.ts';
+import type { AdminStore, OutboxArchive } from './ports.ts';
 
 /** Ports of the operator commands. */
 export interface AdminDeps {
@@ -143,4 +144,86 @@ export async function setRetention(
   }
   await deps.store.setRetention(input.applicationId, input.days);
   return { application_id: input.applicationId, retention_days: input.days };
+}
+
+/** The longest a rotated-out secret may stay in force: a week. */
+const MAX_ROTATION_HOURS = 168;
+
+/**
+ * Rotates an application's webhook secret without losing a delivery: a new secret is generated and
+ * returned once; until `keepPreviousHours` from now every delivery is signed with both (the receiver
+ * verifies with either), then only with the new one.
+ */
+export async function rotateWebhookSecret(
+  input: { applicationId: string; keepPreviousHours: number },
+  deps: Pick<AdminDeps, 'store' | 'clock'>,
+): Promise<{ application_id: string; webhook_secret: string; previous_secret_expires_at: string }> {
+  const hours = input.keepPreviousHours;
+  if (!Number.isInteger(hours) || hours < 1 || hours > MAX_ROTATION_HOURS) {
+    throw new AdminError(`--keep-previous-hours must be a whole number from 1 to ${MAX_ROTATION_HOURS}`);
+  }
+  const secret = generateWebhookSecret();
+  const expiresAt = new Date(deps.clock.now().getTime() + hours * 3_600_000).toISOString();
+  await deps.store.rotateWebhookSecret(input.applicationId, secret, expiresAt);
+  return {
+    application_id: input.applicationId,
+    webhook_secret: secret,
+    previous_secret_expires_at: expiresAt,
+  };
+}
+
+/**
+ * Sets an application's webhook URL (and secret, replacing the current one at once, when given). The
+ * endpoint becomes active again — gone or disabled no more — and every event parked meanwhile is queued
+ * again, oldest page first, in the background.
+ */
+export async function setWebhook(
+  input: { applicationId: string; url: string; secret: string | undefined },
+  deps: Pick<AdminDeps, 'store'> & { queue: EventQueue },
+): Promise<{
+  application_id: string;
+  webhook_url: string;
+  webhook_secret?: string;
+  parked_events: 'requeued';
+}> {
+  let url: URL;
+  try {
+    url = new URL(input.url);
+  } catch {
+    throw new AdminError(`--url is not a URL: ${input.url}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AdminError('--url must be http(s)');
+  await deps.store.setWebhook(input.applicationId, input.url, input.secret);
+  await deps.queue.requestRedrive({ application_id: input.applicationId });
+  return {
+    application_id: input.applicationId,
+    webhook_url: input.url,
+    ...(input.secret ? { webhook_secret: input.secret } : {}),
+    parked_events: 'requeued',
+  };
+}
+
+/**
+ * Queues again every committed event of a time window, from the outbox items still in the table: the
+ * recovery for events the table's stream could not hand to the relay (the outbox DLQ names the window).
+ * Events already delivered are not delivered twice (the sender skips them); undelivered ones go out.
+ */
+export async function replayOutbox(
+  input: { since: string; until: string },
+  deps: { outbox: OutboxArchive; queue: EventQueue },
+): Promise<{ since: string; until: string; queued: number }> {
+  const [since, until] = [input.since, input.until].map((at, i) => {
+    const ms = Date.parse(at);
+    if (Number.isNaN(ms)) throw new AdminError(`--${i === 0 ? 'since' : 'until'} must be an RFC 3339 time`);
+    return new Date(ms).toISOString();
+  }) as [string, string];
+  if (since > until) throw new AdminError('--since must not be after --until');
+  let queued = 0;
+  for await (const events of deps.outbox.eventsBetween(since, until)) {
+    const taken = await deps.queue.sendAll(events);
+    queued += taken;
+    if (taken < events.length)
+      throw new AdminError(`the webhook queue took ${queued} events, then refused; run it again`);
+  }
+  return { since, until, queued };
 }

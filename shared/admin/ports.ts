@@ -1,6 +1,6 @@
 import type { Application, Customer, StoredApiKey } from '../accounts/types.ts';
 import type { Call, Recording } from '../recordings/types.ts';
-import type { DeliveryRecord } from '../webhooks/types.ts';
+import type { DeliveryRecord, OutboxEvent } from '../webhooks/types.ts';
 
 /** Persistence for operator commands. Writes that depend on another item check it in the same transaction. */
 export interface AdminStore {
@@ -12,10 +12,15 @@ export interface AdminStore {
   putApiKey(key: StoredApiKey): Promise<void>;
   /** Fails with AdminError if no key has this hash. */
   revokeApiKey(keyHash: string): Promise<void>;
-  /** Sets the webhook URL (and secret when given); a new URL is no longer "gone". */
+  /** Sets the webhook URL (and secret when given); the endpoint becomes active again (not gone, not disabled). */
   setWebhook(applicationId: string, webhookUrl: string, webhookSecret: string | undefined): Promise<void>;
   /** Changes an application's status and the copy on each of its keys, atomically. */
   setApplicationStatus(applicationId: string, status: Application['status']): Promise<void>;
+  /**
+   * Replaces the webhook secret, keeping the old one (signed with too) until `previousExpiresAt`; fails
+   * with AdminError when the application has no secret.
+   */
+  rotateWebhookSecret(applicationId: string, secret: string, previousExpiresAt: string): Promise<void>;
   /** Sets how many days the application's completed recordings are kept (0: forever). */
   setRetention(applicationId: string, days: number): Promise<void>;
   /** Fails with AdminError if the application does not exist or the call id is taken. */
@@ -26,4 +31,10 @@ export interface AdminStore {
   listRecordings(callId: string): Promise<Recording[]>;
   /** The webhook delivery record of an event: status, attempt count and every attempt. */
   getDelivery(eventId: string): Promise<DeliveryRecord | undefined>;
+}
+
+/** The outbox items still in the table (7 days), for replaying events the stream could not relay. */
+export interface OutboxArchive {
+  /** Events that happened between two times (ISO 8601 UTC with milliseconds, inclusive), page by page. */
+  eventsBetween(since: string, until: string): AsyncIterable<OutboxEvent[]>;
 }

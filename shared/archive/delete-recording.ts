@@ -1,7 +1,6 @@
 import { objectKeyOfRecording } from '../recordings/recording-object.ts';
 import { recordingEvent } from '../recordings/recording-records.ts';
 import type { Call, DeletionReason, Recording } from '../recordings/types.ts';
-import { dispatchEvent } from '../webhooks/dispatch-event.ts';
 import { RecordingChangedError, RecordingInProgressError, RecordingNotFoundError } from './errors.ts';
 import type { ArchiveDeps } from './ports.ts';
 import { loadOwnedRecording } from './recording-access.ts';
@@ -70,7 +69,6 @@ export async function deleteStoredRecording(
     );
     try {
       await deps.archive.commitDeleted(stored, deleted, event, purgeAt);
-      await dispatchEvent(event, deps);
       stored = { ...stored, recording: deleted, purgeAt };
     } catch (error) {
       if (!(error instanceof RecordingChangedError) || attempt >= MAX_CONFLICTS) throw error;

@@ -5,7 +5,6 @@ import type { Logger } from '../kernel/logger.ts';
 import type { Metrics } from '../kernel/metrics.ts';
 import type { RecordingRef } from '../recordings/recording-files.ts';
 import type { Call, Recording } from '../recordings/types.ts';
-import type { EventQueue } from '../webhooks/ports.ts';
 import type { OutboxEvent } from '../webhooks/types.ts';
 import type { StoredRecording, StoredRecordingPage } from './types.ts';
 
@@ -63,7 +62,6 @@ export interface RecordingMedia {
 export interface ArchiveDeps {
   archive: ArchiveStore;
   media: RecordingMedia;
-  queue: EventQueue;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;

@@ -1,13 +1,11 @@
 import { InvalidRequestError } from '../kernel/api-error.ts';
+import { boundedInteger, LIST_LIMIT } from '../kernel/query-params.ts';
 import { recordingIdFor } from '../recordings/call-rules.ts';
 import { parseRecordingId, type RecordingRef } from '../recordings/recording-files.ts';
 
-/** Page size of the list route: 1–100, 20 when not given. */
-export const LIST_LIMIT = { min: 1, max: 100, default: 20 } as const;
 /** Lifetime of a download link in seconds: 60–3600, 300 when not given. */
 export const DOWNLOAD_EXPIRY = { min: 60, max: 3600, default: 300 } as const;
 
-const DIGITS = /^[0-9]{1,9}$/;
 const CURSOR_VERSION = 1;
 
 /** A recording id in its one canonical form (`rec_<call_id>` or `rec_<call_id>_<n>`, n ≥ 2). */
@@ -21,20 +19,6 @@ export function requireRecordingRef(id: string): RecordingRef {
   const ref = parseRecordingRef(id);
   if (!ref) throw new InvalidRequestError('recording id in the path is malformed');
   return ref;
-}
-
-/** An integer query parameter within bounds, its default when absent, or 400 `invalid_request`. */
-function boundedInteger(
-  name: string,
-  raw: string | undefined,
-  bounds: { min: number; max: number; default: number },
-): number {
-  if (raw === undefined) return bounds.default;
-  const value = DIGITS.test(raw) ? Number(raw) : Number.NaN;
-  if (!(value >= bounds.min && value <= bounds.max)) {
-    throw new InvalidRequestError(`${name} must be an integer from ${bounds.min} to ${bounds.max}`);
-  }
-  return value;
 }
 
 /** `limit` of the list route. */

@@ -7,7 +7,6 @@ import type { FileRef } from '../recordings/recording-files.ts';
 import { mediaUrlOf, objectKeyOf } from '../recordings/recording-object.ts';
 import { type FileEnd, newRecording, recordingEnd, recordingEvent } from '../recordings/recording-records.ts';
 import type { ActiveRecording, Call, EndReason, RecordableCall } from '../recordings/types.ts';
-import { dispatchEvent } from '../webhooks/dispatch-event.ts';
 import type { FileOutcome, MediaEvent } from './types.ts';
 
 /**
@@ -96,7 +95,6 @@ async function applyStarted(
     const started = newRecording(recordable(call), ref.recordingId, new Date(active.claimed_at));
     const e = recordingEvent(call, started, { type: 'recording.started' }, deps, deps.clock.now());
     await deps.store.commitStarted(claimOf(call, active), started, e);
-    await dispatchEvent(e, deps);
     return { kind: 'applied', action: 'adopted' };
   }
   // No live recording owns this file (unknown, or one the API shows as ended): it must not record.
@@ -136,7 +134,6 @@ async function applyStopped(
     ...(endCall ? { endCall } : {}),
   });
   await deps.store.commitEnded(claimOf(call, active), end);
-  for (const e of end.events) await dispatchEvent(e, deps);
   if (file.kind === 'storage_failed') {
     deps.metrics.count('StorageFailures');
     deps.logger.error('recording failed: its audio could not be stored', {

@@ -2,7 +2,6 @@ import type { ApiKey } from '../accounts/types.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { IdGenerator } from '../kernel/ids.ts';
 import type { Logger } from '../kernel/logger.ts';
-import type { EventQueue } from '../webhooks/ports.ts';
 import type { OutboxEvent } from '../webhooks/types.ts';
 import type { RecordingFiles } from './recording-files.ts';
 import type { Call, MediaFacts, Recording, RecordingEnding } from './types.ts';
@@ -105,7 +104,6 @@ export interface RecordingProvider {
 /** Ports and settings of the recording use cases. */
 export interface RecordingDeps {
   store: RecordingStore;
-  queue: EventQueue;
   provider: RecordingProvider;
   files: RecordingFiles;
   clock: Clock;

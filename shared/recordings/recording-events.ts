@@ -1,3 +1,4 @@
+import { toRfc3339Seconds } from '../kernel/time.ts';
 import type { OutboxEvent, WebhookEventType } from '../webhooks/types.ts';
 import type { Call, DeletionReason, EndReason, FailureReason, Recording, RecordingEnding } from './types.ts';
 
@@ -28,13 +29,14 @@ export function buildRecordingEvent(
   call: Call,
   recording: Recording,
   detail: RecordingEventDetail,
-  meta: { eventId: string; createdAt: string },
+  meta: { eventId: string; at: Date },
 ): OutboxEvent {
   const eventType: WebhookEventType = detail.type;
   const why = detail.type === 'recording.deleted' ? { reason: detail.reason } : withoutType(detail);
+  const createdAt = toRfc3339Seconds(meta.at);
   const envelope = {
     event: eventType,
-    created_at: meta.createdAt,
+    created_at: createdAt,
     call: {
       id: call.id,
       customer_id: call.customer_id,
@@ -53,7 +55,8 @@ export function buildRecordingEvent(
     event_type: eventType,
     application_id: call.application_id,
     call_id: call.id,
-    created_at: meta.createdAt,
+    created_at: createdAt,
+    occurred_at: meta.at.toISOString(),
     body: JSON.stringify(envelope),
   };
 }

@@ -57,10 +57,7 @@ export function recordingEvent(
   deps: { ids: IdGenerator },
   at: Date,
 ): OutboxEvent {
-  return buildRecordingEvent(call, recording, detail, {
-    eventId: deps.ids.next('evt'),
-    createdAt: toRfc3339Seconds(at),
-  });
+  return buildRecordingEvent(call, recording, detail, { eventId: deps.ids.next('evt'), at });
 }
 
 /**

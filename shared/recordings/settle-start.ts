@@ -1,5 +1,4 @@
 import { toRfc3339Seconds } from '../kernel/time.ts';
-import { dispatchEvent } from '../webhooks/dispatch-event.ts';
 import type { Claim, RecordingDeps } from './ports.ts';
 import { providerRequest, recordingEvent } from './recording-records.ts';
 import type { RecordableCall, Recording } from './types.ts';
@@ -51,7 +50,6 @@ export async function settleStart(
   if (recording) {
     const event = recordingEvent(call, started, { type: 'recording.started' }, deps, now);
     await store.commitStarted(claim, started, event);
-    await dispatchEvent(event, deps);
     logger.warn('adopted a start whose outcome was unknown', { call_id: call.id, recording_id: started.id });
     return { kind: 'adopted', recording: started };
   }
@@ -70,6 +68,5 @@ export async function commitStartFailed(
   const failed: Recording = { ...started, status: 'failed', updated_at: toRfc3339Seconds(now) };
   const event = recordingEvent(call, failed, { type: 'recording.failed', reason: 'start_failed' }, deps, now);
   await deps.store.commitStartFailed(claim, failed, event);
-  await dispatchEvent(event, deps);
   return failed;
 }

@@ -1,4 +1,3 @@
-import { dispatchEvent } from '../webhooks/dispatch-event.ts';
 import { withCallClaim } from './call-claim.ts';
 import { isClaimStale, recordingIdFor } from './call-rules.ts';
 import { ClaimLostError, ProviderError, RecordingStartFailedError } from './errors.ts';
@@ -18,7 +17,8 @@ import type { Call, RecordableCall, Recording } from './types.ts';
  * 3. Claim the slot with a conditional write, allocating the next recording id.
  * 4. Tell the provider to start. A refusal commits `failed`; an unknown outcome (late or lost reply) is
  *    settled before answering; success commits `started` with its event in one transaction.
- * 5. Queue the event (the outbox keeps it if the queue is down).
+ * 5. The event, committed with the state (the outbox), reaches the webhook queue through the table's
+ *    stream: the request sends nothing more.
  */
 export function startRecording(call: Call | undefined, deps: RecordingDeps): Promise<Recording> {
   const { store, ids, settings } = deps;
@@ -86,7 +86,6 @@ async function runStart(claim: Claim, call: RecordableCall, deps: RecordingDeps)
   } catch (error) {
     return afterFailedCommit(error, claim, call, deps);
   }
-  await dispatchEvent(event, deps);
   return started;
 }
 

@@ -1,4 +1,3 @@
-import { dispatchEvent } from '../webhooks/dispatch-event.ts';
 import { withCallClaim } from './call-claim.ts';
 import { isClaimStale } from './call-rules.ts';
 import {
@@ -77,7 +76,6 @@ async function runStop(claim: Claim, call: RecordableCall, recording: Recording,
     logger.info('stop found the recording ended meanwhile', { call_id: call.id, recording_id: recording.id });
     return awaitMediaEnd(claim, call, recording, deps);
   }
-  for (const event of end.events) await dispatchEvent(event, deps);
   return end.recording;
 }
 

@@ -1,18 +1,22 @@
 import type { Clock } from '../kernel/clock.ts';
 import type { Logger } from '../kernel/logger.ts';
+import type { Metrics } from '../kernel/metrics.ts';
 import { toRfc3339Seconds } from '../kernel/time.ts';
 import {
-  type Outbox,
+  type EventQueue,
   type TargetApprover,
   TransportError,
   type WebhookStore,
   type WebhookTransport,
 } from './ports.ts';
 import { parseRetryAfter, type RetryPolicy, retryDelaySeconds } from './retry-policy.ts';
-import { signWebhook, WEBHOOK_HEADERS } from './signature.ts';
+import { secretsInForce, signWebhook, WEBHOOK_HEADERS } from './signature.ts';
 import { TargetRefusedError } from './target-policy.ts';
-import type { DeliveryAttempt, DeliveryStatus } from './types.ts';
-import type { MalformedWebhookMessage, ParsedWebhookMessage } from './webhook-message.ts';
+import type { DeliveryAttempt, DeliveryEvent, DeliveryStatus } from './types.ts';
+import type { WebhookMessage } from './webhook-message.ts';
+
+/** Header carrying when the event happened, to the millisecond (not signed; `data.sequence` is). */
+export const EVENT_TIME_HEADER = 'X-MiniVoice-Event-Time';
 
 /** What the queue should do with the message. */
 export type DeliveryOutcome =
@@ -22,45 +26,62 @@ export type DeliveryOutcome =
 /** Ports and settings of {@link deliverWebhook}. */
 export interface DeliverWebhookDeps {
   store: WebhookStore;
-  outbox: Outbox;
+  /** Where the redrive of an application's parked events is requested when its endpoint recovers. */
+  queue: EventQueue;
   transport: WebhookTransport;
   approveTarget: TargetApprover;
   clock: Clock;
   logger: Logger;
-  settings: { timeoutMs: number; retry: RetryPolicy; userAgent: string; random?: () => number };
+  metrics: Metrics;
+  settings: {
+    timeoutMs: number;
+    retry: RetryPolicy;
+    userAgent: string;
+    /** An endpoint failing continuously this long is disabled (its events parked until it is set again). */
+    disableAfterMs: number;
+    random?: () => number;
+  };
 }
 
 /**
- * Delivers one webhook event to its application's endpoint, signed, and records the attempt.
+ * Delivers one webhook event to its application's endpoint, signed, and records the attempt (with the
+ * event's exact body, so nothing is ever lost: an event that is not delivered is parked, visible to its
+ * customer and operators, until it is redelivered).
  *
  * Steps:
- * 0. A message that is not a webhook event is recorded as `undeliverable` and dropped.
- * 1. Acknowledge the event to the outbox; skip it if already delivered (the sweep may queue it twice).
- * 2. Park events that can never succeed: unknown application, no webhook_url, endpoint gone, refused URL.
- * 3. POST the exact body with fresh timestamp and signature; no redirects.
- * 4. 2xx → delivered; 410 → mark the endpoint gone and stop; anything else → retry with backoff, and
- *    after the last attempt let the queue move it to the dead-letter queue.
+ * 1. Already delivered (a duplicate from the queue or the stream) → nothing, unless asked to redeliver.
+ * 2. Park what cannot succeed now: unknown application, no webhook_url, endpoint gone (410) or disabled,
+ *    a URL the SSRF policy refuses.
+ * 3. POST the exact body with a fresh timestamp and a signature per secret in force; no redirects.
+ * 4. 2xx → delivered; if the endpoint had been failing, request the redrive of what was parked.
+ *    410 → the endpoint is gone, the event parked. Anything else → retry with backoff; park after the
+ *    last attempt; and once the endpoint has failed for `disableAfterMs` straight, disable it.
  */
 export async function deliverWebhook(
-  parsed: ParsedWebhookMessage,
+  message: WebhookMessage,
   deps: DeliverWebhookDeps,
 ): Promise<DeliveryOutcome> {
-  if (!parsed.ok) return dropMalformed(parsed.malformed, deps);
-  const { message } = parsed;
   const { store, clock, settings } = deps;
-  const details = { application_id: message.applicationId, event_type: message.eventType };
-  // Independent round trips, so they run together.
   const [previous, application] = await Promise.all([
     store.getDelivery(message.eventId),
     store.getApplication(message.applicationId),
-    message.callId
-      ? deps.outbox.acknowledge({ call_id: message.callId, event_id: message.eventId })
-      : undefined,
   ]);
-  if (previous?.status === 'delivered') return { kind: 'done', status: 'delivered' };
+  if (previous?.status === 'delivered' && !message.redelivery) return { kind: 'done', status: 'delivered' };
 
   const startedAt = clock.now();
-  const record = async (outcome: DeliveryAttempt['outcome'], statusCode: number, error?: string) => {
+  const event: DeliveryEvent = {
+    event_id: message.eventId,
+    application_id: message.applicationId,
+    event_type: message.eventType,
+    call_id: message.callId,
+    occurred_at: message.occurredAt ?? previous?.occurred_at ?? startedAt.toISOString(),
+    body: message.body,
+  };
+  const record = async (
+    outcome: DeliveryAttempt['outcome'],
+    statusCode: number,
+    error?: string,
+  ): Promise<DeliveryStatus> => {
     const attempt: DeliveryAttempt = {
       at: toRfc3339Seconds(startedAt),
       status_code: statusCode,
@@ -68,22 +89,46 @@ export async function deliverWebhook(
       ...(error ? { error } : {}),
       outcome,
     };
-    const status: DeliveryStatus = outcome === 'retry' ? 'pending' : outcome;
-    await store.recordAttempt(message.eventId, details, attempt, status);
+    const status: DeliveryStatus = outcome === 'retry' ? 'failing' : outcome;
+    await store.recordAttempt(event, attempt, status, outcome === 'parked' ? error : undefined);
     deps.logger.info('webhook attempt', { event_id: message.eventId, ...attempt });
+    return status;
   };
-  const park = async (error: string): Promise<DeliveryOutcome> => {
-    await record('undeliverable', 0, error);
-    return { kind: 'done', status: 'undeliverable' };
-  };
-  const retry = async (
-    statusCode: number,
-    error: string | undefined,
-    retryAfter?: string,
-  ): Promise<DeliveryOutcome> => {
-    const last = message.receiveCount >= settings.retry.maxAttempts;
-    await record(last ? 'dead_lettered' : 'retry', statusCode, error);
-    if (last) return { kind: 'retry', delaySeconds: 0 }; // the queue's redrive policy moves it to the DLQ
+  const park = async (reason: string, statusCode = 0): Promise<DeliveryOutcome> => ({
+    kind: 'done',
+    status: await record('parked', statusCode, reason),
+  });
+
+  if (!application) return park('the application does not exist');
+  const url = application.webhook_url;
+  if (!url) return park('the application has no webhook_url');
+  if (application.webhook_status === 'gone') {
+    return park('the endpoint answered 410 Gone earlier; set the webhook again to resume');
+  }
+  if (application.webhook_status === 'disabled') {
+    return park(
+      `the endpoint is disabled (${application.webhook_disabled_reason ?? 'failing'}); set the webhook again to resume`,
+    );
+  }
+
+  const failed = async (statusCode: number, error: string, retryAfter?: string): Promise<DeliveryOutcome> => {
+    const nowIso = clock.now().toISOString();
+    const failingSince = await store.markFailing(application.id, url, nowIso);
+    if (clock.now().getTime() - Date.parse(failingSince) >= settings.disableAfterMs) {
+      const days = Math.round(settings.disableAfterMs / 86_400_000);
+      const reason = `every attempt failed for ${days} days (last: ${error})`;
+      await store.disableEndpoint(application.id, url, nowIso, reason);
+      deps.metrics.count('WebhookEndpointsDisabled');
+      deps.logger.error('webhook endpoint disabled', {
+        application_id: application.id,
+        failing_since: failingSince,
+      });
+      return park(`the endpoint was disabled: ${reason}`, statusCode);
+    }
+    if (message.receiveCount >= settings.retry.maxAttempts) {
+      return park(`no attempt succeeded in ${settings.retry.maxAttempts} tries (last: ${error})`, statusCode);
+    }
+    await record('retry', statusCode, error);
     const waitFor = parseRetryAfter(retryAfter, clock.now().getTime());
     return {
       kind: 'retry',
@@ -91,16 +136,12 @@ export async function deliverWebhook(
     };
   };
 
-  if (!application) return park('application not found');
-  if (!application.webhook_url) return park('application has no webhook_url');
-  if (application.webhook_status === 'gone') return park('endpoint answered 410 Gone earlier');
-
   let target: Awaited<ReturnType<TargetApprover>>;
   try {
-    target = await deps.approveTarget(application.webhook_url);
+    target = await deps.approveTarget(url);
   } catch (error) {
     if (error instanceof TargetRefusedError) return park(error.message);
-    return retry(0, String((error as Error).message)); // DNS trouble is temporary
+    return failed(0, String((error as Error).message)); // DNS trouble is temporary
   }
 
   const timestamp = Math.floor(clock.now().getTime() / 1000);
@@ -109,52 +150,36 @@ export async function deliverWebhook(
     'User-Agent': settings.userAgent,
     [WEBHOOK_HEADERS.eventId]: message.eventId,
     [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+    [EVENT_TIME_HEADER]: event.occurred_at,
   };
-  if (application.webhook_secret) {
-    headers[WEBHOOK_HEADERS.signature] = signWebhook(application.webhook_secret, timestamp, message.body);
+  const secrets = secretsInForce(application, clock.now());
+  if (secrets.length > 0) {
+    headers[WEBHOOK_HEADERS.signature] = signWebhook(secrets, timestamp, message.eventId, message.body);
   }
 
   let response: Awaited<ReturnType<WebhookTransport['post']>>;
   try {
     response = await deps.transport.post(target, headers, message.body, settings.timeoutMs);
   } catch (error) {
-    if (error instanceof TransportError) return retry(0, error.message);
+    if (error instanceof TransportError) return failed(0, error.message);
     throw error;
   }
   const { statusCode } = response;
   if (statusCode >= 200 && statusCode < 300) {
     await record('delivered', statusCode);
+    if (await store.markRecovered(application.id, url)) {
+      // It works again: what was parked while it failed goes out again, page by page.
+      await deps.queue.requestRedrive({ application_id: application.id });
+      deps.logger.info('webhook endpoint recovered; redelivering parked events', {
+        application_id: application.id,
+      });
+    }
     return { kind: 'done', status: 'delivered' };
   }
   if (statusCode === 410) {
-    await record('gone', statusCode, 'endpoint answered 410 Gone');
-    await store.markEndpointGone(application.id, application.webhook_url, toRfc3339Seconds(clock.now()));
-    return { kind: 'done', status: 'gone' };
+    await store.markEndpointGone(application.id, url, toRfc3339Seconds(clock.now()));
+    return park('the endpoint answered 410 Gone; set the webhook again to resume', statusCode);
   }
   const reason = statusCode >= 300 && statusCode < 400 ? 'redirects are not followed' : `HTTP ${statusCode}`;
-  return retry(statusCode, reason, response.retryAfter);
-}
-
-/** Records a message that can never be delivered, under its queue message id, and lets it go. */
-async function dropMalformed(
-  malformed: MalformedWebhookMessage,
-  deps: DeliverWebhookDeps,
-): Promise<DeliveryOutcome> {
-  deps.logger.error('undeliverable webhook message', {
-    message_id: malformed.messageId,
-    reason: malformed.reason,
-  });
-  await deps.store.recordAttempt(
-    `sqs:${malformed.messageId}`,
-    { application_id: malformed.applicationId ?? 'unknown', event_type: 'unknown' },
-    {
-      at: toRfc3339Seconds(deps.clock.now()),
-      status_code: 0,
-      latency_ms: 0,
-      error: malformed.reason,
-      outcome: 'undeliverable',
-    },
-    'undeliverable',
-  );
-  return { kind: 'done', status: 'undeliverable' };
+  return failed(statusCode, reason, response.retryAfter);
 }

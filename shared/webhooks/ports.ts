@@ -1,26 +1,35 @@
 import type { Application } from '../accounts/types.ts';
 import type { ApprovedTarget } from './target-policy.ts';
-import type { DeliveryAttempt, DeliveryStatus, OutboxEvent } from './types.ts';
+import type { DeliveryAttempt, DeliveryEvent, DeliveryRecord, DeliveryStatus, OutboxEvent } from './types.ts';
 
-/** The webhook queue: takes a committed event for delivery. */
-export interface EventQueue {
-  send(event: OutboxEvent): Promise<void>;
+/** A request to queue again an application's parked events (processed a page at a time). */
+export interface RedriveRequest {
+  application_id: string;
+  /** Only events that happened at or after this (RFC 3339); absent: all parked. */
+  since?: string;
+  /** Where the previous page ended (opaque to callers). */
+  cursor?: string;
 }
 
-/**
- * The transactional outbox: each event is written in the same transaction as the state change that
- * caused it, and stays until the webhook sender (or the sweep, after re-queuing it) acknowledges it.
- */
-export interface Outbox {
-  /** Events created before `createdBefore` and not yet acknowledged, oldest first. */
-  listPending(createdBefore: Date, limit: number): Promise<OutboxEvent[]>;
-  /** Removes an event from the outbox: it has reached the queue's consumer (idempotent). */
-  acknowledge(event: Pick<OutboxEvent, 'event_id' | 'call_id'>): Promise<void>;
+/** The webhook queue: takes events for delivery, and redrive requests. */
+export interface EventQueue {
+  /**
+   * Queues the events in order; resolves to how many of them (from the first) the queue took. The rest
+   * are for the caller to send again. `redelivery` events are delivered even if delivered before.
+   */
+  sendAll(events: OutboxEvent[], options?: { redelivery?: boolean }): Promise<number>;
+  /** Queues a redrive request (the sender works through it page by page). */
+  requestRedrive(request: RedriveRequest): Promise<void>;
 }
 
 /** Postpones a received message: it reappears on the queue after `seconds` (the retry backoff). */
 export interface MessageVisibility {
   delay(receiptHandle: string, seconds: number): Promise<void>;
+}
+
+/** Where a message that is not a webhook at all goes, for operators (the queue's dead-letter queue). */
+export interface DeadLetters {
+  send(message: { body: string | undefined; attributes: Record<string, string> }): Promise<void>;
 }
 
 /** What the sender knows about an event's delivery so far. */
@@ -29,19 +38,59 @@ export interface DeliverySummary {
   attempts: number;
 }
 
-/** Persistence for the webhook sender: applications (read) and delivery records (write). */
+/** A page cursor that is not one the store gave for this listing. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not one this list gave');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** A page of an application's deliveries in one status, newest first. */
+export interface DeliveryPage {
+  records: DeliveryRecord[];
+  /** Where the next page starts; absent on the last page. */
+  cursor: string | undefined;
+}
+
+/**
+ * Persistence of webhook deliveries and endpoint health: applications (read, and their endpoint
+ * state), one delivery record per event (every attempt, the status, the exact body).
+ */
 export interface WebhookStore {
   getApplication(applicationId: string): Promise<Application | undefined>;
-  getDelivery(eventId: string): Promise<DeliverySummary | undefined>;
-  /** Appends one attempt to the event's delivery record and sets its status, in one write. */
+  getDelivery(eventId: string): Promise<DeliveryRecord | undefined>;
+  /**
+   * Appends one attempt to the event's delivery record (created on the first, with the event's body)
+   * and sets its status, in one write.
+   */
   recordAttempt(
-    eventId: string,
-    details: { application_id: string; event_type: string },
+    event: DeliveryEvent,
     attempt: DeliveryAttempt,
     status: DeliveryStatus,
+    parkedReason?: string,
   ): Promise<void>;
+  /**
+   * Marks events queued again (`pending`), for a redelivery: each only if no attempt was recorded since
+   * it was read (`attempt_count` as read), so that a redelivery the sender has already made wins.
+   */
+  markPending(
+    events: Pick<DeliveryRecord, 'event_id' | 'application_id' | 'occurred_at' | 'attempt_count'>[],
+  ): Promise<void>;
+  /** An application's deliveries in one status, newest first (`since`: occurred at or after). */
+  listDeliveries(
+    applicationId: string,
+    status: DeliveryStatus,
+    page: { limit: number; cursor?: string; since?: string },
+  ): Promise<DeliveryPage>;
   /** Marks the application's endpoint gone (410), unless its webhook_url changed meanwhile. */
   markEndpointGone(applicationId: string, webhookUrl: string, at: string): Promise<void>;
+  /** Records that an attempt failed: keeps the first failure's time, and answers it. */
+  markFailing(applicationId: string, webhookUrl: string, at: string): Promise<string>;
+  /** Records that an attempt succeeded; true when the endpoint had been failing until now. */
+  markRecovered(applicationId: string, webhookUrl: string): Promise<boolean>;
+  /** Disables the endpoint (it failed for too long), unless its webhook_url changed meanwhile. */
+  disableEndpoint(applicationId: string, webhookUrl: string, at: string, reason: string): Promise<void>;
 }
 
 /** The HTTP answer of a receiver. */

@@ -4,7 +4,7 @@ export interface RetryPolicy {
   baseDelaySeconds: number;
   /** Longest delay between two attempts, in seconds (SQS allows at most 12 hours of visibility). */
   maxDelaySeconds: number;
-  /** Attempts in all; after the last, SQS moves the message to the dead-letter queue. */
+  /** Attempts in all; after the last, the event is parked (kept with its body, redeliverable). */
   maxAttempts: number;
   /** Spread of the jitter around the exponential delay: 0.2 means ±20 %. */
   jitter: number;
@@ -18,11 +18,16 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   jitter: 0.2,
 };
 
-const SQS_MAX_VISIBILITY_SECONDS = 43_200;
+/**
+ * How long the webhook queue keeps a message (the stack's `retentionPeriod`): every retry of an event,
+ * `Retry-After` included, must fit in it, or the message would expire instead of being parked.
+ */
+export const WEBHOOK_QUEUE_RETENTION_SECONDS = 4 * 86_400;
 
 /**
  * Seconds to wait after failed attempt `attempt` (1-based): exponential, capped, jittered, and never
- * shorter than the receiver's `Retry-After` (itself capped at what SQS can delay).
+ * shorter than the receiver's `Retry-After` — honoured up to the policy's longest delay, so a receiver
+ * asking for days cannot push the retries past the queue's retention.
  */
 export function retryDelaySeconds(
   attempt: number,
@@ -35,8 +40,17 @@ export function retryDelaySeconds(
     policy.baseDelaySeconds * 2 ** Math.max(0, attempt - 1),
   );
   const jittered = exponential * (1 - policy.jitter + 2 * policy.jitter * random());
-  const delay = Math.max(jittered, retryAfterSeconds ?? 0);
-  return Math.min(SQS_MAX_VISIBILITY_SECONDS, Math.round(delay));
+  const delay = Math.max(jittered, Math.min(retryAfterSeconds ?? 0, policy.maxDelaySeconds));
+  return Math.round(delay);
+}
+
+/** The longest total time the policy can keep retrying: every jitter high, every `Retry-After` huge. */
+export function worstCaseRetrySpanSeconds(policy: RetryPolicy): number {
+  let total = 0;
+  for (let attempt = 1; attempt < policy.maxAttempts; attempt += 1) {
+    total += retryDelaySeconds(attempt, policy, Number.MAX_SAFE_INTEGER, () => 1);
+  }
+  return total;
 }
 
 /** The shortest total time the policy keeps retrying (every jitter at its low end). */

@@ -99,7 +99,8 @@ export async function approveWebhookTarget(
   if (url.username || url.password) throw new TargetRefusedError('webhook_url must not carry credentials');
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolveAll(resolve, host);
-  if (addresses.length === 0) throw new TargetRefusedError('webhook_url host does not resolve');
+  // No address is a DNS answer that may change (a record being replaced): temporary, like a lookup error.
+  if (addresses.length === 0) throw new Error(`${host} has no address`);
   for (const { address } of addresses) {
     const kind = classifyAddress(address);
     const allowed = kind === 'public' || (kind === 'loopback' && policy.allowInsecureLocalTargets);

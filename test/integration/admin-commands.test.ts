@@ -10,6 +10,7 @@ import {
   createCustomer,
   endCall,
   revokeApiKey,
+  rotateWebhookSecret,
   setRetention,
 } from '../../shared/admin/admin-commands.ts';
 import { AdminError } from '../../shared/admin/errors.ts';
@@ -136,23 +137,27 @@ describe('admin commands against the service', () => {
 
   it("shows an event's delivery record to an operator", async () => {
     const webhooks = createDynamoDbWebhookStore(h.documents, h.table);
+    const event = {
+      event_id: 'evt_ops1',
+      application_id: 'app_1',
+      event_type: 'recording.completed',
+      call_id: 'call_1',
+      occurred_at: '2026-11-24T09:59:59.500Z',
+      body: '{"event":"recording.completed"}',
+    };
     await webhooks.recordAttempt(
-      'evt_ops1',
-      { application_id: 'app_1', event_type: 'recording.completed' },
+      event,
       { at: '2026-11-24T10:00:00Z', status_code: 503, latency_ms: 12, error: 'HTTP 503', outcome: 'retry' },
-      'pending',
+      'failing',
     );
     await webhooks.recordAttempt(
-      'evt_ops1',
-      { application_id: 'app_1', event_type: 'recording.completed' },
+      event,
       { at: '2026-11-24T10:00:30Z', status_code: 200, latency_ms: 9, outcome: 'delivered' },
       'delivered',
     );
 
     expect(await deps.store.getDelivery('evt_ops1')).toEqual({
-      event_id: 'evt_ops1',
-      application_id: 'app_1',
-      event_type: 'recording.completed',
+      ...event,
       status: 'delivered',
       attempt_count: 2,
       first_attempt_at: '2026-11-24T10:00:00Z',
@@ -164,6 +169,59 @@ describe('admin commands against the service', () => {
         { at: '2026-11-24T10:00:30Z', status_code: 200, latency_ms: 9, outcome: 'delivered' },
       ],
     });
+  });
+
+  it('rotates a webhook secret, keeping the previous one in force for the hours asked', async () => {
+    const t = await tenant();
+    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', 'whsec_old');
+
+    const rotated = await rotateWebhookSecret(
+      { applicationId: t.application.id, keepPreviousHours: 24 },
+      deps,
+    );
+
+    expect(rotated).toEqual({
+      application_id: t.application.id,
+      webhook_secret: expect.stringMatching(/^whsec_[0-9a-f]{48}$/),
+      previous_secret_expires_at: expect.any(String),
+    });
+    expect(Date.parse(rotated.previous_secret_expires_at) - Date.now()).toBeGreaterThan(23.9 * 3_600_000);
+    expect(await deps.store.getApplication(t.application.id)).toMatchObject({
+      webhook_secret: rotated.webhook_secret,
+      webhook_secret_previous: 'whsec_old',
+      webhook_secret_previous_expires_at: rotated.previous_secret_expires_at,
+    });
+  });
+
+  it('refuses a rotation window outside 1 to 168 hours', async () => {
+    const t = await tenant();
+    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', 'whsec_old');
+
+    await expect(
+      rotateWebhookSecret({ applicationId: t.application.id, keepPreviousHours: 169 }, deps),
+    ).rejects.toThrow(new AdminError('--keep-previous-hours must be a whole number from 1 to 168'));
+  });
+
+  it('refuses to rotate the secret of an application that has none', async () => {
+    const t = await tenant();
+
+    await expect(
+      rotateWebhookSecret({ applicationId: t.application.id, keepPreviousHours: 24 }, deps),
+    ).rejects.toThrow(new AdminError(`no application ${t.application.id} with a webhook secret to rotate`));
+  });
+
+  it('ends a rotation at once when a secret is set outright (a leaked secret stops signing)', async () => {
+    const t = await tenant();
+    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', 'whsec_old');
+    await rotateWebhookSecret({ applicationId: t.application.id, keepPreviousHours: 24 }, deps);
+
+    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', 'whsec_fresh');
+
+    const application = await deps.store.getApplication(t.application.id);
+    expect([application?.webhook_secret, application?.webhook_secret_previous]).toEqual([
+      'whsec_fresh',
+      undefined,
+    ]);
   });
 
   it('sets a new webhook URL and clears a gone endpoint', async () => {

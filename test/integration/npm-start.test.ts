@@ -222,7 +222,7 @@ describe('npm start', () => {
       ['recording.completed', true],
     ]);
     const [latest] = deliveries;
-    expect(latest?.headers['x-minivoice-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(latest?.headers['x-minivoice-signature']).toMatch(/^v1=[0-9a-f]{64} v2=[0-9a-f]{64}$/);
     expect(verifyWebhook('whsec_wrong', latest?.headers ?? {}, JSON.stringify(latest?.body)).ok).toBe(false);
   });
 

@@ -2,11 +2,14 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../shared/accounts/api-key.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { toOutboxItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
 import { signWebhook } from '../../shared/webhooks/signature.ts';
-import { createTestClients, createTestTable, drainQueue } from '../support/aws-fixtures.ts';
+import type { OutboxEvent } from '../../shared/webhooks/types.ts';
+import { createTestClients, createTestQueue, createTestTable, drainQueue } from '../support/aws-fixtures.ts';
 import { runScript, startScript } from '../support/run-script.ts';
 import { createQueueWithDlq } from '../support/webhook-harness.ts';
 
@@ -24,6 +27,22 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   server.close();
   return port;
+}
+
+/** Outbox items of events that happened at these times of 2026-11-24 (UTC), as a commit writes them. */
+async function commitOutboxEvents(table: string, times: string[]): Promise<OutboxEvent[]> {
+  const events = times.map((time, i) => ({
+    event_id: `evt_replay${i}`,
+    event_type: 'recording.started' as const,
+    application_id: 'app_1',
+    call_id: `call_replay${i}`,
+    created_at: `2026-11-24T${time.slice(0, 8)}Z`,
+    occurred_at: `2026-11-24T${time}Z`,
+    body: `{"n":${i}}`,
+  }));
+  for (const event of events)
+    await documents.send(new PutCommand({ TableName: table, Item: toOutboxItem(event) }));
+  return events;
 }
 
 describe('npm run admin', () => {
@@ -102,14 +121,155 @@ describe('npm run admin', () => {
     ]);
   });
 
-  it('lists the parked events and replays them to the webhook queue', async () => {
+  it('sets a webhook, which re-enables the endpoint and requests the redrive of what was parked', async () => {
+    table = await createTestTable(documents);
+    const { queueUrl } = await createQueueWithDlq(sqs, 3);
+    const customer = await admin(['create-customer', '--name', 'Acme']);
+    const application = await admin(['create-application', '--customer', customer.json.id]);
+
+    const set = await admin(
+      ['set-webhook', '--application', application.json.id, '--url', 'https://hooks.example.com/fixed'],
+      { WEBHOOK_QUEUE_URL: queueUrl },
+    );
+    const endpoint = await admin(['webhook-endpoint', '--application', application.json.id]);
+
+    expect(set.json).toEqual({
+      application_id: application.json.id,
+      webhook_url: 'https://hooks.example.com/fixed',
+      parked_events: 'requeued',
+    });
+    expect(endpoint.json).toEqual({
+      application_id: application.json.id,
+      url: 'https://hooks.example.com/fixed',
+      status: 'active',
+      failing_since: null,
+      disabled_at: null,
+      disabled_reason: null,
+      previous_secret_expires_at: null,
+    });
+    expect(
+      (await drainQueue(sqs, queueUrl)).map((m) => [
+        m.MessageAttributes?.kind?.StringValue,
+        JSON.parse(m.Body ?? ''),
+      ]),
+    ).toEqual([['redrive', { application_id: application.json.id }]]);
+  });
+
+  it('rotates a webhook secret and shows until when the previous one signs too', async () => {
+    table = await createTestTable(documents);
+    const customer = await admin(['create-customer', '--name', 'Acme']);
+    const application = await admin([
+      'create-application',
+      '--customer',
+      customer.json.id,
+      '--webhook-url',
+      'https://hooks.example.com/mv',
+      '--generate-secret',
+    ]);
+
+    const rotated = await admin([
+      'rotate-webhook-secret',
+      '--application',
+      application.json.id,
+      '--keep-previous-hours',
+      '48',
+    ]);
+    const endpoint = await admin(['webhook-endpoint', '--application', application.json.id]);
+
+    expect(rotated.json).toEqual({
+      application_id: application.json.id,
+      webhook_secret: expect.stringMatching(/^whsec_[0-9a-f]{48}$/),
+      previous_secret_expires_at: expect.any(String),
+    });
+    expect(rotated.json.webhook_secret).not.toBe(application.json.webhook_secret);
+    expect(endpoint.json.previous_secret_expires_at).toBe(rotated.json.previous_secret_expires_at);
+  });
+
+  it('refuses an unreadable rotation window with one line', async () => {
+    table = await createTestTable(documents);
+    const result = await admin([
+      'rotate-webhook-secret',
+      '--application',
+      'app_x',
+      '--keep-previous-hours',
+      'soon',
+    ]);
+    expect([result.code, result.stderr.trim()]).toEqual([
+      2,
+      '--keep-previous-hours must be a whole number from 1 to 168',
+    ]);
+  });
+
+  it('replays to the webhook queue the events committed in a window, from the outbox items in the table', async () => {
+    table = await createTestTable(documents);
+    const queueUrl = await createTestQueue(sqs);
+    const events = await commitOutboxEvents(table, ['10:00:00.000', '11:00:00.000', '12:00:00.000']);
+
+    const replay = await admin(
+      ['outbox-replay', '--since', '2026-11-24T09:59:00Z', '--until', '2026-11-24T11:00:00Z'],
+      { WEBHOOK_QUEUE_URL: queueUrl },
+    );
+
+    expect(replay.json).toEqual({
+      since: '2026-11-24T09:59:00.000Z',
+      until: '2026-11-24T11:00:00.000Z',
+      queued: 2,
+    });
+    expect(
+      (await drainQueue(sqs, queueUrl)).map((m) => m.MessageAttributes?.event_id?.StringValue).sort(),
+    ).toEqual(events.slice(0, 2).map((e) => e.event_id));
+  });
+
+  it('replays the window of the stream batches in the outbox DLQ, then clears it', async () => {
+    table = await createTestTable(documents);
+    const [queueUrl, outboxDlqUrl] = await Promise.all([createTestQueue(sqs), createTestQueue(sqs)]);
+    const events = await commitOutboxEvents(table, ['10:00:00.000', '11:00:00.000', '12:00:00.000']);
+    // Lambda's record of a stream batch that failed after its retries (its on-failure destination).
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: outboxDlqUrl,
+        MessageBody: JSON.stringify({
+          version: '1.0',
+          timestamp: '2026-11-24T11:10:00.000Z',
+          requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 10 },
+          DDBStreamBatchInfo: {
+            shardId: 'shardId-00000001',
+            startSequenceNumber: '100',
+            endSequenceNumber: '100',
+            approximateArrivalOfFirstRecord: '2026-11-24T11:00:00.400Z',
+            approximateArrivalOfLastRecord: '2026-11-24T11:00:00.400Z',
+            batchSize: 1,
+            streamArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/t/stream/2026-11-24T00:00:00.000',
+          },
+        }),
+      }),
+    );
+
+    const replay = await admin(['outbox-replay', '--from-dlq'], {
+      WEBHOOK_QUEUE_URL: queueUrl,
+      OUTBOX_DLQ_URL: outboxDlqUrl,
+    });
+
+    expect(replay.json).toEqual({
+      failed_batches: 1,
+      since: '2026-11-24T10:55:00.400Z',
+      until: '2026-11-24T11:05:00.400Z',
+      queued: 1,
+    });
+    expect((await drainQueue(sqs, queueUrl)).map((m) => m.MessageAttributes?.event_id?.StringValue)).toEqual([
+      events[1]?.event_id,
+    ]);
+    expect(await drainQueue(sqs, outboxDlqUrl)).toEqual([]);
+  });
+
+  it('lists the dead letters and replays them to the webhook queue', async () => {
     table = await createTestTable(documents);
     const { queueUrl, dlqUrl } = await createQueueWithDlq(sqs, 3);
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: dlqUrl,
         MessageBody: '{"event":"recording.completed"}',
-        MessageAttributes: { event_id: { DataType: 'String', StringValue: 'evt_parked1' } },
+        MessageAttributes: { event_id: { DataType: 'String', StringValue: 'evt_dead1' } },
       }),
     );
     const env = { WEBHOOK_QUEUE_URL: queueUrl, WEBHOOK_DLQ_URL: dlqUrl };
@@ -117,11 +277,11 @@ describe('npm run admin', () => {
     const listed = await admin(['dlq-list'], env);
     const replayed = await admin(['dlq-replay'], env);
 
-    expect(listed.json.dead_letters.map((d: { eventId: string }) => d.eventId)).toEqual(['evt_parked1']);
+    expect(listed.json.dead_letters.map((d: { eventId: string }) => d.eventId)).toEqual(['evt_dead1']);
     expect(replayed.json).toEqual({ replayed: 1 });
     expect(
       (await drainQueue(sqs, queueUrl)).map((m) => [m.Body, m.MessageAttributes?.event_id?.StringValue]),
-    ).toEqual([['{"event":"recording.completed"}', 'evt_parked1']]);
+    ).toEqual([['{"event":"recording.completed"}', 'evt_dead1']]);
   });
 });
 
@@ -147,8 +307,8 @@ describe('examples/webhook-receiver.ts', () => {
         },
       });
 
-    const good = await post(signWebhook('whsec_example', timestamp, body));
-    const forged = await post(signWebhook('whsec_wrong', timestamp, body));
+    const good = await post(signWebhook(['whsec_example'], timestamp, 'evt_example1', body));
+    const forged = await post(signWebhook(['whsec_wrong'], timestamp, 'evt_example1', body));
 
     expect([good.status, forged.status, await forged.text()]).toEqual([204, 401, 'bad_signature']);
     expect(receiver.output()).toContain(

@@ -4,7 +4,6 @@ import { createRecordingsHandler } from '../../functions/recordings/create-handl
 import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
-import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import type { RecordingFiles } from '../../shared/recordings/recording-files.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
@@ -35,8 +34,17 @@ const pathOf = (c: Call, recordingId = `rec_${c.id}`) =>
     applicationId: c.application_id,
   });
 
+/** While set, the outbox relay's queue refuses events (SQS unavailable). */
+let queueDown = false;
+
 beforeAll(async () => {
-  h = await createServiceHarness();
+  h = await createServiceHarness({
+    wrapRelayQueue: (real) => ({
+      ...real,
+      sendAll: (events, options) =>
+        queueDown ? Promise.reject(new Error('SQS unavailable')) : real.sendAll(events, options),
+    }),
+  });
   ({ freeswitch, files } = h);
 });
 
@@ -46,8 +54,9 @@ afterAll(async () => {
 
 beforeEach(async () => {
   freeswitch.setFault(undefined);
+  queueDown = false;
   await h.settle(200);
-  await drainQueue(h.sqs, h.queueUrl);
+  await h.webhooks();
   tenant = await seedTenant(h.documents, h.table);
   call = await seedCall(h.documents, h.table, tenant);
   freeswitch.addChannel(call.provider_call_id ?? '');
@@ -58,11 +67,13 @@ const commandsFor = (c: Call) =>
   freeswitch.commands.filter(
     (command) => command.includes(c.provider_call_id ?? '?') && !command.startsWith('uuid_buglist'),
   );
-const eventsOf = async () =>
-  (await drainQueue(h.sqs, h.queueUrl)).map((m) => ({
+const eventsOf = async () => {
+  await h.outboxRelay.caughtUp();
+  return (await drainQueue(h.sqs, h.queueUrl)).map((m) => ({
     body: JSON.parse(m.Body ?? ''),
     eventId: m.MessageAttributes?.event_id?.StringValue,
   }));
+};
 
 describe('start', () => {
   it('answers 200 with the started recording', async () => {
@@ -128,12 +139,12 @@ describe('start', () => {
     expect((await eventsOf()).map((e) => e.body.event)).toEqual(['recording.started']);
   });
 
-  it('leaves the queued event in the outbox for the webhook sender to acknowledge', async () => {
+  it("writes the event into the call's partition, expiring a week after it happened", async () => {
     await h.post(call.id, tenant.apiKey, { action: 'start' });
 
-    expect((await callPartition(h.documents, h.table, call.id)).outbox.map((e) => e.event_type)).toEqual([
-      'recording.started',
-    ]);
+    const [event] = (await callPartition(h.documents, h.table, call.id)).outbox;
+    expect(event).toMatchObject({ type: 'outbox_event', event_type: 'recording.started' });
+    expect(event?.expires_at).toBe(Math.floor(Date.parse(String(event?.occurred_at)) / 1000) + 7 * 86_400);
   });
 });
 
@@ -536,35 +547,15 @@ describe('concurrency', () => {
 });
 
 describe('outbox', () => {
-  it('keeps the event when SQS refuses it and the sweep queues it later', async () => {
-    const failingQueue = createSqsEventQueue(h.sqs, `${h.queueUrl}-missing`);
-    const handler = createRecordingsHandler({ ...h.deps, queue: failingQueue });
-    const result = await handler(
-      apiEvent({
-        path: `/v1/calls/${call.id}/recordings`,
-        headers: { authorization: `Bearer ${tenant.apiKey}` },
-      }),
-      lambdaContext(),
-    );
-    expect(result).toMatchObject({ statusCode: 200 });
-    expect(await eventsOf()).toEqual([]);
-    expect((await callPartition(h.documents, h.table, call.id)).outbox).toHaveLength(1);
+  it('relays the event once the webhook queue takes events again', async () => {
+    queueDown = true;
+    expect((await h.post(call.id, tenant.apiKey, { action: 'start' })).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the stream is read, the queue refuses
+    expect(await drainQueue(h.sqs, h.queueUrl)).toEqual([]);
 
-    const { sweepOutbox } = await import('../../shared/webhooks/sweep-outbox.ts');
-    const swept = await sweepOutbox(
-      {
-        ...h.deps,
-        outbox: h.outbox,
-        clock: { ...h.deps.clock, now: () => new Date(Date.now() + 60_000) },
-      },
-      { graceMs: 30_000, batchSize: 100 },
-    );
+    queueDown = false;
 
-    expect(swept.dispatched).toBeGreaterThanOrEqual(1);
-    // Other tests' events (acknowledged by no sender here) are swept too; this call's is among them once.
-    const ours = (await eventsOf()).filter((e) => e.body.call.id === call.id);
-    expect(ours.map((e) => e.body.event)).toEqual(['recording.started']);
-    expect((await callPartition(h.documents, h.table, call.id)).outbox).toEqual([]);
+    expect((await eventsOf()).map((e) => e.body.event)).toEqual(['recording.started']);
   });
 
   it('stores the call key so the recording can be found by call', async () => {

@@ -2,8 +2,10 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoundTripCounter } from '../../bench/round-trip-counter.ts';
 import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
+import { createDynamoDbApiKeyReader } from '../../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import type { Call } from '../../shared/recordings/types.ts';
@@ -21,16 +23,16 @@ const counter = createRoundTripCounter({ dynamodb: counted.dynamodb, sqs: counte
 let h: ServiceHarness;
 let send: (method: string, path: string, action?: string) => Promise<APIGatewayProxyStructuredResultV2>;
 
-// Read key + call, claim the call, [media server], commit state + recording + event, queue the event.
+// Read key + call, claim the call, [media server], commit state + recording + event. The event leaves
+// through the table's stream: the request sends nothing to SQS.
 const START = {
   dynamodbBeforeProvider: 2,
   dynamodbAfterProvider: 1,
-  sqs: 1,
+  sqs: 0,
   commands: [
     'dynamodb:BatchGetItemCommand',
     'dynamodb:UpdateItemCommand',
     'dynamodb:TransactWriteItemsCommand',
-    'sqs:SendMessageCommand',
   ],
 };
 
@@ -41,6 +43,8 @@ beforeAll(async () => {
     store: createDynamoDbRecordingStore(counted.documents, h.table),
     archive: createDynamoDbArchiveStore(counted.documents, h.table),
     media: createS3RecordingMedia(() => counted.s3, h.bucket),
+    keys: createDynamoDbApiKeyReader(counted.documents, h.table),
+    deliveries: createDynamoDbWebhookStore(counted.documents, h.table),
     queue: createSqsEventQueue(counted.sqs, h.queueUrl),
     provider: counter.watch(h.deps.provider),
   });
@@ -71,7 +75,7 @@ async function completedCall(): Promise<Call> {
 }
 
 describe('request cost', () => {
-  it('starts with two DynamoDB round trips before the provider, one after and one SQS send', async () => {
+  it('starts with two DynamoDB round trips before the provider, one after and no SQS send', async () => {
     const call = await h.newCall();
     await send('POST', `/v1/calls/${call.id}/recordings`);
 
@@ -126,14 +130,13 @@ describe('request cost', () => {
     expect([answer.statusCode, counter.read().commands]).toEqual([302, ['dynamodb:BatchGetItemCommand']]);
   });
 
-  it('deletes with one read, one transaction, the purge entry cleared and one SQS send', async () => {
+  it('deletes with one read, one transaction and the purge entry cleared', async () => {
     const call = await completedCall();
     await send('DELETE', `/v1/recordings/rec_${call.id}`);
 
     expect(counter.read().commands).toEqual([
       'dynamodb:BatchGetItemCommand',
       'dynamodb:TransactWriteItemsCommand',
-      'sqs:SendMessageCommand',
       'dynamodb:UpdateItemCommand',
     ]);
   });

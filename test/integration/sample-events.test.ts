@@ -1,10 +1,12 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Handler } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDbStreamSource, type StreamLambda } from '../../scripts/local/dynamodb-stream-source.ts';
 import {
   type SimulatedFreeSwitch,
   startSimulatedFreeSwitch,
@@ -13,7 +15,8 @@ import { createSqsEventSource, type SqsLambda } from '../../scripts/local/sqs-ev
 import { loadMediaRelayConfig } from '../../services/media-relay/config.ts';
 import { createRelay } from '../../services/media-relay/create-relay.ts';
 import { hashApiKey } from '../../shared/accounts/api-key.ts';
-import { toApiKeyItem, toOutboxItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
+import { toApiKeyItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
+import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/dynamodb/outbox-stream.ts';
 import { lambdaContext } from '../support/api-events.ts';
 import {
   createTestBucket,
@@ -42,6 +45,13 @@ let handler: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 let relay: ReturnType<typeof createRelay>;
 let relaying: Promise<void>;
 let mediaEventSource: ReturnType<typeof createSqsEventSource>;
+let outboxStream: ReturnType<typeof createDynamoDbStreamSource>;
+
+/** The webhooks on the queue once everything committed so far has been relayed from the table's stream. */
+const queuedWebhooks = async () => {
+  await outboxStream.caughtUp();
+  return (await drainQueue(clients.sqs, queueUrl)).map((m) => JSON.parse(m.Body ?? ''));
+};
 
 const EVENTS = join(import.meta.dirname, '../../events');
 const readEvent = async (name: string) =>
@@ -108,6 +118,18 @@ beforeAll(async () => {
     emptyPauseMs: 20,
   });
   mediaEventSource.start();
+  // Committed events reach the webhook queue through the table's stream and the outbox relay.
+  const { handler: outboxRelay } = await import('../../functions/outbox-relay/handler.ts');
+  outboxStream = createDynamoDbStreamSource({
+    dynamodb: clients.dynamodb,
+    streams: new DynamoDBStreamsClient({}),
+    tableName: table,
+    handler: outboxRelay as unknown as StreamLambda,
+    filter: OUTBOX_STREAM_FILTER,
+    functionName: 'outbox-relay',
+    emptyPauseMs: 20,
+  });
+  outboxStream.start();
   relay = createRelay(
     loadMediaRelayConfig({
       ...process.env,
@@ -124,6 +146,7 @@ afterAll(async () => {
   relay.stop();
   await relaying;
   await mediaEventSource.stop();
+  await outboxStream.stop();
   await freeswitch.close();
 });
 
@@ -161,7 +184,7 @@ describe('events/ sample files through functions/recordings/handler.ts', () => {
   });
 
   it('queued both webhooks', async () => {
-    const events = (await drainQueue(clients.sqs, queueUrl)).map((m) => JSON.parse(m.Body ?? '').event);
+    const events = (await queuedWebhooks()).map((body) => body.event);
     expect(events).toEqual(['recording.started', 'recording.completed']);
   });
 
@@ -188,7 +211,7 @@ describe('events/media-event-hangup.json through functions/media-events/handler.
     );
 
     expect(await mediaEvents(event, lambdaContext())).toEqual({ batchItemFailures: [] });
-    const completed = (await drainQueue(clients.sqs, queueUrl)).map((m) => JSON.parse(m.Body ?? ''));
+    const completed = await queuedWebhooks();
     expect(
       completed.map((e) => [e.event, e.call.status, e.data.end_reason, e.data.recording.duration_seconds]),
     ).toEqual([
@@ -198,25 +221,17 @@ describe('events/media-event-hangup.json through functions/media-events/handler.
   });
 });
 
-describe('events/outbox-sweep.json through functions/outbox-sweep/handler.ts', () => {
-  it('queues an event that was left in the outbox', async () => {
-    const stuck = {
-      event_id: 'evt_stuck1',
-      event_type: 'recording.started' as const,
-      application_id: SAMPLE.applicationId,
-      call_id: 'call_sample1',
-      created_at: '2026-11-24T09:00:00Z',
-      body: '{"event":"recording.started"}',
-    };
-    await clients.documents.send(new PutCommand({ TableName: table, Item: toOutboxItem(stuck) }));
-    const { handler: sweep } = await import('../../functions/outbox-sweep/handler.ts');
-    const event = JSON.parse(
-      await readFile(join(import.meta.dirname, '../../events/outbox-sweep.json'), 'utf8'),
-    );
+describe('events/outbox-stream.json through functions/outbox-relay/handler.ts', () => {
+  it('queues the outbox event the stream record carries, with its exact body', async () => {
+    await outboxStream.caughtUp();
+    const { handler: relayOutbox } = await import('../../functions/outbox-relay/handler.ts');
+    const event = JSON.parse(await readFile(join(EVENTS, 'outbox-stream.json'), 'utf8'));
+    const body = event.Records[0].dynamodb.NewImage.body.S;
 
-    expect(await sweep(event, lambdaContext())).toEqual({ found: 1, dispatched: 1 });
-    expect((await drainQueue(clients.sqs, queueUrl)).map((m) => m.Body)).toEqual([
-      '{"event":"recording.started"}',
+    expect(await relayOutbox(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+    const queued = await drainQueue(clients.sqs, queueUrl);
+    expect(queued.map((m) => [m.Body, m.MessageAttributes?.event_id?.StringValue])).toEqual([
+      [body, 'evt_sample0001'],
     ]);
   });
 });

@@ -373,7 +373,6 @@ describe('retention', () => {
       {
         archive: h.archive,
         media: createS3RecordingMedia(() => h.s3, h.bucket),
-        queue: h.deps.queue,
         clock: { now: () => new Date(Date.now() + offsetMs), sleep: async () => undefined },
         ids: h.deps.ids,
         logger: h.logger,

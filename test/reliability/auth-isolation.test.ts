@@ -80,14 +80,17 @@ describe('secrets stay secret', () => {
       webhookUrl: receiver.url,
       webhookSecret: secret,
     });
-    await webhooks.queue.send({
-      event_id: 'evt_secretcheck',
-      event_type: 'recording.started',
-      application_id: owner.applicationId,
-      call_id: 'call_x',
-      created_at: '2026-11-24T10:00:00Z',
-      body: '{"event":"recording.started","call":{"id":"call_x"}}',
-    });
+    await webhooks.queue.sendAll([
+      {
+        event_id: 'evt_secretcheck',
+        event_type: 'recording.started',
+        application_id: owner.applicationId,
+        call_id: 'call_x',
+        created_at: '2026-11-24T10:00:00Z',
+        occurred_at: '2026-11-24T10:00:00.000Z',
+        body: '{"event":"recording.started","call":{"id":"call_x"}}',
+      },
+    ]);
     await webhooks.source.pollOnce();
     await webhooks.source.pollOnce();
     await receiver.close();

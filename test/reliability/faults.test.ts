@@ -4,9 +4,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboxRelayHandler } from '../../functions/outbox-relay/create-handler.ts';
 import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
 import { createWebhookSenderHandler } from '../../functions/webhook-sender/create-handler.ts';
 import {
@@ -14,19 +16,22 @@ import {
   startDynamoDbLocal,
   startSqsEmulator,
 } from '../../scripts/emulators/start-emulators.ts';
+import { createDynamoDbStreamSource, type StreamLambda } from '../../scripts/local/dynamodb-stream-source.ts';
 import { ensureQueues } from '../../scripts/local/local-resources.ts';
 import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
 import { createSqsEventSource, type SqsLambda } from '../../scripts/local/sqs-event-source.ts';
 import { createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
+import { createDynamoDbApiKeyReader } from '../../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
-import { createDynamoDbOutbox } from '../../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
+import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/dynamodb/outbox-stream.ts';
 import { createTableInput, keys } from '../../shared/adapters/dynamodb/table-schema.ts';
 import {
   createHttpWebhookTransport,
   systemResolver,
 } from '../../shared/adapters/http/http-webhook-transport.ts';
+import { createSqsDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letter-queue.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-message-visibility.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
@@ -36,7 +41,6 @@ import type { RecordingProvider } from '../../shared/recordings/ports.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
-import { sweepOutbox } from '../../shared/webhooks/sweep-outbox.ts';
 import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
 import { type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
@@ -46,8 +50,8 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 
 // One run through every fault the service must survive, on emulators of its own (so they can be
 // killed): a failing media server, DynamoDB Local killed and restarted mid-request, SQS down for a
-// while, and the webhook receiver down for a while. Afterwards: no call stuck, every accepted state
-// change's webhook delivered, nothing duplicated in the store.
+// while (the table's stream holding the events meanwhile), and the webhook receiver down for a while.
+// Afterwards: no call stuck, every accepted state change's webhook delivered, nothing duplicated.
 const SECRET = 'whsec_faults';
 const LEASE_MS = 800;
 const TABLE = 'recordings-faults';
@@ -66,6 +70,7 @@ let killDynamoDbDuringProvider = false;
 const answers: { label: string; status: number; code?: string }[] = [];
 let handler: ReturnType<typeof createRecordingsHandler>;
 let source: ReturnType<typeof createSqsEventSource>;
+let outboxStream: ReturnType<typeof createDynamoDbStreamSource>;
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -126,12 +131,16 @@ beforeAll(async () => {
     },
   };
   const quiet = createJsonLogger({}, () => undefined);
+  // The queue is re-created when the SQS emulator restarts, at the same URL.
+  const webhookQueue = createSqsEventQueue(sqs, queues.queueUrl);
   handler = createRecordingsHandler({
     store: createDynamoDbRecordingStore(documents, TABLE),
     // Only the start and stop routes run here; storage faults are media-faults.test.ts's.
     archive: createDynamoDbArchiveStore(documents, TABLE),
     media: createInMemoryRecordingMedia().media,
-    queue: createSqsEventQueue(sqs, queues.queueUrl),
+    keys: createDynamoDbApiKeyReader(documents, TABLE),
+    deliveries: createDynamoDbWebhookStore(documents, TABLE),
+    queue: webhookQueue,
     provider,
     files: media.files,
     clock: systemClock,
@@ -141,7 +150,9 @@ beforeAll(async () => {
   });
   const sender = createWebhookSenderHandler({
     store: createDynamoDbWebhookStore(documents, TABLE),
-    outbox: createDynamoDbOutbox(documents, TABLE),
+    queue: webhookQueue,
+    deadLetters: createSqsDeadLetters(sqs, queues.dlqUrl),
+    metrics: { count: () => undefined },
     transport: createHttpWebhookTransport(),
     approveTarget: (url) => approveWebhookTarget(url, { allowInsecureLocalTargets: true }, systemResolver),
     visibility: createSqsMessageVisibility(sqs, queues.queueUrl),
@@ -149,11 +160,26 @@ beforeAll(async () => {
     logger: quiet,
     settings: {
       timeoutMs: 1000,
+      disableAfterMs: 5 * 86_400_000,
       userAgent: 'MiniVoice-Webhooks/1.0',
       retry: { ...DEFAULT_RETRY_POLICY, baseDelaySeconds: 0 },
     },
   });
   source = createSqsEventSource({ sqs, queueUrl: queues.queueUrl, handler: sender as unknown as SqsLambda });
+  // The table's stream through the real outbox relay, read when the test says (as Lambda would, on and on).
+  outboxStream = createDynamoDbStreamSource({
+    dynamodb: clients.dynamodb,
+    streams: new DynamoDBStreamsClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'faults', secretAccessKey: 'faults' },
+      endpoint: dynamodb.endpoint,
+      maxAttempts: 2,
+    }),
+    tableName: TABLE,
+    handler: createOutboxRelayHandler({ queue: webhookQueue, logger: quiet }) as unknown as StreamLambda,
+    filter: OUTBOX_STREAM_FILTER,
+    functionName: 'outbox-relay',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -216,26 +242,21 @@ describe('faults', () => {
     ).toEqual(['start', 'stop', 'start']);
   }, 60_000);
 
-  it('keeps answering 200 while SQS is down, holding the events in the outbox', async () => {
+  it('keeps answering 200 while SQS is down; the stream holds the events, the relay reporting them not queued', async () => {
     await sqsEmulator.stop();
     // (A stop needs the media events, which travel on SQS too: it completes once SQS is back.)
     const starts = [await post('sqs down', call(5), 'start'), await post('sqs down', call(5), 'start')];
+    const handed = await outboxStream.pollOnce();
+    const again = await outboxStream.pollOnce(); // read again from the first record the relay could not queue
+
     expect(starts.map((s) => s.status)).toEqual([200, 200]);
+    expect([handed > 0, again]).toEqual([true, handed]);
   });
 
   it('queues the held events once SQS is back, and the sender delivers everything through a receiver outage', async () => {
     sqsEmulator = await startSqsEmulator({ port: ports.sqs });
     queues = await ensureQueues(sqs, { queue: 'faults-webhooks', deadLetterQueue: 'faults-webhooks-dlq' });
-    const swept = await sweepOutbox(
-      {
-        outbox: createDynamoDbOutbox(documents, TABLE),
-        queue: createSqsEventQueue(sqs, queues.queueUrl),
-        clock: systemClock,
-        logger: createJsonLogger({}, () => undefined),
-      },
-      { graceMs: 0, batchSize: 100 },
-    );
-    expect(swept.found).toBeGreaterThan(0);
+    await outboxStream.caughtUp(20_000);
 
     await receiver.close();
     const whileDown = await source.pollOnce();

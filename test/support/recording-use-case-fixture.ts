@@ -8,13 +8,11 @@ import { createRecordingFiles, parseRecordingId } from '../../shared/recordings/
 import { objectKeyOf } from '../../shared/recordings/recording-object.ts';
 import type { ActiveRecording, Call, MediaFacts, Recording } from '../../shared/recordings/types.ts';
 import { createInMemoryArchiveStore } from './fakes/in-memory-archive-store.ts';
-import { createInMemoryOutbox } from './fakes/in-memory-outbox.ts';
 import { createInMemoryRecordingMedia } from './fakes/in-memory-recording-media.ts';
 import { createInMemoryRecordingStore } from './fakes/in-memory-recording-store.ts';
 import { createInMemoryState } from './fakes/in-memory-state.ts';
 import { createManualClock } from './fakes/manual-clock.ts';
 import { createMemoryLogger } from './fakes/memory-logger.ts';
-import { createRecordingQueue } from './fakes/recording-queue.ts';
 import { createScriptedProvider } from './fakes/scripted-provider.ts';
 import { createSequentialIds } from './fakes/sequential-ids.ts';
 
@@ -66,15 +64,14 @@ export function startedRecording(id = 'rec_call_123', at = '2026-11-24T10:00:00Z
 }
 
 /**
- * The recording use cases over in-memory fakes: an active key, one active call, a scripted provider, a
- * queue that records what it is sent, a manual clock, sequential ids, and object storage. Like the
+ * The recording use cases over in-memory fakes: an active key, one active call, a scripted provider, the
+ * outbox its events are committed to, a manual clock, sequential ids, and object storage. Like the
  * relay beside a real media server, the fixture stores a file the provider stopped and reports it (the
  * report applied as the media-events function would), unless `relay.enabled` is switched off. Fresh
  * for every test.
  */
 export function createRecordingFixture() {
   const state = createInMemoryState();
-  const queue = createRecordingQueue();
   const media = createScriptedProvider();
   const time = createManualClock();
   const logger = createMemoryLogger();
@@ -84,7 +81,6 @@ export function createRecordingFixture() {
   const relay = { enabled: true };
   const deps: RecordingDeps = {
     store: createInMemoryRecordingStore(state),
-    queue: queue.queue,
     provider: media.provider,
     files: FILES,
     clock: time.clock,
@@ -106,7 +102,6 @@ export function createRecordingFixture() {
   const archiveDeps: ArchiveDeps = {
     archive,
     media: storage.media,
-    queue: queue.queue,
     clock: time.clock,
     ids: deps.ids,
     logger,
@@ -152,7 +147,6 @@ export function createRecordingFixture() {
 
   return {
     state,
-    queue,
     media,
     time,
     logger,
@@ -165,7 +159,8 @@ export function createRecordingFixture() {
     reportStored,
     /** How often a metric was counted. */
     counted: (name: string) => metricCounts[name] ?? 0,
-    outbox: createInMemoryOutbox(state),
+    /** Every event committed so far (what the table's stream carries to the webhook queue), in order. */
+    outboxEvents: () => [...state.outbox.values()],
     storedCall,
     activeRecording,
     /** Every event committed so far (the outbox), as `[event, data minus the recording]`, in order. */

@@ -10,9 +10,10 @@ import { createRetentionSweepHandler } from '../../functions/retention-sweep/cre
 import { localLambdaContext } from '../../scripts/local/lambda-context.ts';
 import { createSqsEventSource, type SqsLambda } from '../../scripts/local/sqs-event-source.ts';
 import { recordingsRoot } from '../../services/media-relay/config.ts';
+import { createDynamoDbApiKeyReader } from '../../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
-import { createDynamoDbOutbox } from '../../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { createJsonRelayJournal } from '../../shared/adapters/files/json-relay-journal.ts';
 import { createRecordingFileStore } from '../../shared/adapters/files/recording-file-store.ts';
 import { createFreeSwitchConnector } from '../../shared/adapters/freeswitch/freeswitch-media-session.ts';
@@ -32,6 +33,7 @@ import type { RecordingProvider, RecordingStore } from '../../shared/recordings/
 import { createRecordingFiles, type RecordingFiles } from '../../shared/recordings/recording-files.ts';
 import { objectKeyOf } from '../../shared/recordings/recording-object.ts';
 import type { Call } from '../../shared/recordings/types.ts';
+import type { EventQueue } from '../../shared/webhooks/ports.ts';
 import { apiEvent, lambdaContext } from './api-events.ts';
 import {
   callPartition,
@@ -45,6 +47,7 @@ import {
 } from './aws-fixtures.ts';
 import { createMemoryLogger } from './fakes/memory-logger.ts';
 import { providerFor, startTestFreeSwitch } from './media-server.ts';
+import { startOutboxRelay } from './outbox-relay.ts';
 
 /** The public base URL the harness's completed recordings point at. */
 export const TEST_API_URL = 'https://api.minivoice.test';
@@ -78,8 +81,13 @@ export interface ServiceHarnessOptions {
   eslTimeoutMs?: number;
   /** Overrides of the relay's settings (e.g. a short `uploadGiveUpMs`). */
   relay?: Partial<MediaRelayDeps['settings']>;
-  /** Share a table and webhook queue with another harness (e.g. the webhook sender's). */
+  /**
+   * Share a table and webhook queue with another harness (e.g. the webhook sender's). The table's
+   * stream is then relayed to the queue by this harness.
+   */
   shared?: { table: string; queueUrl: string };
+  /** Wraps the outbox relay's queue (e.g. to make it refuse events for a while). */
+  wrapRelayQueue?: (real: EventQueue) => EventQueue;
 }
 
 /**
@@ -128,7 +136,6 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     store: storeProxy,
     archive,
     media: mediaProxy,
-    queue: createSqsEventQueue(clients.sqs, queueUrl),
     provider,
     files,
     clock: systemClock,
@@ -136,7 +143,13 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     logger,
   };
   const claimLeaseMs = options.claimLeaseMs ?? 10_000;
-  const deps = { ...common, settings: { claimLeaseMs, stopSettleMs: options.stopSettleMs ?? 4000 } };
+  const deps = {
+    ...common,
+    keys: createDynamoDbApiKeyReader(clients.documents, table),
+    deliveries: createDynamoDbWebhookStore(clients.documents, table),
+    queue: createSqsEventQueue(clients.sqs, queueUrl),
+    settings: { claimLeaseMs, stopSettleMs: options.stopSettleMs ?? 4000 },
+  };
   const handler = createRecordingsHandler(deps);
   const mediaEvents = createMediaEventsHandler({
     ...common,
@@ -164,6 +177,15 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
       else await new Promise((resolve) => setTimeout(resolve, 40));
     }
   })();
+
+  // Committed events reach the webhook queue as in production: the table's stream, the outbox relay.
+  const outboxRelay = startOutboxRelay({
+    dynamodb: clients.dynamodb,
+    sqs: clients.sqs,
+    table,
+    queueUrl,
+    ...(options.wrapRelayQueue ? { wrapQueue: options.wrapRelayQueue } : {}),
+  });
 
   const relayLogger = createMemoryLogger();
   /** Wraps the relay's uploads so a test can make storage fail. */
@@ -240,7 +262,7 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     tenant,
     store: realStore,
     archive,
-    outbox: createDynamoDbOutbox(clients.documents, table),
+    outboxRelay,
     deps,
     logger,
     handler,
@@ -314,8 +336,9 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
-    /** The webhooks queued so far (taken off the queue), in order. */
+    /** The webhooks queued so far (taken off the queue), in order, once the outbox relay has caught up. */
     async webhooks(): Promise<QueuedWebhook[]> {
+      await outboxRelay.caughtUp();
       return (await drainQueue(clients.sqs, queueUrl)).map((m) => {
         const body = JSON.parse(m.Body ?? '{}');
         const { recording, ...data } = body.data;
@@ -356,6 +379,7 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
       relay?.stop();
       await relaying;
       await applying;
+      await outboxRelay.stop();
       await simulated?.freeswitch.close();
     },
   };

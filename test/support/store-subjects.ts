@@ -2,18 +2,21 @@ import { hashApiKey } from '../../shared/accounts/api-key.ts';
 import type { Application } from '../../shared/accounts/types.ts';
 import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
-import { createDynamoDbOutbox } from '../../shared/adapters/dynamodb/dynamodb-outbox.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import type { AdminStore } from '../../shared/admin/ports.ts';
 import type { ArchiveStore } from '../../shared/archive/ports.ts';
 import type { RecordingStore } from '../../shared/recordings/ports.ts';
 import type { Call } from '../../shared/recordings/types.ts';
-import type { Outbox, WebhookStore } from '../../shared/webhooks/ports.ts';
+import type { WebhookStore } from '../../shared/webhooks/ports.ts';
 import { createTestClients, createTestTable, uniqueSuffix } from './aws-fixtures.ts';
+import {
+  type CommittedEvents,
+  dynamoDbCommittedEvents,
+  inMemoryCommittedEvents,
+} from './committed-events.ts';
 import { createInMemoryAdminStore } from './fakes/in-memory-admin-store.ts';
 import { createInMemoryArchiveStore } from './fakes/in-memory-archive-store.ts';
-import { createInMemoryOutbox } from './fakes/in-memory-outbox.ts';
 import { createInMemoryRecordingStore } from './fakes/in-memory-recording-store.ts';
 import { createInMemoryState } from './fakes/in-memory-state.ts';
 import { createInMemoryWebhookStore } from './fakes/in-memory-webhook-store.ts';
@@ -21,7 +24,8 @@ import { createInMemoryWebhookStore } from './fakes/in-memory-webhook-store.ts';
 /** Every store port over one backing store: what the contract suites run against. */
 export interface StoreSubject {
   recordings: RecordingStore;
-  outbox: Outbox;
+  /** The outbox events committed with state changes (read back for the checks only). */
+  events: CommittedEvents;
   webhooks: WebhookStore;
   admin: AdminStore;
   archive: ArchiveStore;
@@ -35,7 +39,7 @@ export const STORE_SUBJECTS: { name: string; create: () => Promise<StoreSubject>
       const state = createInMemoryState();
       return {
         recordings: createInMemoryRecordingStore(state),
-        outbox: createInMemoryOutbox(state),
+        events: inMemoryCommittedEvents(state),
         webhooks: createInMemoryWebhookStore(state),
         admin: createInMemoryAdminStore(state),
         archive: createInMemoryArchiveStore(state),
@@ -49,7 +53,7 @@ export const STORE_SUBJECTS: { name: string; create: () => Promise<StoreSubject>
       const table = await createTestTable(documents);
       return {
         recordings: createDynamoDbRecordingStore(documents, table),
-        outbox: createDynamoDbOutbox(documents, table),
+        events: dynamoDbCommittedEvents(documents, table),
         webhooks: createDynamoDbWebhookStore(documents, table),
         admin: createDynamoDbAdminStore(documents, table),
         archive: createDynamoDbArchiveStore(documents, table),

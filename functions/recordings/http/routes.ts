@@ -7,7 +7,12 @@ export type Route =
   | { name: 'list-recordings'; callId: string }
   | { name: 'get-recording'; recordingId: string }
   | { name: 'delete-recording'; recordingId: string }
-  | { name: 'download-recording'; recordingId: string };
+  | { name: 'download-recording'; recordingId: string }
+  | { name: 'list-webhook-events' }
+  | { name: 'get-webhook-event'; eventId: string }
+  | { name: 'redeliver-webhook-event'; eventId: string }
+  | { name: 'redeliver-parked-events' }
+  | { name: 'get-webhook-endpoint' };
 
 /** Each path, the methods it answers, and the route each method is. */
 const ROUTES: {
@@ -32,6 +37,21 @@ const ROUTES: {
     pattern: /^\/v1\/recordings\/([^/]+)\/media$/,
     methods: { GET: (recordingId) => ({ name: 'download-recording', recordingId }) },
   },
+  { pattern: /^\/v1\/webhook-events()$/, methods: { GET: () => ({ name: 'list-webhook-events' }) } },
+  // Before the event route: `redeliver` is not an event id.
+  {
+    pattern: /^\/v1\/webhook-events\/redeliver()$/,
+    methods: { POST: () => ({ name: 'redeliver-parked-events' }) },
+  },
+  {
+    pattern: /^\/v1\/webhook-events\/([^/]+)$/,
+    methods: { GET: (eventId) => ({ name: 'get-webhook-event', eventId }) },
+  },
+  {
+    pattern: /^\/v1\/webhook-events\/([^/]+)\/redeliver$/,
+    methods: { POST: (eventId) => ({ name: 'redeliver-webhook-event', eventId }) },
+  },
+  { pattern: /^\/v1\/webhook-endpoint()$/, methods: { GET: () => ({ name: 'get-webhook-endpoint' }) } },
 ];
 
 /**
@@ -42,7 +62,7 @@ export function matchRoute(event: APIGatewayProxyEventV2): Route {
   const path = event.rawPath ?? '';
   for (const { pattern, methods } of ROUTES) {
     const match = pattern.exec(path);
-    if (!match?.[1]) continue;
+    if (!match || match[1] === undefined) continue;
     const route = methods[event.requestContext.http.method];
     if (!route) throw new MethodNotAllowedError(Object.keys(methods));
     return route(decodePathId(match[1]));

@@ -132,7 +132,14 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
           new UpdateCommand({
             TableName: tableName,
             Key: keys.application(applicationId),
-            UpdateExpression: `SET webhook_url = :url, webhook_status = :active${webhookSecret ? ', webhook_secret = :secret' : ''} REMOVE webhook_gone_at`,
+            // Setting the webhook again resumes a gone or disabled endpoint, with a clean record. A
+            // secret given here replaces the current one at once (a leaked secret must stop signing):
+            // any rotation in progress ends with it.
+            UpdateExpression: [
+              `SET webhook_url = :url, webhook_status = :active${webhookSecret ? ', webhook_secret = :secret' : ''}`,
+              'REMOVE webhook_failing_since, webhook_disabled_at, webhook_disabled_reason',
+              webhookSecret ? ', webhook_secret_previous, webhook_secret_previous_expires_at' : '',
+            ].join(' '),
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: {
               ':url': webhookUrl,
@@ -142,6 +149,22 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
           }),
         ),
         `no application ${applicationId}`,
+      );
+    },
+
+    async rotateWebhookSecret(applicationId, secret, previousExpiresAt) {
+      await guarded(
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.application(applicationId),
+            UpdateExpression:
+              'SET webhook_secret_previous = webhook_secret, webhook_secret = :secret, webhook_secret_previous_expires_at = :expires',
+            ConditionExpression: 'attribute_exists(webhook_secret)',
+            ExpressionAttributeValues: { ':secret': secret, ':expires': previousExpiresAt },
+          }),
+        ),
+        `no application ${applicationId} with a webhook secret to rotate`,
       );
     },
 

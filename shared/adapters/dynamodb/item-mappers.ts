@@ -2,7 +2,7 @@ import type { ApiKey, Application } from '../../accounts/types.ts';
 import type { StoredRecording } from '../../archive/types.ts';
 import type { Call, Recording, RecordingEnding } from '../../recordings/types.ts';
 import type { DeliveryRecord, OutboxEvent } from '../../webhooks/types.ts';
-import { GSI1, GSI2, keys, OUTBOX_PARTITION, purgeIndexKeys } from './table-schema.ts';
+import { GSI1, GSI2, keys, OUTBOX_ITEM_TYPE, purgeIndexKeys, TTL_ATTRIBUTE } from './table-schema.ts';
 
 type Item = Record<string, unknown>;
 
@@ -52,6 +52,16 @@ export function toApplicationItem(application: Application & { created_at: strin
   return { ...keys.application(application.id), type: 'application', ...application };
 }
 
+/** The named attributes that are present on the item (absent ones stay absent, not `undefined`). */
+function optionalStrings<K extends string>(
+  item: Partial<Record<K, unknown>>,
+  names: K[],
+): Partial<Record<K, string>> {
+  const present: Partial<Record<K, string>> = {};
+  for (const name of names) if (item[name] !== undefined) present[name] = String(item[name]);
+  return present;
+}
+
 /** Domain application from its item (only the application's own fields). */
 export function fromApplicationItem(item: Item): Application {
   const a = item as unknown as Application;
@@ -62,6 +72,13 @@ export function fromApplicationItem(item: Item): Application {
     ...(a.webhook_url !== undefined ? { webhook_url: a.webhook_url } : {}),
     ...(a.webhook_secret !== undefined ? { webhook_secret: a.webhook_secret } : {}),
     ...(a.webhook_status !== undefined ? { webhook_status: a.webhook_status } : {}),
+    ...optionalStrings(a, [
+      'webhook_secret_previous',
+      'webhook_secret_previous_expires_at',
+      'webhook_failing_since',
+      'webhook_disabled_at',
+      'webhook_disabled_reason',
+    ]),
     ...(a.retention_days !== undefined ? { retention_days: a.retention_days } : {}),
   };
 }
@@ -146,19 +163,19 @@ export function fromRecordingItem(item: Item): Recording {
   };
 }
 
-/** Sort key of an outbox event in GSI1: creation time, then id, so the sweep reads oldest first. */
-export function outboxSortKey(createdAtMs: number, eventId: string): string {
-  return `${String(createdAtMs).padStart(15, '0')}#${eventId}`;
-}
+/** How long an outbox item stays after it was written: the stream carries it at once; this is slack. */
+const OUTBOX_ITEM_DAYS = 7;
 
-/** Outbox item: lives in the call's partition, listed through the sparse GSI1 `OUTBOX` partition. */
+/**
+ * Outbox item: lives in the call's partition, written in the same transaction as the state change. The
+ * table's stream hands it to the outbox relay (no index, no polling); TTL removes it a week later.
+ */
 export function toOutboxItem(event: OutboxEvent): Item {
   return {
     ...keys.outboxEvent(event.call_id, event.event_id),
-    type: 'outbox_event',
-    [GSI1.partition]: OUTBOX_PARTITION,
-    [GSI1.sort]: outboxSortKey(Date.parse(event.created_at), event.event_id),
+    type: OUTBOX_ITEM_TYPE,
     ...event,
+    [TTL_ATTRIBUTE]: Math.floor(Date.parse(event.occurred_at) / 1000) + OUTBOX_ITEM_DAYS * 86_400,
   };
 }
 
@@ -171,6 +188,7 @@ export function fromOutboxItem(item: Item): OutboxEvent {
     application_id: e.application_id,
     call_id: e.call_id,
     created_at: e.created_at,
+    occurred_at: e.occurred_at ?? e.created_at,
     body: e.body,
   };
 }
@@ -182,12 +200,16 @@ export function fromDeliveryItem(item: Item): DeliveryRecord {
     event_id: d.event_id,
     application_id: d.application_id,
     event_type: d.event_type,
+    call_id: d.call_id,
+    occurred_at: d.occurred_at,
+    body: d.body,
     status: d.status,
-    attempts: d.attempts,
-    attempt_count: Number(d.attempt_count),
-    first_attempt_at: d.first_attempt_at,
-    last_attempt_at: d.last_attempt_at,
-    last_status_code: Number(d.last_status_code),
+    ...(d.parked_reason ? { parked_reason: d.parked_reason } : {}),
+    attempts: d.attempts ?? [],
+    attempt_count: Number(d.attempt_count ?? 0),
+    ...(d.first_attempt_at ? { first_attempt_at: d.first_attempt_at } : {}),
+    ...(d.last_attempt_at ? { last_attempt_at: d.last_attempt_at } : {}),
+    ...(d.last_status_code !== undefined ? { last_status_code: Number(d.last_status_code) } : {}),
     ...(d.delivered_at ? { delivered_at: d.delivered_at } : {}),
   };
 }

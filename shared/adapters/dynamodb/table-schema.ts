@@ -4,8 +4,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 export const KEY_ATTRIBUTES = { partition: 'pk', sort: 'sk' } as const;
 
 /**
- * The first index (all attributes): API keys by application, the pending-event outbox, and recordings
- * whose audio is due to be purged.
+ * The first index (all attributes): API keys by application, recordings whose audio is due to be purged,
+ * and an application's webhook deliveries by status.
  */
 export const GSI1 = { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk' } as const;
 
@@ -37,11 +37,24 @@ export const keys = {
   }),
 } as const;
 
-/** GSI1 partition holding every event not yet handed to the queue. */
-export const OUTBOX_PARTITION = 'OUTBOX';
+/** The `type` of outbox items: the table's stream is filtered on it. */
+export const OUTBOX_ITEM_TYPE = 'outbox_event';
 
 /** GSI1 partition listing recordings by when their audio is due to be purged. */
 export const PURGE_PARTITION = 'PURGE';
+
+/** GSI1 address of an event's delivery record: its application's deliveries in one status, by time. */
+export function deliveryIndexKeys(
+  applicationId: string,
+  status: string,
+  occurredAt: string,
+  eventId: string,
+) {
+  return {
+    [GSI1.partition]: `DELIVERIES#${applicationId}#${status}`,
+    [GSI1.sort]: `${String(Date.parse(occurredAt)).padStart(15, '0')}#${eventId}`,
+  };
+}
 
 /** GSI1 address of a recording due to be purged at `purgeAt` (epoch ms): earliest first. */
 export function purgeIndexKeys(purgeAt: number, callId: string, seq: number) {
@@ -68,6 +81,8 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: KEY_ATTRIBUTES.partition, KeyType: 'HASH' },
       { AttributeName: KEY_ATTRIBUTES.sort, KeyType: 'RANGE' },
     ],
+    // The outbox: every new item's image goes to the stream, and the outbox relay takes the events.
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
     GlobalSecondaryIndexes: [
       {
         IndexName: GSI1.name,

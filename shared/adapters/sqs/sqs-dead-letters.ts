@@ -32,7 +32,7 @@ const summarize = (message: Message): DeadLetter => {
     applicationId: received.attributes.application_id,
     receiveCount: Number(received.receiveCount ?? 0),
     body: received.body ?? '',
-    ...(parsed.ok ? {} : { malformed: parsed.malformed.reason }),
+    ...(parsed.kind === 'malformed' ? { malformed: parsed.malformed.reason } : {}),
   };
 };
 

@@ -7,10 +7,9 @@ export function toSqsMessageAttributes(
   message: SerializedWebhookMessage,
 ): Record<string, MessageAttributeValue> {
   return Object.fromEntries(
-    Object.entries(message.attributes).map(([name, value]) => [
-      name,
-      { DataType: 'String', StringValue: value },
-    ]),
+    Object.entries(message.attributes)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
   );
 }
 

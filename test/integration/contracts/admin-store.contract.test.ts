@@ -40,6 +40,7 @@ describe.each(STORE_SUBJECTS)('AdminStore on $name', ({ create }) => {
       application_id: call.application_id,
       call_id: call.id,
       created_at: '2026-11-24T10:00:00Z',
+      occurred_at: '2026-11-24T10:00:00.000Z',
       body: '{}',
     });
     return recording;

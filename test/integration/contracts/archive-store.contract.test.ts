@@ -37,6 +37,7 @@ const eventOf = (
   application_id: call.application_id,
   call_id: call.id,
   created_at: '2026-11-24T10:00:00Z',
+  occurred_at: '2026-11-24T10:00:00.000Z',
   body: `{"event":"${type}","id":"${id}"}`,
 });
 

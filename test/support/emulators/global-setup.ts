@@ -40,6 +40,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   ];
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_REGION: 'eu-west-1',

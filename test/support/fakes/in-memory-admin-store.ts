@@ -44,6 +44,24 @@ export function createInMemoryAdminStore(state: InMemoryState = createInMemorySt
         webhook_status: 'active',
         ...(webhookSecret ? { webhook_secret: webhookSecret } : {}),
       });
+      delete application.webhook_failing_since;
+      delete application.webhook_disabled_at;
+      delete application.webhook_disabled_reason;
+      if (webhookSecret) {
+        delete application.webhook_secret_previous;
+        delete application.webhook_secret_previous_expires_at;
+      }
+    },
+    async rotateWebhookSecret(applicationId, secret, previousExpiresAt) {
+      const application = state.applications.get(applicationId);
+      if (!application?.webhook_secret) {
+        throw new AdminError(`no application ${applicationId} with a webhook secret to rotate`);
+      }
+      Object.assign(application, {
+        webhook_secret_previous: application.webhook_secret,
+        webhook_secret: secret,
+        webhook_secret_previous_expires_at: previousExpiresAt,
+      });
     },
     async setRetention(applicationId, days) {
       const application = state.applications.get(applicationId);

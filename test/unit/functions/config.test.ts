@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadMediaEventsConfig } from '../../../functions/media-events/config.ts';
-import { loadOutboxSweepConfig } from '../../../functions/outbox-sweep/config.ts';
+import { loadOutboxRelayConfig } from '../../../functions/outbox-relay/config.ts';
 import { loadRecordingsConfig } from '../../../functions/recordings/config.ts';
 import { loadRetentionSweepConfig } from '../../../functions/retention-sweep/config.ts';
 import { loadWebhookSenderConfig } from '../../../functions/webhook-sender/config.ts';
@@ -10,6 +10,7 @@ const base = {
   TABLE_NAME: 'minivoice-dev',
   WEBHOOK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/webhooks',
 };
+const sender = { ...base, WEBHOOK_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/webhooks-dlq' };
 const freeswitch = {
   ...base,
   ESL_HOST: '10.0.0.5',
@@ -81,9 +82,9 @@ describe('loadMediaEventsConfig', () => {
 });
 
 describe('loadRetentionSweepConfig', () => {
-  it('needs the table, the webhook queue and the bucket', () => {
+  it('needs the table and the bucket (its events leave through the table stream)', () => {
     expect(loadRetentionSweepConfig({ ...base, RECORDINGS_BUCKET: 'b-1' })).toEqual({
-      ...base,
+      TABLE_NAME: base.TABLE_NAME,
       RECORDINGS_BUCKET: 'b-1',
       S3_FORCE_PATH_STYLE: false,
     });
@@ -120,17 +121,18 @@ describe('loadMediaRelayConfig', () => {
   });
 });
 
-describe('loadOutboxSweepConfig', () => {
-  it('gives events a minute of grace by default', () => {
-    expect(loadOutboxSweepConfig(base)).toEqual({ ...base, OUTBOX_GRACE_MS: 60_000 });
+describe('loadOutboxRelayConfig', () => {
+  it('needs only the webhook queue', () => {
+    expect(loadOutboxRelayConfig(base)).toEqual({ WEBHOOK_QUEUE_URL: base.WEBHOOK_QUEUE_URL });
   });
 });
 
 describe('loadWebhookSenderConfig', () => {
   it('keeps local targets off unless asked', () => {
-    expect(loadWebhookSenderConfig(base)).toEqual({
-      ...base,
+    expect(loadWebhookSenderConfig(sender)).toEqual({
+      ...sender,
       WEBHOOK_TIMEOUT_MS: 10_000,
+      WEBHOOK_DISABLE_AFTER_DAYS: 5,
       WEBHOOK_MAX_ATTEMPTS: 24,
       WEBHOOK_RETRY_BASE_SECONDS: 30,
       WEBHOOK_RETRY_MAX_DELAY_SECONDS: 7200,
@@ -138,8 +140,20 @@ describe('loadWebhookSenderConfig', () => {
     });
   });
 
+  it('refuses retries that could outlive the webhook queue', () => {
+    expect(() => loadWebhookSenderConfig({ ...sender, WEBHOOK_MAX_ATTEMPTS: '60' })).toThrow(
+      "invalid configuration: WEBHOOK_MAX_ATTEMPTS: the retries could last 498240 s, past the queue's retention of 345600 s",
+    );
+  });
+
+  it('refuses a retry delay longer than SQS can hide a message', () => {
+    expect(() => loadWebhookSenderConfig({ ...sender, WEBHOOK_RETRY_MAX_DELAY_SECONDS: '86400' })).toThrow(
+      /WEBHOOK_RETRY_MAX_DELAY_SECONDS: at most 43200/,
+    );
+  });
+
   it('refuses a flag that is not true or false', () => {
-    expect(() => loadWebhookSenderConfig({ ...base, WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: 'yes' })).toThrow(
+    expect(() => loadWebhookSenderConfig({ ...sender, WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: 'yes' })).toThrow(
       /WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS/,
     );
   });

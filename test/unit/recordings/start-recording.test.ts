@@ -16,11 +16,11 @@ beforeEach(() => {
 });
 
 describe('startRecording', () => {
-  it('commits the started recording and queues recording.started', async () => {
+  it('commits the started recording with its recording.started event', async () => {
     await startRecording(f.state.calls.get('call_123'), f.deps);
 
     expect([...f.state.recordings.values()]).toEqual([startedRecording()]);
-    expect(f.queue.sent.map((e) => [e.event_type, e.event_id])).toEqual([['recording.started', 'evt_2']]);
+    expect(f.outboxEvents().map((e) => [e.event_type, e.event_id])).toEqual([['recording.started', 'evt_2']]);
   });
 
   it('waits for a start in flight and returns its recording without a second provider command', async () => {
@@ -87,7 +87,7 @@ describe('startRecording', () => {
     expect((await taker).id).toBe('rec_call_123_2');
     expect(f.storedRecordings()).toEqual(['rec_call_123 failed', 'rec_call_123_2 started']);
     expect([...f.media.recording]).toEqual(['rec_call_123_2']);
-    expect(f.queue.sent.map((e) => e.event_type)).toEqual(['recording.failed', 'recording.started']);
+    expect(f.outboxEvents().map((e) => e.event_type)).toEqual(['recording.failed', 'recording.started']);
   });
 
   it('waits for a stop in flight to end its recording, then starts the next one', async () => {
@@ -138,28 +138,8 @@ describe('startRecording', () => {
       'recording_start_failed',
     ]);
     expect([...f.state.recordings.values()].map((r) => r.status)).toEqual(['failed']);
-    expect(f.queue.sent.map((e) => e.event_type)).toEqual(['recording.failed']);
+    expect(f.outboxEvents().map((e) => e.event_type)).toEqual(['recording.failed']);
     expect(f.state.calls.get('call_123')?.active_recording).toBeUndefined();
-  });
-
-  it('answers the started recording and leaves its event in the outbox for the sweep when the queue is down', async () => {
-    f.queue.setFailing(true);
-
-    const recording = await startRecording(f.state.calls.get('call_123'), f.deps);
-
-    expect(recording).toEqual(startedRecording());
-    expect([...f.state.outbox.values()].map((e) => [e.event_type, e.event_id])).toEqual([
-      ['recording.started', 'evt_2'],
-    ]);
-    expect(f.logger.lines.map((line) => JSON.parse(line))).toEqual([
-      {
-        level: 'warn',
-        message: 'event left in outbox for the sweep',
-        event_id: 'evt_2',
-        event_type: 'recording.started',
-        error: 'Error: queue unavailable',
-      },
-    ]);
   });
 });
 

@@ -176,7 +176,7 @@ describe('stopRecording while the audio is being stored, or the file closed alre
 
     expect((await stopRecording(f.storedCall(), f.deps)).status).toBe('completed');
     expect(f.media.commands).toEqual(['probe rec_call_123', 'stop rec_call_123']);
-    expect(f.queue.sent.map((e) => e.event_type)).toEqual(['recording.started', 'recording.completed']);
+    expect(f.outboxEvents().map((e) => e.event_type)).toEqual(['recording.started', 'recording.completed']);
   });
 
   it('answers 404 recording_not_started when a dead start left no audio', async () => {

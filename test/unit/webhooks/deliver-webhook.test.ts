@@ -1,13 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deliverWebhook } from '../../../shared/webhooks/deliver-webhook.ts';
-import { TransportError, type TransportResponse } from '../../../shared/webhooks/ports.ts';
+import {
+  type EventQueue,
+  type RedriveRequest,
+  TransportError,
+  type TransportResponse,
+} from '../../../shared/webhooks/ports.ts';
 import { DEFAULT_RETRY_POLICY } from '../../../shared/webhooks/retry-policy.ts';
 import { signWebhook } from '../../../shared/webhooks/signature.ts';
 import type { ApprovedTarget } from '../../../shared/webhooks/target-policy.ts';
 import { TargetRefusedError } from '../../../shared/webhooks/target-policy.ts';
-import type { DeliveryRecord, OutboxEvent } from '../../../shared/webhooks/types.ts';
-import type { ParsedWebhookMessage, WebhookMessage } from '../../../shared/webhooks/webhook-message.ts';
-import { createInMemoryOutbox } from '../../support/fakes/in-memory-outbox.ts';
+import type { DeliveryAttempt, DeliveryRecord } from '../../../shared/webhooks/types.ts';
+import type { WebhookMessage } from '../../../shared/webhooks/webhook-message.ts';
 import { createInMemoryState } from '../../support/fakes/in-memory-state.ts';
 import { createInMemoryWebhookStore } from '../../support/fakes/in-memory-webhook-store.ts';
 import { createManualClock } from '../../support/fakes/manual-clock.ts';
@@ -17,6 +21,8 @@ const URL_OK = 'https://hooks.example.com/minivoice';
 const SECRET = 'whsec_unit';
 const BODY = '{"event":"recording.completed","call":{"id":"call_1"}}';
 const NOW = '2026-11-24T10:00:00Z';
+const OCCURRED = '2026-11-24T09:59:59.250Z';
+const DAY_MS = 86_400_000;
 
 /** A POST the fake transport received. */
 interface Sent {
@@ -27,42 +33,57 @@ interface Sent {
 
 let state: ReturnType<typeof createInMemoryState>;
 let posts: Sent[];
+let redrives: RedriveRequest[];
+let counted: string[];
 let answer: () => Promise<TransportResponse>;
 let approve: (url: string) => Promise<ApprovedTarget>;
+let time: ReturnType<typeof createManualClock>;
 let deps: Parameters<typeof deliverWebhook>[1];
 
-const message = (overrides: Partial<WebhookMessage> = {}): ParsedWebhookMessage => ({
-  ok: true,
-  message: {
-    eventId: 'evt_1',
-    eventType: 'recording.completed',
-    applicationId: 'app_1',
-    callId: 'call_1',
-    body: BODY,
-    receiveCount: 1,
-    ...overrides,
-  },
+const message = (overrides: Partial<WebhookMessage> = {}): WebhookMessage => ({
+  eventId: 'evt_1',
+  eventType: 'recording.completed',
+  applicationId: 'app_1',
+  callId: 'call_1',
+  occurredAt: OCCURRED,
+  redelivery: false,
+  body: BODY,
+  receiveCount: 1,
+  ...overrides,
 });
-const attempt = (outcome: string, statusCode: number, error?: string) => ({
+const attempt = (
+  outcome: DeliveryAttempt['outcome'],
+  statusCode: number,
+  error?: string,
+): DeliveryAttempt => ({
   at: NOW,
   status_code: statusCode,
   latency_ms: 0,
   ...(error ? { error } : {}),
   outcome,
 });
-const record = (status: string, attempts: ReturnType<typeof attempt>[]): DeliveryRecord =>
-  ({
-    event_id: 'evt_1',
-    application_id: 'app_1',
-    event_type: 'recording.completed',
-    status,
-    attempts,
-    attempt_count: attempts.length,
-    first_attempt_at: NOW,
-    last_attempt_at: NOW,
-    last_status_code: attempts.at(-1)?.status_code ?? 0,
-    ...(status === 'delivered' ? { delivered_at: NOW } : {}),
-  }) as DeliveryRecord;
+/** The delivery record of `evt_1` after these attempts. */
+const record = (
+  status: DeliveryRecord['status'],
+  attempts: DeliveryAttempt[],
+  parkedReason?: string,
+): DeliveryRecord => ({
+  event_id: 'evt_1',
+  application_id: 'app_1',
+  event_type: 'recording.completed',
+  call_id: 'call_1',
+  occurred_at: OCCURRED,
+  body: BODY,
+  status,
+  ...(parkedReason ? { parked_reason: parkedReason } : {}),
+  attempts,
+  attempt_count: attempts.length,
+  first_attempt_at: NOW,
+  last_attempt_at: NOW,
+  last_status_code: attempts.at(-1)?.status_code ?? 0,
+  ...(status === 'delivered' ? { delivered_at: NOW } : {}),
+});
+const application = () => state.applications.get('app_1');
 
 beforeEach(() => {
   state = createInMemoryState();
@@ -74,21 +95,23 @@ beforeEach(() => {
     webhook_secret: SECRET,
     webhook_status: 'active',
   });
-  const pending: OutboxEvent = {
-    event_id: 'evt_1',
-    event_type: 'recording.completed',
-    application_id: 'app_1',
-    call_id: 'call_1',
-    created_at: NOW,
-    body: BODY,
-  };
-  state.outbox.set('evt_1', pending);
   posts = [];
+  redrives = [];
+  counted = [];
   answer = async () => ({ statusCode: 204, retryAfter: undefined });
   approve = async (url) => ({ url: new URL(url), address: '203.0.113.10', family: 4 });
+  time = createManualClock(NOW);
+  const queue: EventQueue = {
+    sendAll: async () => {
+      throw new Error('the sender queues no events');
+    },
+    requestRedrive: async (request) => {
+      redrives.push(request);
+    },
+  };
   deps = {
     store: createInMemoryWebhookStore(state),
-    outbox: createInMemoryOutbox(state),
+    queue,
     transport: {
       post: async (target, headers, body) => {
         posts.push({ url: target.url.href, headers, body });
@@ -96,11 +119,13 @@ beforeEach(() => {
       },
     },
     approveTarget: (url) => approve(url),
-    clock: createManualClock(NOW).clock,
+    clock: time.clock,
     logger: createMemoryLogger(),
+    metrics: { count: (name) => void counted.push(name) },
     settings: {
       timeoutMs: 1000,
       userAgent: 'MiniVoice-Webhooks/1.0',
+      disableAfterMs: 5 * DAY_MS,
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 3 },
       random: () => 0.5,
     },
@@ -108,8 +133,9 @@ beforeEach(() => {
 });
 
 describe('deliverWebhook', () => {
-  it('delivers on 2xx, signed, with the exact body, and acknowledges the outbox', async () => {
+  it('delivers on 2xx, signed with v1 and v2, with the exact body and when it happened', async () => {
     expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'delivered' });
+    const timestamp = Date.parse(NOW) / 1000;
     expect(posts).toEqual([
       {
         url: URL_OK,
@@ -117,28 +143,55 @@ describe('deliverWebhook', () => {
           'Content-Type': 'application/json',
           'User-Agent': 'MiniVoice-Webhooks/1.0',
           'X-MiniVoice-Event-Id': 'evt_1',
-          'X-MiniVoice-Timestamp': String(Date.parse(NOW) / 1000),
-          'X-MiniVoice-Signature': signWebhook(SECRET, Date.parse(NOW) / 1000, BODY),
+          'X-MiniVoice-Timestamp': String(timestamp),
+          'X-MiniVoice-Event-Time': OCCURRED,
+          'X-MiniVoice-Signature': signWebhook([SECRET], timestamp, 'evt_1', BODY),
         },
         body: BODY,
       },
     ]);
-    expect(state.deliveries.get('evt_1')).toEqual(record('delivered', [attempt('delivered', 204)]));
-    expect(state.outbox.size).toBe(0);
   });
 
-  it('sends no signature when the application has no secret', async () => {
-    delete state.applications.get('app_1')?.webhook_secret;
+  it('records the delivery with the event and its body', async () => {
+    await deliverWebhook(message(), deps);
+
+    expect(state.deliveries.get('evt_1')).toEqual(record('delivered', [attempt('delivered', 204)]));
+  });
+
+  it('signs with both secrets while a rotation is in force', async () => {
+    Object.assign(application() ?? {}, {
+      webhook_secret: 'whsec_new',
+      webhook_secret_previous: SECRET,
+      webhook_secret_previous_expires_at: '2026-11-24T11:00:00Z',
+    });
 
     await deliverWebhook(message(), deps);
 
-    expect(Object.keys(posts[0]?.headers ?? {})).not.toContain('X-MiniVoice-Signature');
+    expect(posts[0]?.headers['X-MiniVoice-Signature']).toBe(
+      signWebhook(['whsec_new', SECRET], Date.parse(NOW) / 1000, 'evt_1', BODY),
+    );
   });
 
-  it('leaves the outbox alone for a message that names no call', async () => {
-    await deliverWebhook(message({ callId: undefined }), deps);
+  it('signs with the new secret only once the previous one has expired', async () => {
+    Object.assign(application() ?? {}, {
+      webhook_secret: 'whsec_new',
+      webhook_secret_previous: SECRET,
+      webhook_secret_previous_expires_at: NOW,
+    });
 
-    expect([...state.outbox.keys()]).toEqual(['evt_1']);
+    await deliverWebhook(message(), deps);
+
+    expect(posts[0]?.headers['X-MiniVoice-Signature']).toBe(
+      signWebhook(['whsec_new'], Date.parse(NOW) / 1000, 'evt_1', BODY),
+    );
+  });
+
+  it('sends no signature when the application has no secret', async () => {
+    delete application()?.webhook_secret;
+
+    await deliverWebhook(message(), deps);
+
+    expect(posts[0]?.headers['X-MiniVoice-Signature']).toBeUndefined();
   });
 
   it('skips an event already delivered, without a request', async () => {
@@ -148,43 +201,63 @@ describe('deliverWebhook', () => {
     expect(posts).toEqual([]);
   });
 
-  it('records an unknown application as undeliverable', async () => {
+  it('delivers a delivered event again when it is a redelivery', async () => {
+    state.deliveries.set('evt_1', record('delivered', [attempt('delivered', 200)]));
+
+    await deliverWebhook(message({ redelivery: true }), deps);
+
+    expect(posts).toHaveLength(1);
+    expect(state.deliveries.get('evt_1')?.attempt_count).toBe(2);
+  });
+
+  it('parks an event of an unknown application, with its body', async () => {
     state.applications.clear();
 
-    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'undeliverable' });
+    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'parked' });
     expect(state.deliveries.get('evt_1')).toEqual(
-      record('undeliverable', [attempt('undeliverable', 0, 'application not found')]),
+      record(
+        'parked',
+        [attempt('parked', 0, 'the application does not exist')],
+        'the application does not exist',
+      ),
     );
-  });
-
-  it('records an application without a webhook_url as undeliverable', async () => {
-    delete state.applications.get('app_1')?.webhook_url;
-
-    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'undeliverable' });
-    expect(state.deliveries.get('evt_1')?.attempts).toEqual([
-      attempt('undeliverable', 0, 'application has no webhook_url'),
-    ]);
-  });
-
-  it('records an endpoint that answered 410 before as undeliverable', async () => {
-    const application = state.applications.get('app_1');
-    if (application) application.webhook_status = 'gone';
-
-    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'undeliverable' });
-    expect(state.deliveries.get('evt_1')?.attempts).toEqual([
-      attempt('undeliverable', 0, 'endpoint answered 410 Gone earlier'),
-    ]);
     expect(posts).toEqual([]);
   });
 
-  it('records a refused target as undeliverable', async () => {
+  it('parks an event of an application without a webhook_url', async () => {
+    delete application()?.webhook_url;
+
+    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'parked' });
+    expect(state.deliveries.get('evt_1')?.parked_reason).toBe('the application has no webhook_url');
+  });
+
+  it('parks an event for an endpoint that answered 410 before', async () => {
+    Object.assign(application() ?? {}, { webhook_status: 'gone' });
+
+    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'parked' });
+    expect(state.deliveries.get('evt_1')?.parked_reason).toBe(
+      'the endpoint answered 410 Gone earlier; set the webhook again to resume',
+    );
+    expect(posts).toEqual([]);
+  });
+
+  it('parks an event for a disabled endpoint, saying why it was disabled', async () => {
+    Object.assign(application() ?? {}, { webhook_status: 'disabled', webhook_disabled_reason: 'failing' });
+
+    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'parked' });
+    expect(state.deliveries.get('evt_1')?.parked_reason).toBe(
+      'the endpoint is disabled (failing); set the webhook again to resume',
+    );
+  });
+
+  it('parks an event whose target the policy refuses', async () => {
     approve = async () => {
       throw new TargetRefusedError('webhook_url resolves to a non-public address');
     };
 
-    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'undeliverable' });
+    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'parked' });
     expect(state.deliveries.get('evt_1')?.attempts).toEqual([
-      attempt('undeliverable', 0, 'webhook_url resolves to a non-public address'),
+      attempt('parked', 0, 'webhook_url resolves to a non-public address'),
     ]);
   });
 
@@ -194,9 +267,7 @@ describe('deliverWebhook', () => {
     };
 
     expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'retry', delaySeconds: 30 });
-    expect(state.deliveries.get('evt_1')).toEqual(
-      record('pending', [attempt('retry', 0, 'cannot resolve hooks.example.com')]),
-    );
+    expect(state.deliveries.get('evt_1')?.status).toBe('failing');
   });
 
   it('retries a 5xx with the backoff of its attempt number', async () => {
@@ -206,13 +277,19 @@ describe('deliverWebhook', () => {
       kind: 'retry',
       delaySeconds: 60,
     });
-    expect(state.deliveries.get('evt_1')?.attempts).toEqual([attempt('retry', 503, 'HTTP 503')]);
+    expect(state.deliveries.get('evt_1')).toEqual(record('failing', [attempt('retry', 503, 'HTTP 503')]));
   });
 
   it("waits at least the receiver's Retry-After", async () => {
     answer = async () => ({ statusCode: 429, retryAfter: '600' });
 
     expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'retry', delaySeconds: 600 });
+  });
+
+  it("waits no longer than the policy's longest delay when Retry-After asks for days", async () => {
+    answer = async () => ({ statusCode: 503, retryAfter: String(3 * 86_400) });
+
+    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'retry', delaySeconds: 7200 });
   });
 
   it('treats a redirect as a failed attempt', async () => {
@@ -235,41 +312,77 @@ describe('deliverWebhook', () => {
     ]);
   });
 
-  it('lets the queue dead-letter the message after the last attempt', async () => {
+  it('parks the event after the last attempt, instead of letting it go', async () => {
     answer = async () => ({ statusCode: 500, retryAfter: undefined });
 
     expect(await deliverWebhook(message({ receiveCount: 3 }), deps)).toEqual({
-      kind: 'retry',
-      delaySeconds: 0,
+      kind: 'done',
+      status: 'parked',
     });
-    expect(state.deliveries.get('evt_1')).toEqual(
-      record('dead_lettered', [attempt('dead_lettered', 500, 'HTTP 500')]),
-    );
+    const reason = 'no attempt succeeded in 3 tries (last: HTTP 500)';
+    expect(state.deliveries.get('evt_1')).toEqual(record('parked', [attempt('parked', 500, reason)], reason));
   });
 
-  it('stops on 410 and marks the endpoint gone', async () => {
+  it('starts the failure clock of the endpoint on its first failure', async () => {
+    answer = async () => ({ statusCode: 500, retryAfter: undefined });
+
+    await deliverWebhook(message(), deps);
+
+    expect(application()?.webhook_failing_since).toBe('2026-11-24T10:00:00.000Z');
+  });
+
+  it('disables an endpoint that has failed for 5 days, parks the event, and counts it', async () => {
+    answer = async () => ({ statusCode: 500, retryAfter: undefined });
+    await deliverWebhook(message(), deps);
+    time.advance(5 * DAY_MS);
+
+    expect(await deliverWebhook(message({ receiveCount: 2 }), deps)).toEqual({
+      kind: 'done',
+      status: 'parked',
+    });
+    expect(application()).toMatchObject({
+      webhook_status: 'disabled',
+      webhook_disabled_at: '2026-11-29T10:00:00.000Z',
+      webhook_disabled_reason: 'every attempt failed for 5 days (last: HTTP 500)',
+    });
+    expect(state.deliveries.get('evt_1')?.parked_reason).toBe(
+      'the endpoint was disabled: every attempt failed for 5 days (last: HTTP 500)',
+    );
+    expect(counted).toEqual(['WebhookEndpointsDisabled']);
+  });
+
+  it('keeps retrying an endpoint that has failed for less than 5 days', async () => {
+    answer = async () => ({ statusCode: 500, retryAfter: undefined });
+    await deliverWebhook(message(), deps);
+    time.advance(5 * DAY_MS - 1000);
+
+    expect((await deliverWebhook(message({ receiveCount: 2 }), deps)).kind).toBe('retry');
+    expect(application()?.webhook_status).toBe('active');
+  });
+
+  it('requests the redrive of what was parked when a failing endpoint delivers again', async () => {
+    Object.assign(application() ?? {}, { webhook_failing_since: '2026-11-24T08:00:00Z' });
+
+    await deliverWebhook(message(), deps);
+
+    expect(redrives).toEqual([{ application_id: 'app_1' }]);
+    expect(application()?.webhook_failing_since).toBeUndefined();
+  });
+
+  it('requests no redrive when the endpoint was not failing', async () => {
+    await deliverWebhook(message(), deps);
+
+    expect(redrives).toEqual([]);
+  });
+
+  it('stops on 410: marks the endpoint gone and parks the event', async () => {
     answer = async () => ({ statusCode: 410, retryAfter: undefined });
 
-    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'gone' });
+    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'parked' });
     expect(state.deliveries.get('evt_1')?.attempts).toEqual([
-      attempt('gone', 410, 'endpoint answered 410 Gone'),
+      attempt('parked', 410, 'the endpoint answered 410 Gone; set the webhook again to resume'),
     ]);
-    expect(state.applications.get('app_1')?.webhook_status).toBe('gone');
-  });
-
-  it('records a message that is not a webhook event under its queue message id, and drops it', async () => {
-    const malformed: ParsedWebhookMessage = {
-      ok: false,
-      malformed: { messageId: 'm-1', applicationId: 'app_1', reason: 'malformed message: body is not JSON' },
-    };
-
-    expect(await deliverWebhook(malformed, deps)).toEqual({ kind: 'done', status: 'undeliverable' });
-    expect(state.deliveries.get('sqs:m-1')).toEqual({
-      ...record('undeliverable', [attempt('undeliverable', 0, 'malformed message: body is not JSON')]),
-      event_id: 'sqs:m-1',
-      event_type: 'unknown',
-    });
-    expect(posts).toEqual([]);
+    expect(application()?.webhook_status).toBe('gone');
   });
 
   it('lets a crash of the transport reach the handler, which retries the message', async () => {

@@ -4,6 +4,8 @@ import {
   minimumRetrySpanSeconds,
   parseRetryAfter,
   retryDelaySeconds,
+  WEBHOOK_QUEUE_RETENTION_SECONDS,
+  worstCaseRetrySpanSeconds,
 } from '../../../shared/webhooks/retry-policy.ts';
 
 const middle = () => 0.5;
@@ -31,8 +33,16 @@ describe('retryDelaySeconds', () => {
     expect(retryDelaySeconds(1, DEFAULT_RETRY_POLICY, 600, middle)).toBe(600);
   });
 
-  it('never asks SQS for more than 12 hours', () => {
-    expect(retryDelaySeconds(1, DEFAULT_RETRY_POLICY, 999_999, middle)).toBe(43_200);
+  it("honours Retry-After only up to the policy's longest delay (2 h)", () => {
+    expect(retryDelaySeconds(1, DEFAULT_RETRY_POLICY, 999_999, middle)).toBe(7200);
+  });
+});
+
+describe('worstCaseRetrySpanSeconds', () => {
+  it("keeps every retry, the longest Retry-After included, inside the webhook queue's retention", () => {
+    // 23 waits: 8 held to 2 h by Retry-After, then 15 of 2 h + 20 % jitter: 52 h, against 4 days.
+    expect(worstCaseRetrySpanSeconds(DEFAULT_RETRY_POLICY)).toBe(8 * 7200 + 15 * 8640);
+    expect(worstCaseRetrySpanSeconds(DEFAULT_RETRY_POLICY)).toBeLessThan(WEBHOOK_QUEUE_RETENTION_SECONDS);
   });
 });
 
