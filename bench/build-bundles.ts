@@ -33,11 +33,11 @@ export async function buildAll() {
   await mkdir(BUILD_DIR, { recursive: true });
   const trivialEntry = join(BUILD_DIR, 'trivial-handler.ts');
   await writeFile(trivialEntry, "export const handler = async () => ({ statusCode: 200, body: '{}' });\n");
-  const [recordings, webhookSender, outboxSweep, trivial] = await Promise.all([
+  const [recordings, webhookSender, outboxRelay, trivial] = await Promise.all([
     buildBundle(join(ROOT, 'functions/recordings/handler.ts'), 'recordings'),
     buildBundle(join(ROOT, 'functions/webhook-sender/handler.ts'), 'webhook-sender'),
-    buildBundle(join(ROOT, 'functions/outbox-sweep/handler.ts'), 'outbox-sweep'),
+    buildBundle(join(ROOT, 'functions/outbox-relay/handler.ts'), 'outbox-relay'),
     buildBundle(trivialEntry, 'trivial'),
   ]);
-  return { recordings, webhookSender, outboxSweep, trivial };
+  return { recordings, webhookSender, outboxRelay, trivial };
 }

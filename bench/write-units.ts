@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createRecordingsHandler } from '../functions/recordings/create-handler.ts';

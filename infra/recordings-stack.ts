@@ -2,21 +2,23 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { OUTBOX_STREAM_FILTER } from '../shared/adapters/dynamodb/outbox-stream.ts';
 import { GSI1, GSI2, KEY_ATTRIBUTES, TTL_ATTRIBUTE } from '../shared/adapters/dynamodb/table-schema.ts';
 import { MEDIA_EVENT_MAX_RECEIVES } from '../shared/media-events/media-event-message.ts';
-import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
+import { DEFAULT_RETRY_POLICY, WEBHOOK_QUEUE_RETENTION_SECONDS } from '../shared/webhooks/retry-policy.ts';
 import {
   acknowledgeRecordingObjects,
   recordingStatements,
@@ -47,13 +49,21 @@ export interface RecordingsStackProps extends StackProps {
 const WEBHOOK_SENDER_TIMEOUT = Duration.seconds(30);
 const MEDIA_EVENTS_TIMEOUT = Duration.seconds(30);
 const RETENTION_SWEEP_TIMEOUT = Duration.minutes(5);
+const OUTBOX_RELAY_TIMEOUT = Duration.seconds(30);
+/**
+ * Receives of a webhook message beyond the sender's last attempt before SQS moves it to the DLQ. The
+ * sender parks an event itself on its last attempt, so only a message whose handling keeps crashing
+ * (or a sender that crashed while parking) gets that far.
+ */
+const WEBHOOK_CRASH_RECEIVES = 5;
 
 /**
  * MiniVoice Recordings: HTTP API → `recordings` Lambda → DynamoDB + FreeSWITCH; the media relay beside
  * each FreeSWITCH → SQS media-events queue (with DLQ) → `media-events` Lambda, and audio → a private,
  * KMS-encrypted S3 bucket (downloads pre-signed by `recordings`, purged by a retention sweep every 10
- * minutes); an outbox swept every minute; an SQS webhook queue (with DLQ) → `webhook-sender` Lambda;
- * alarms to an SNS topic.
+ * minutes); webhook events committed as outbox items → the table's stream → `outbox-relay` Lambda (with
+ * an on-failure queue) → an SQS webhook queue (with DLQ) → `webhook-sender` Lambda → the customer's
+ * endpoint; customers list and redeliver their events through the API; alarms to an SNS topic.
  */
 export class RecordingsStack extends Stack {
   constructor(scope: Construct, id: string, props: RecordingsStackProps) {
@@ -71,8 +81,11 @@ export class RecordingsStack extends Stack {
       deletionProtection: prod,
       removalPolicy,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // The outbox: the relay reads new outbox items from the stream (NEW_IMAGE: the event is in the item).
+      dynamoStream: StreamViewType.NEW_IMAGE,
       globalSecondaryIndexes: [
         {
+          // API keys by application, recordings due for purge, an application's deliveries by status.
           indexName: GSI1.name,
           partitionKey: { name: GSI1.partition, type: AttributeType.STRING },
           sortKey: { name: GSI1.sort, type: AttributeType.STRING },
@@ -95,10 +108,14 @@ export class RecordingsStack extends Stack {
     const queue = new Queue(this, 'Webhooks', {
       // AWS's guidance for Lambda consumers: at least six times the function timeout.
       visibilityTimeout: Duration.seconds(6 * WEBHOOK_SENDER_TIMEOUT.toSeconds()),
-      retentionPeriod: Duration.days(4),
+      // Every retry of an event must fit in it (the sender's config and an infra test check the arithmetic).
+      retentionPeriod: Duration.seconds(WEBHOOK_QUEUE_RETENTION_SECONDS),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: DEFAULT_RETRY_POLICY.maxAttempts },
+      deadLetterQueue: {
+        queue: deadLetterQueue,
+        maxReceiveCount: DEFAULT_RETRY_POLICY.maxAttempts + WEBHOOK_CRASH_RECEIVES,
+      },
     });
 
     const eslSecret: ISecret = props.eslPasswordSecretArn
@@ -141,7 +158,11 @@ export class RecordingsStack extends Stack {
       // A stop that finds the file already closed waits up to this for the media server's own report.
       environment: { ...mediaServerEnvironment, STOP_SETTLE_MS: '8000' },
     }).fn;
-    useTable(recordings, table, ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Query']);
+    // GSI1: the customer webhook API lists the application's deliveries (and marks redelivered ones
+    // pending); its own events leave through the stream, so the queue only takes redeliveries.
+    useTable(recordings, table, ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Query'], {
+      index: GSI1.name,
+    });
     sendToQueue(recordings, queue);
     eslSecret.grantRead(recordings);
     // Downloads are URLs pre-signed with this role, so it must be able to read and decrypt the object
@@ -162,6 +183,11 @@ export class RecordingsStack extends Stack {
       [HttpMethod.GET, '/v1/recordings/{id}'],
       [HttpMethod.GET, '/v1/recordings/{id}/media'],
       [HttpMethod.DELETE, '/v1/recordings/{id}'],
+      [HttpMethod.GET, '/v1/webhook-events'],
+      [HttpMethod.POST, '/v1/webhook-events/redeliver'],
+      [HttpMethod.GET, '/v1/webhook-events/{id}'],
+      [HttpMethod.POST, '/v1/webhook-events/{id}/redeliver'],
+      [HttpMethod.GET, '/v1/webhook-endpoint'],
     ] as const) {
       api.addRoutes({ path, methods: [method], integration });
     }
@@ -215,8 +241,8 @@ export class RecordingsStack extends Stack {
         PUBLIC_API_URL: api.apiEndpoint,
       },
     }).fn;
+    // Its webhook events are outbox items committed with the recording; the stream takes them from there.
     useTable(mediaEventsFunction, table, ['GetItem', 'PutItem', 'UpdateItem', 'Query'], { index: GSI2.name });
-    sendToQueue(mediaEventsFunction, queue);
     eslSecret.grantRead(mediaEventsFunction);
     // HeadObject (the stored size) needs only s3:GetObject; it reads metadata, so no kms:Decrypt.
     // GetObject: HeadObject confirms stored audio and reads its size. DeleteObject: stored audio that no
@@ -247,22 +273,6 @@ export class RecordingsStack extends Stack {
       managedPolicies: [relayPolicy],
     });
 
-    const sweep = new ServiceFunction(this, 'OutboxSweep', {
-      name: 'outbox-sweep',
-      timeout: Duration.seconds(60),
-      memorySize: 256,
-      logRetention,
-      removalPolicy,
-      environment: { OUTBOX_GRACE_MS: '60000' },
-    }).fn;
-    useTable(sweep, table, ['Query', 'DeleteItem'], { index: GSI1.name });
-    sendToQueue(sweep, queue);
-    new Rule(this, 'OutboxSweepSchedule', {
-      description: 'Re-queues webhook events that never reached SQS',
-      schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [new LambdaFunction(sweep, { retryAttempts: 0 })],
-    });
-
     const retentionSweep = new ServiceFunction(this, 'RetentionSweep', {
       name: 'retention-sweep',
       timeout: RETENTION_SWEEP_TIMEOUT,
@@ -271,10 +281,9 @@ export class RecordingsStack extends Stack {
       removalPolicy,
       environment: {},
     }).fn;
-    // Recordings due for purge are found through GSI1; each purge and its webhook event are committed on
-    // the table after the audio is deleted.
+    // Recordings due for purge are found through GSI1; each purge and its webhook event (an outbox item,
+    // relayed from the stream) are committed on the table after the audio is deleted.
     useTable(retentionSweep, table, ['Query', 'GetItem', 'PutItem', 'UpdateItem'], { index: GSI1.name });
-    sendToQueue(retentionSweep, queue);
     useRecordings(retentionSweep, storage, { s3: ['DeleteObject'] });
     new Rule(this, 'RetentionSweepSchedule', {
       description: 'Deletes the audio of recordings past their retention and marks them purged',
@@ -289,19 +298,66 @@ export class RecordingsStack extends Stack {
       logRetention,
       removalPolicy,
       environment: {
-        WEBHOOK_QUEUE_URL: queue.queueUrl,
         WEBHOOK_TIMEOUT_MS: '10000',
         WEBHOOK_MAX_ATTEMPTS: String(DEFAULT_RETRY_POLICY.maxAttempts),
         WEBHOOK_RETRY_BASE_SECONDS: String(DEFAULT_RETRY_POLICY.baseDelaySeconds),
         WEBHOOK_RETRY_MAX_DELAY_SECONDS: String(DEFAULT_RETRY_POLICY.maxDelaySeconds),
+        WEBHOOK_DISABLE_AFTER_DAYS: '5',
       },
     }).fn;
-    useTable(sender, table, ['GetItem', 'UpdateItem', 'DeleteItem']);
+    // Reads applications and delivery records, records attempts and endpoint health; GSI1 lists the
+    // parked deliveries a redrive queues again.
+    useTable(sender, table, ['GetItem', 'UpdateItem', 'Query'], { index: GSI1.name });
+    // Redrive requests and their redeliveries go back on its own queue; messages that are not webhooks at
+    // all go straight to the DLQ, for an operator.
+    sendToQueue(sender, queue);
+    sendToQueue(sender, deadLetterQueue, 'WEBHOOK_DLQ_URL');
     sender.addEventSource(
       new SqsEventSource(queue, {
         batchSize: 10,
         maxBatchingWindow: Duration.seconds(1),
         reportBatchItemFailures: true,
+      }),
+    );
+
+    // The outbox: every committed outbox item reaches the relay through the table's stream, in commit
+    // order per shard, and is queued for the sender. The relay never reads or writes the table's items.
+    const outboxDeadLetters = new Queue(this, 'OutboxDlq', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const outboxRelay = new ServiceFunction(this, 'OutboxRelay', {
+      name: 'outbox-relay',
+      timeout: OUTBOX_RELAY_TIMEOUT,
+      memorySize: 256,
+      logRetention,
+      removalPolicy,
+      environment: {},
+    }).fn;
+    sendToQueue(outboxRelay, queue);
+    outboxRelay.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        // Only new outbox items invoke the relay (and are billed); the local stand-in uses the same pattern.
+        filters: [FilterCriteria.filter(OUTBOX_STREAM_FILTER)],
+        batchSize: 100,
+        // The relay reports the first event the queue did not take; Lambda retries from it, nothing after
+        // it is skipped. An error (an item it cannot read) splits the batch until the culprit is alone.
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        // A failing record holds up its shard, so it is not retried forever: after 10,000 tries (the
+        // largest finite count; a record the relay cannot read, isolated by bisecting, uses them up) or
+        // 12 hours (an SQS outage), whichever comes first, Lambda skips it and notes its place in the
+        // stream on OutboxDlq. 12 hours, not the stream's 24: a record trimmed from the stream first would
+        // be skipped without a note. The note says when the batch's records arrived; `npm run admin --
+        // outbox-replay --from-dlq` queues that window's events again from the outbox items (kept 7 days).
+        retryAttempts: 10_000,
+        maxRecordAge: Duration.hours(12),
+        // 1, not more: with more batches per shard Lambda keeps order only per item (partition and sort
+        // key), and a call's events are separate items of its partition. Shards grow with the table.
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(outboxDeadLetters),
       }),
     );
 
@@ -315,10 +371,12 @@ export class RecordingsStack extends Stack {
       functions: {
         Recordings: recordings,
         WebhookSender: sender,
-        OutboxSweep: sweep,
+        OutboxRelay: outboxRelay,
         MediaEvents: mediaEventsFunction,
         RetentionSweep: retentionSweep,
       },
+      outboxRelay,
+      outboxDeadLetters,
       queue,
       deadLetterQueue,
       mediaEvents,
@@ -332,6 +390,11 @@ export class RecordingsStack extends Stack {
     new CfnOutput(this, 'WebhookQueueUrl', { value: queue.queueUrl });
     new CfnOutput(this, 'WebhookDeadLetterQueueName', { value: deadLetterQueue.queueName });
     new CfnOutput(this, 'WebhookDeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'OutboxDeadLetterQueueUrl', {
+      value: outboxDeadLetters.queueUrl,
+      description:
+        'Where the outbox relay notes stream batches it gave up on (replay: admin outbox-replay --from-dlq)',
+    });
     new CfnOutput(this, 'EslPasswordSecretArn', { value: eslSecret.secretArn });
     new CfnOutput(this, 'MediaEventsQueueUrl', {
       value: mediaEvents.queueUrl,
@@ -365,6 +428,10 @@ export class RecordingsStack extends Stack {
     Validations.of(deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the webhook queue.',
+    });
+    Validations.of(outboxDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is itself the on-failure destination of the outbox relay's stream event source.",
     });
     Validations.of(mediaEventDeadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',

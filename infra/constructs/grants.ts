@@ -25,10 +25,13 @@ export function useTable(
   fn.addEnvironment('TABLE_NAME', table.tableName);
 }
 
-/** Lets a function send to the webhook queue and sets `WEBHOOK_QUEUE_URL`. */
-export function sendToQueue(fn: NodejsFunction, queue: Queue) {
+/**
+ * Lets a function send to a queue and sets the variable naming it (`WEBHOOK_QUEUE_URL` unless told), so
+ * the permission and the URL can never drift apart.
+ */
+export function sendToQueue(fn: NodejsFunction, queue: Queue, variable = 'WEBHOOK_QUEUE_URL') {
   queue.grantSendMessages(fn);
-  fn.addEnvironment('WEBHOOK_QUEUE_URL', queue.queueUrl);
+  fn.addEnvironment(variable, queue.queueUrl);
 }
 
 /** What a principal may do with recording audio: S3 actions on `recordings/*`, KMS actions on the key. */

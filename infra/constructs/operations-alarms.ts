@@ -19,6 +19,9 @@ import { METRICS_NAMESPACE } from '../../shared/kernel/metrics.ts';
 export interface OperationsAlarmsProps {
   api: HttpApi;
   functions: Record<string, NodejsFunction>;
+  /** The function the table's stream feeds, and the queue its event source gives up to. */
+  outboxRelay: NodejsFunction;
+  outboxDeadLetters: Queue;
   queue: Queue;
   deadLetterQueue: Queue;
   mediaEvents: Queue;
@@ -27,9 +30,10 @@ export interface OperationsAlarmsProps {
 }
 
 /**
- * The alarms an on-call person needs: API 5xx rate, anything in either DLQ, old messages in the webhook
- * and media-events queues, orphan recordings, recordings whose audio was not stored, failed purges, and
- * errors or throttles of each function. All notify the alarm topic.
+ * The alarms an on-call person needs: API 5xx rate, anything in any DLQ, old messages in the webhook
+ * and media-events queues, an outbox relay falling behind the table's stream, orphan recordings,
+ * recordings whose audio was not stored, failed purges, disabled webhook endpoints, and errors or
+ * throttles of each function. All notify the alarm topic.
  */
 export class OperationsAlarms extends Construct {
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
@@ -68,7 +72,7 @@ export class OperationsAlarms extends Construct {
     );
     above(
       'DeadLetters',
-      'Webhook events were parked in the dead-letter queue: inspect and replay them.',
+      'Webhook messages reached the dead-letter queue: not webhook messages at all, or their handling crashed repeatedly. Inspect them (npm run admin -- dlq-list) and replay or drop them.',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: 'Maximum',
@@ -80,6 +84,21 @@ export class OperationsAlarms extends Construct {
       'A webhook event has waited over 3 hours: a receiver is failing for long, or the sender is stuck.',
       props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
       3 * 3600,
+    );
+    above(
+      'OutboxRelayIteratorAge',
+      'The outbox relay is over 5 minutes behind the table stream: webhook events are waiting. Check the outbox-relay logs and the webhook queue.',
+      props.outboxRelay.metric('IteratorAge', { period, statistic: 'Maximum' }),
+      5 * 60 * 1000, // IteratorAge is in milliseconds
+    );
+    above(
+      'OutboxDeadLetters',
+      'The outbox relay gave up on stream records: their webhook events were not queued. Each message names the shard and sequence numbers; replay those records from the stream while it still holds them (24 hours after they were written).',
+      props.outboxDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      0,
     );
     above(
       'MediaEventDeadLetters',
@@ -121,6 +140,12 @@ export class OperationsAlarms extends Construct {
       'PurgeFailures',
       'The retention sweep could not delete a recording object or commit its purge. Check the retention-sweep logs.',
       count('PurgeFailures', 'retention-sweep'),
+      0,
+    );
+    above(
+      'WebhookEndpointsDisabled',
+      'A customer\'s webhook endpoint failed for days and was disabled: its events are parked until the webhook is set again. Check the webhook-sender logs ("webhook endpoint disabled").',
+      count('WebhookEndpointsDisabled', 'webhook-sender'),
       0,
     );
     for (const [name, fn] of Object.entries(props.functions)) {

@@ -3,6 +3,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RecordingsStack, type RecordingsStackProps } from '../../infra/recordings-stack.ts';
+import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/dynamodb/outbox-stream.ts';
+import { createTableInput } from '../../shared/adapters/dynamodb/table-schema.ts';
+import {
+  DEFAULT_RETRY_POLICY,
+  WEBHOOK_QUEUE_RETENTION_SECONDS,
+  worstCaseRetrySpanSeconds,
+} from '../../shared/webhooks/retry-policy.ts';
 
 const props: RecordingsStackProps = {
   stage: 'dev',
@@ -95,8 +102,36 @@ function functionId(name: string): string {
   return id;
 }
 
+/** The logical id and resource of the queue with this construct id. */
+function queueOf(name: string) {
+  return resourceOf('AWS::SQS::Queue', new RegExp(`^${name}[0-9A-F]{8}$`));
+}
+
+/** `Fn::GetAtt` of the ARN of the queue with this construct id. */
+function queueArn(name: string) {
+  return { 'Fn::GetAtt': [queueOf(name)[0], 'Arn'] };
+}
+
+/** The table's ARN, and with an index name that index's ARN, as CloudFormation renders them. */
+function tableArn(index?: string) {
+  const arn = { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] };
+  return index ? { 'Fn::Join': ['', [arn, `/index/${index}`]] } : arn;
+}
+
+/** The retry policy the webhook sender runs with: its environment over the defaults (as its config does). */
+function senderRetryPolicy() {
+  const env = environmentOf('WebhookSender');
+  const setting = (name: string, fallback: number) => (name in env ? Number(env[name]) : fallback);
+  return {
+    ...DEFAULT_RETRY_POLICY,
+    maxAttempts: setting('WEBHOOK_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts),
+    baseDelaySeconds: setting('WEBHOOK_RETRY_BASE_SECONDS', DEFAULT_RETRY_POLICY.baseDelaySeconds),
+    maxDelaySeconds: setting('WEBHOOK_RETRY_MAX_DELAY_SECONDS', DEFAULT_RETRY_POLICY.maxDelaySeconds),
+  };
+}
+
 describe('RecordingsStack table', () => {
-  it('is on-demand with point-in-time recovery, TTL, the outbox/key index and a keys-only channel index', () => {
+  it('is on-demand with point-in-time recovery, TTL, the key, purge and delivery index and a keys-only channel index', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [
@@ -121,6 +156,16 @@ describe('RecordingsStack table', () => {
           DeletionProtectionEnabled: false,
         }),
       ],
+    });
+  });
+
+  it("streams the new image of every item, as the emulators' table does", () => {
+    const [, table] = resourceOf('AWS::DynamoDB::GlobalTable', /^Table/);
+
+    expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    expect(createTableInput('local').StreamSpecification).toEqual({
+      StreamEnabled: true,
+      StreamViewType: 'NEW_IMAGE',
     });
   });
 
@@ -274,20 +319,47 @@ describe('RecordingsStack recording storage', () => {
 });
 
 describe('RecordingsStack queues', () => {
-  it('gives the webhook queue a visibility timeout of six sender timeouts and a DLQ after 24 attempts', () => {
-    const dlq = Object.keys(
-      template.findResources('AWS::SQS::Queue', { Properties: { MessageRetentionPeriod: 1_209_600 } }),
-    )[0];
-    template.hasResourceProperties('AWS::SQS::Queue', {
+  it('gives the webhook queue a visibility timeout of six sender timeouts, 4 days of retention and a DLQ after 29 receives', () => {
+    const [, queue] = queueOf('Webhooks');
+
+    expect(queue.Properties).toEqual({
       VisibilityTimeout: 180,
+      MessageRetentionPeriod: 345_600,
       SqsManagedSseEnabled: true,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 24 },
+      RedrivePolicy: { deadLetterTargetArn: queueArn('WebhookDeadLetters'), maxReceiveCount: 29 },
     });
+  });
+
+  it('keeps webhook messages exactly as long as the retry policy expects', () => {
+    const [, queue] = queueOf('Webhooks');
+
+    expect(queue.Properties.MessageRetentionPeriod).toBe(WEBHOOK_QUEUE_RETENTION_SECONDS);
+  });
+
+  it("fits the sender's worst-case retries, every jitter high and every Retry-After huge, within the webhook queue's retention", () => {
+    const [, queue] = queueOf('Webhooks');
+
+    const span = worstCaseRetrySpanSeconds(senderRetryPolicy());
+
+    expect(span).toBeLessThan(queue.Properties.MessageRetentionPeriod as number);
+  });
+
+  it("moves a webhook message to the DLQ only after more receives than the sender's attempts", () => {
+    const [, queue] = queueOf('Webhooks');
+    const { maxReceiveCount } = queue.Properties.RedrivePolicy as { maxReceiveCount: number };
+
+    expect(maxReceiveCount).toBeGreaterThan(senderRetryPolicy().maxAttempts);
+  });
+
+  it('keeps what the outbox relay gave up on 14 days in an encrypted queue', () => {
+    const [, queue] = queueOf('OutboxDlq');
+
+    expect(queue.Properties).toEqual({ MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true });
   });
 
   it('refuses non-TLS access to every queue', () => {
     const policies = template.findResources('AWS::SQS::QueuePolicy');
-    expect(Object.keys(policies)).toHaveLength(4);
+    expect(Object.keys(policies)).toHaveLength(5);
     for (const policy of Object.values(policies)) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -309,7 +381,7 @@ describe('RecordingsStack functions', () => {
       Object.keys(functions)
         .map((id) => id.replace(/Function[0-9A-F]{8}$/, ''))
         .sort(),
-    ).toEqual(['MediaEvents', 'OutboxSweep', 'Recordings', 'RetentionSweep', 'WebhookSender']);
+    ).toEqual(['MediaEvents', 'OutboxRelay', 'Recordings', 'RetentionSweep', 'WebhookSender']);
   });
 
   it('keeps each function log group for a month in dev', () => {
@@ -369,10 +441,69 @@ describe('RecordingsStack functions', () => {
     });
   });
 
-  it('runs the outbox sweep every minute', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(1 minute)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('OutboxSweep'), 'Arn'] } })],
+  it('feeds the outbox relay only new outbox items of the table stream, oldest first, with partial batch failures, bisection, bounded retries and an on-failure queue', () => {
+    const [, mapping] = resourceOf(
+      'AWS::Lambda::EventSourceMapping',
+      /^OutboxRelayFunctionDynamoDBEventSource/,
+    );
+
+    expect(mapping.Properties).toEqual({
+      FunctionName: { Ref: functionId('OutboxRelay') },
+      EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(OUTBOX_STREAM_FILTER) }] },
+      BatchSize: 100,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10_000,
+      MaximumRecordAgeInSeconds: 43_200,
+      ParallelizationFactor: 1,
+      DestinationConfig: { OnFailure: { Destination: queueArn('OutboxDlq') } },
+    });
+  });
+
+  it('gives up on a stream record while the stream still holds it (24 hours)', () => {
+    const [, mapping] = resourceOf(
+      'AWS::Lambda::EventSourceMapping',
+      /^OutboxRelayFunctionDynamoDBEventSource/,
+    );
+
+    expect(mapping.Properties.MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600);
+  });
+
+  it("relays one batch per stream shard at a time, so a call's events (separate items of one partition) stay in order", () => {
+    const [, mapping] = resourceOf(
+      'AWS::Lambda::EventSourceMapping',
+      /^OutboxRelayFunctionDynamoDBEventSource/,
+    );
+
+    expect(mapping.Properties.ParallelizationFactor).toBe(1);
+  });
+
+  it('gives the outbox relay the webhook queue and nothing else, not even the table name', () => {
+    expect(environmentOf('OutboxRelay')).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      WEBHOOK_QUEUE_URL: { Ref: expect.stringMatching(/^Webhooks[0-9A-F]/) },
+    });
+  });
+
+  it('runs the outbox relay on 256 MB for up to 30 s', () => {
+    const [, fn] = resourceOf('AWS::Lambda::Function', /^OutboxRelayFunction[0-9A-F]{8}$/);
+
+    expect(fn.Properties).toMatchObject({ Timeout: 30, MemorySize: 256 });
+  });
+
+  it('gives the webhook sender its queue, its DLQ, the retry settings and 5 days before disabling an endpoint', () => {
+    expect(environmentOf('WebhookSender')).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      TABLE_NAME: { Ref: expect.stringMatching(/^Table/) },
+      WEBHOOK_QUEUE_URL: { Ref: expect.stringMatching(/^Webhooks[0-9A-F]/) },
+      WEBHOOK_DLQ_URL: { Ref: expect.stringMatching(/^WebhookDeadLetters/) },
+      WEBHOOK_TIMEOUT_MS: '10000',
+      WEBHOOK_MAX_ATTEMPTS: '24',
+      WEBHOOK_RETRY_BASE_SECONDS: '30',
+      WEBHOOK_RETRY_MAX_DELAY_SECONDS: '7200',
+      WEBHOOK_DISABLE_AFTER_DAYS: '5',
     });
   });
 
@@ -394,24 +525,31 @@ describe('RecordingsStack functions', () => {
     });
   });
 
-  it('gives the retention sweep its table, webhook queue and bucket and nothing else', () => {
+  it('gives the retention sweep its table and bucket and nothing else', () => {
     const [bucket] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
 
     expect(environmentOf('RetentionSweep')).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       TABLE_NAME: { Ref: expect.stringMatching(/^Table/) },
-      WEBHOOK_QUEUE_URL: { Ref: expect.stringMatching(/^Webhooks[0-9A-F]/) },
       RECORDINGS_BUCKET: { Ref: bucket },
     });
   });
 
-  it('gives media-events the bucket and the public API URL for download links', () => {
+  it('gives media-events its table, queue, media server, bucket and the public API URL for download links, but no webhook queue', () => {
     const [bucket] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
     const [api] = resourceOf('AWS::ApiGatewayV2::Api', /^Api[0-9A-F]{8}$/);
 
-    expect(environmentOf('MediaEvents')).toMatchObject({
-      RECORDINGS_BUCKET: { Ref: bucket },
+    expect(environmentOf('MediaEvents')).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      ESL_HOST: 'freeswitch.internal',
+      ESL_PORT: '8021',
+      ESL_PASSWORD_SECRET_ARN: { Ref: expect.stringMatching(/^EslPassword/) },
+      ESL_TIMEOUT_MS: '3000',
+      CLAIM_LEASE_MS: '10000',
+      MEDIA_EVENTS_QUEUE_URL: { Ref: expect.stringMatching(/^MediaEventQueue/) },
       PUBLIC_API_URL: { 'Fn::GetAtt': [api, 'ApiEndpoint'] },
+      TABLE_NAME: { Ref: expect.stringMatching(/^Table/) },
+      RECORDINGS_BUCKET: { Ref: bucket },
     });
   });
 
@@ -425,7 +563,7 @@ describe('RecordingsStack functions', () => {
   });
 
   it('sets RECORDING_URL_TEMPLATE on no function', () => {
-    const names = ['Recordings', 'MediaEvents', 'OutboxSweep', 'RetentionSweep', 'WebhookSender'];
+    const names = ['Recordings', 'MediaEvents', 'OutboxRelay', 'RetentionSweep', 'WebhookSender'];
 
     const withTemplate = names.filter((name) => 'RECORDING_URL_TEMPLATE' in environmentOf(name));
     expect(withTemplate).toEqual([]);
@@ -433,7 +571,7 @@ describe('RecordingsStack functions', () => {
 });
 
 describe('RecordingsStack permissions', () => {
-  it('lets the recordings function touch its table items, send to the queue, read its secret and read, decrypt and delete recording objects', () => {
+  it('lets the recordings function touch its table items, list deliveries through GSI1, send redeliveries to the queue, read its secret and read, decrypt and delete recording objects', () => {
     expect(statementsOf('Recordings')).toEqual([
       {
         Action: [
@@ -444,7 +582,7 @@ describe('RecordingsStack permissions', () => {
           'dynamodb:UpdateItem',
         ],
         Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] },
+        Resource: [tableArn(), tableArn('gsi1')],
       },
       {
         Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
@@ -461,12 +599,22 @@ describe('RecordingsStack permissions', () => {
     ]);
   });
 
-  it('lets the webhook sender read applications, acknowledge outbox events, write delivery records and consume the queue', () => {
+  it('lets the webhook sender read and update applications and delivery records, list parked deliveries through GSI1, send to its queue and its DLQ and consume the queue', () => {
     expect(statementsOf('WebhookSender')).toEqual([
       {
-        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Effect: 'Allow',
-        Resource: expect.anything(),
+        Resource: [tableArn(), tableArn('gsi1')],
+      },
+      {
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Effect: 'Allow',
+        Resource: queueArn('Webhooks'),
+      },
+      {
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Effect: 'Allow',
+        Resource: queueArn('WebhookDeadLetters'),
       },
       {
         Action: [
@@ -482,20 +630,12 @@ describe('RecordingsStack permissions', () => {
     ]);
   });
 
-  it('lets the media-events function read calls (by channel too), commit recordings, send webhooks, read its secret head recording objects and delete audio no recording owns', () => {
+  it('lets the media-events function read calls (by channel too), commit recordings and their events, read its secret, head recording objects and delete audio no recording owns', () => {
     expect(statementsOf('MediaEvents')).toEqual([
       {
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Effect: 'Allow',
-        Resource: [
-          { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] },
-          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] }, '/index/gsi2']] },
-        ],
-      },
-      {
-        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-        Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Webhooks[0-9A-F]/), 'Arn'] },
+        Resource: [tableArn(), tableArn('gsi2')],
       },
       {
         Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
@@ -538,41 +678,59 @@ describe('RecordingsStack permissions', () => {
     });
   });
 
-  it('lets the sweep query the outbox index, delete outbox items and send to the queue', () => {
-    expect(statementsOf('OutboxSweep')).toEqual([
+  it('lets the outbox relay only send to the webhook queue and its on-failure queue and read the table stream', () => {
+    const stream = { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'StreamArn'] };
+
+    expect(statementsOf('OutboxRelay')).toEqual([
       {
-        Action: ['dynamodb:DeleteItem', 'dynamodb:Query'],
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
         Effect: 'Allow',
-        Resource: [
-          { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] },
-          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] }, '/index/gsi1']] },
-        ],
+        Resource: queueArn('Webhooks'),
       },
       {
         Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
         Effect: 'Allow',
-        Resource: expect.anything(),
+        Resource: queueArn('OutboxDlq'),
+      },
+      { Action: ['dynamodb:ListStreams'], Effect: 'Allow', Resource: stream },
+      {
+        Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        Effect: 'Allow',
+        Resource: stream,
       },
     ]);
   });
 
-  it('lets the retention sweep find due recordings through GSI1, commit purges, send webhooks and delete recording objects', () => {
+  it('lets the retention sweep find due recordings through GSI1, commit purges and their events and delete recording objects', () => {
     expect(statementsOf('RetentionSweep')).toEqual([
       {
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Effect: 'Allow',
-        Resource: [
-          { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] },
-          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] }, '/index/gsi1']] },
-        ],
-      },
-      {
-        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-        Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Webhooks[0-9A-F]/), 'Arn'] },
+        Resource: [tableArn(), tableArn('gsi1')],
       },
       { Action: ['s3:DeleteObject'], Effect: 'Allow', Resource: recordingObjects() },
     ]);
+  });
+
+  it('lets only the outbox relay, the webhook sender and the recordings function (redeliveries) send to the webhook queue', () => {
+    const [webhooks] = queueOf('Webhooks');
+    const senders = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, policy]) =>
+        policy.Properties.PolicyDocument.Statement.some(
+          (statement: { Action: string | string[]; Resource: unknown }) =>
+            [statement.Action].flat().includes('sqs:SendMessage') &&
+            JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [webhooks, 'Arn'] }),
+        ),
+      )
+      .map(([id]) => id.replace(/FunctionServiceRoleDefaultPolicy[0-9A-F]{8}$/, ''));
+
+    expect(senders.sort()).toEqual(['OutboxRelay', 'Recordings', 'WebhookSender']);
+  });
+
+  it('lets no function delete table items', () => {
+    const actions = identityStatements().flatMap((statement) => statement.actions);
+
+    expect(actions.filter((action) => action === 'dynamodb:DeleteItem')).toEqual([]);
   });
 
   it('grants no principal s3:ListBucket or any S3 wildcard action', () => {
@@ -592,7 +750,7 @@ describe('RecordingsStack permissions', () => {
 });
 
 describe('RecordingsStack API', () => {
-  it('routes the recording routes and every other request to the recordings function', () => {
+  it('routes the recording and webhook-event routes and every other request to the recordings function', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
     const [integration] = Object.keys(template.findResources('AWS::ApiGatewayV2::Integration'));
 
@@ -604,6 +762,11 @@ describe('RecordingsStack API', () => {
         'GET /v1/recordings/{id}',
         'GET /v1/recordings/{id}/media',
         'DELETE /v1/recordings/{id}',
+        'GET /v1/webhook-events',
+        'POST /v1/webhook-events/redeliver',
+        'GET /v1/webhook-events/{id}',
+        'POST /v1/webhook-events/{id}/redeliver',
+        'GET /v1/webhook-endpoint',
       ].sort(),
     );
     for (const route of routes) {
@@ -631,7 +794,7 @@ describe('RecordingsStack API', () => {
 });
 
 describe('RecordingsStack operations', () => {
-  it('alarms on 5xx rate, dead letters, old messages, orphans, storage and purge failures and each function errors and throttles', () => {
+  it('alarms on 5xx rate, dead letters, old messages, a lagging outbox relay, orphans, storage and purge failures, disabled endpoints and each function errors and throttles', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) =>
       id.replace(/[0-9A-F]{8}$/, ''),
     );
@@ -644,8 +807,11 @@ describe('RecordingsStack operations', () => {
         'AlarmsRecordingsThrottles',
         'AlarmsWebhookSenderErrors',
         'AlarmsWebhookSenderThrottles',
-        'AlarmsOutboxSweepErrors',
-        'AlarmsOutboxSweepThrottles',
+        'AlarmsOutboxRelayErrors',
+        'AlarmsOutboxRelayThrottles',
+        'AlarmsOutboxRelayIteratorAge',
+        'AlarmsOutboxDeadLetters',
+        'AlarmsWebhookEndpointsDisabled',
         'AlarmsMediaEventsErrors',
         'AlarmsMediaEventsThrottles',
         'AlarmsMediaEventDeadLetters',
@@ -708,6 +874,63 @@ describe('RecordingsStack operations', () => {
     });
   });
 
+  it('alarms when the outbox relay is more than 5 minutes behind the table stream', () => {
+    const [, alarm] = resourceOf('AWS::CloudWatch::Alarm', /^AlarmsOutboxRelayIteratorAge/);
+
+    expect(alarm.Properties).toEqual({
+      AlarmDescription: expect.stringContaining('outbox relay'),
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId('OutboxRelay') } }],
+      Period: 300,
+      Statistic: 'Maximum',
+      Threshold: 300_000,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+      OKActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+    });
+  });
+
+  it('alarms as soon as the outbox relay gives up on a stream record', () => {
+    const [, alarm] = resourceOf('AWS::CloudWatch::Alarm', /^AlarmsOutboxDeadLetters/);
+
+    expect(alarm.Properties).toEqual({
+      AlarmDescription: expect.stringContaining('outbox relay gave up'),
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueOf('OutboxDlq')[0], 'QueueName'] } }],
+      Period: 60,
+      Statistic: 'Maximum',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+      OKActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+    });
+  });
+
+  it('alarms on any webhook endpoint the sender disabled', () => {
+    const [, alarm] = resourceOf('AWS::CloudWatch::Alarm', /^AlarmsWebhookEndpointsDisabled/);
+
+    expect(alarm.Properties).toEqual({
+      AlarmDescription: expect.stringContaining('disabled'),
+      Namespace: 'MiniVoice/Recordings',
+      MetricName: 'WebhookEndpointsDisabled',
+      Dimensions: [{ Name: 'service', Value: 'webhook-sender' }],
+      Period: 300,
+      Statistic: 'Sum',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+      OKActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+    });
+  });
+
   it('alarms as soon as one message is in the dead-letter queue', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -727,6 +950,7 @@ describe('RecordingsStack operations', () => {
         'MediaEventsQueueUrl',
         'MediaRelayPolicyArn',
         'MediaRelayRoleArn',
+        'OutboxDeadLetterQueueUrl',
         'RecordingsBucketName',
         'RecordingsKeyArn',
         'TableName',
@@ -779,6 +1003,7 @@ describe('RecordingsStack operations', () => {
         ['test-stack/Api', 'Annotation::AwsSolutions-APIG4', true],
         ['test-stack/EslPassword', 'Annotation::AwsSolutions-SMG4', true],
         ['test-stack/MediaEventDeadLetters', 'Annotation::AwsSolutions-SQS3', true],
+        ['test-stack/OutboxDlq', 'Annotation::AwsSolutions-SQS3', true],
         ['test-stack/WebhookDeadLetters', 'Annotation::AwsSolutions-SQS3', true],
         ['test-stack/Recordings/Function', recordingObjectsRule, true],
         ['test-stack/MediaEvents/Function', recordingObjectsRule, true],

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { drainQueue, type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
 import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
@@ -50,6 +51,53 @@ describe('tenant isolation', () => {
         },
       ),
       { numRuns: 120 },
+    );
+  });
+});
+
+describe('tenant isolation of webhook events', () => {
+  it("answers another tenant's event exactly as a missing one, to reads and redeliveries", async () => {
+    const store = createDynamoDbWebhookStore(h.documents, h.table);
+    const eventIds = await Promise.all(
+      tenants.map(async ({ tenant, call }, i) => {
+        const eventId = `evt_isolation${i}`;
+        await store.recordAttempt(
+          {
+            event_id: eventId,
+            application_id: tenant.applicationId,
+            event_type: 'recording.started',
+            call_id: call.id,
+            occurred_at: '2026-11-24T10:00:00.000Z',
+            body: '{"event":"recording.started"}',
+          },
+          { at: '2026-11-24T10:00:01Z', status_code: 200, latency_ms: 3, outcome: 'delivered' },
+          'delivered',
+        );
+        return eventId;
+      }),
+    );
+    const ask = (method: 'GET' | 'POST', eventId: string, apiKey: string) =>
+      h.request({
+        method,
+        path: method === 'GET' ? `/v1/webhook-events/${eventId}` : `/v1/webhook-events/${eventId}/redeliver`,
+        apiKey,
+      });
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(TENANTS - 1),
+        fc.nat(TENANTS - 1),
+        fc.constantFrom('GET' as const, 'POST' as const),
+        async (a, b, method) => {
+          const keyOwner = tenants[a]?.tenant;
+          const eventId = eventIds[b];
+          if (!keyOwner || !eventId) throw new Error('no tenant');
+          const answer = await ask(method, eventId, keyOwner.apiKey);
+          if (a === b) expect(answer.statusCode).toBe(method === 'GET' ? 200 : 202);
+          else expect(answer).toEqual(await ask(method, 'evt_doesnotexist', keyOwner.apiKey));
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 });
