@@ -6,6 +6,7 @@ import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbApiKeyReader } from '../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
 import { createDynamoDbArchiveStore } from '../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createDynamoDbRequestAllowance } from '../shared/adapters/dynamodb/dynamodb-request-allowance.ts';
 import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
 import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
@@ -15,6 +16,7 @@ import { apiThroughput } from './api-throughput.ts';
 import {
   apiEvent,
   BASE_TENANTS,
+  BENCH_ALLOWANCE,
   context,
   freshTable,
   LATENCY_SAMPLES,
@@ -44,6 +46,9 @@ export async function atScale(scale: number, media: BenchMediaServer) {
     archive: createDynamoDbArchiveStore(documents, table),
     media: pipeline.recordingMedia,
     keys: createDynamoDbApiKeyReader(documents, table),
+    // The real allowance (one conditional write per request), with a limit the bench never reaches: it
+    // measures what the limiter costs, not its refusals.
+    allowance: createDynamoDbRequestAllowance(documents, table, BENCH_ALLOWANCE, systemClock),
     deliveries: createDynamoDbWebhookStore(documents, table),
     // Redeliveries only: a start's or stop's events leave through the table's stream.
     queue: createSqsEventQueue(sqs, queueUrl),

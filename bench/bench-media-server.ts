@@ -14,6 +14,8 @@ import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamo
 import { OUTBOX_STREAM_FILTER } from '../shared/adapters/dynamodb/outbox-stream.ts';
 import { createJsonRelayJournal } from '../shared/adapters/files/json-relay-journal.ts';
 import { createRecordingFileStore } from '../shared/adapters/files/recording-file-store.ts';
+import { createEslFleet } from '../shared/adapters/freeswitch/esl-fleet.ts';
+import { createEslPool } from '../shared/adapters/freeswitch/esl-pool.ts';
 import { createFreeSwitchConnector } from '../shared/adapters/freeswitch/freeswitch-media-session.ts';
 import { createFreeSwitchProvider } from '../shared/adapters/freeswitch/freeswitch-provider.ts';
 import { createS3RecordingMedia } from '../shared/adapters/s3/s3-recording-media.ts';
@@ -31,6 +33,8 @@ import { BUILD_DIR } from './build-bundles.ts';
 
 /** The bucket the bench's recordings are stored in (in the S3 emulator). */
 export const BENCH_BUCKET = 'bench-recordings';
+/** The bench's media server's name (its `ESL_NODES` entry and its relay's `MEDIA_NODE`). */
+const BENCH_NODE = 'bench-fs';
 
 /**
  * The media server the bench records on: the simulated FreeSWITCH, reached over the Event Socket, with
@@ -42,11 +46,10 @@ export async function startBenchMediaServer() {
   const freeswitch = await startSimulatedFreeSwitch({ soundsDir: join(BUILD_DIR, 'sounds') });
   const pathTemplate = `${join(BUILD_DIR, 'recordings')}/{customer_id}/{call_id}/{recording_id}.wav`;
   const files = createRecordingFiles(pathTemplate);
+  // As the functions build it: the fleet's one node, its connections kept (createMediaServer).
+  const endpoint = { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password };
   const provider = createFreeSwitchProvider({
-    host: '127.0.0.1',
-    port: freeswitch.port,
-    password: freeswitch.password,
-    timeoutMs: 3000,
+    fleet: createEslFleet(new Map([[BENCH_NODE, createEslPool(endpoint, { timeoutMs: 3000 })]])),
     files,
   });
   const quiet = createJsonLogger({}, () => undefined);
@@ -87,7 +90,7 @@ export async function startBenchMediaServer() {
     const relay = createMediaRelay({
       connect: createFreeSwitchConnector(
         { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password },
-        { node: 'bench-fs', timeoutMs: 3000 },
+        { node: BENCH_NODE, timeoutMs: 3000 },
       ),
       publisher: createSqsMediaEventPublisher(sqs, mediaQueueUrl),
       files: createRecordingFileStore(recordingsRoot(pathTemplate), (path) => Boolean(files.parsePath(path))),
@@ -100,7 +103,7 @@ export async function startBenchMediaServer() {
       clock: systemClock,
       logger: quiet,
       settings: {
-        node: 'bench-fs',
+        node: BENCH_NODE,
         reconcileEveryMs: 30_000,
         scanMinAgeMs: 10_000,
         retentionMs: 86_400_000,
@@ -143,11 +146,12 @@ export async function startBenchMediaServer() {
     freeswitch,
     files,
     provider,
+    /** The node's Event Socket (the connection-reuse figure opens its own connections to it). */
+    endpoint,
     startPipeline,
     /** The recordings function's environment for this media server. */
     env: {
-      ESL_HOST: '127.0.0.1',
-      ESL_PORT: String(freeswitch.port),
+      ESL_NODES: `${BENCH_NODE}=127.0.0.1:${freeswitch.port}`,
       ESL_PASSWORD: freeswitch.password,
       RECORDING_PATH_TEMPLATE: pathTemplate,
       RECORDINGS_BUCKET: BENCH_BUCKET,

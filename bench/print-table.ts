@@ -1,6 +1,25 @@
+/** The rows of the connection-reuse figure (`bench/connection-reuse.ts`), each beside its target. */
+export function connectionReuseRows(r: {
+  start: Record<string, number>;
+  stop: Record<string, number>;
+}): [string, string, string, string][] {
+  return (['start', 'stop'] as const).map((op) => {
+    const f = r[op];
+    const ratio = f.p50_ratio ?? 99;
+    return [
+      // Reuse saves each operation a connect and an auth: two round trips across a network.
+      `ESL ${op} (${op === 'start' ? '1 command' : '4 commands'}), connection kept: p50 / p99`,
+      `${f.reused_p50_ms} / ${f.reused_p99_ms} ms`,
+      `${f.per_request_p50_ms} / ${f.per_request_p99_ms} ms connection per request`,
+      `${ratio}× (< 0.8×: ${ratio < 0.8 ? 'ok' : 'MISSED'})`,
+    ];
+  });
+}
+
 export function printTable(results: {
   bundles: Record<string, number>;
   cold_start: Record<string, number>;
+  connection_reuse?: { start: Record<string, number>; stop: Record<string, number> };
   write_units_per_pair?: { write_units: Record<string, number>; read_units: Record<string, number> };
   outbox_load?: Record<string, number>;
   scales: Record<string, unknown>;
@@ -20,6 +39,7 @@ export function printTable(results: {
     `${c.trivial_ms} ms trivial`,
     `${c.ratio}× (< 3×: ${(c.ratio ?? 99) < 3 ? 'ok' : 'MISSED'})`,
   ]);
+  if (results.connection_reuse) rows.push(...connectionReuseRows(results.connection_reuse));
   const w = results.write_units_per_pair;
   if (w) {
     const parts = (units: Record<string, number>) =>
@@ -53,13 +73,15 @@ export function printTable(results: {
         `${scale} ${name}: round trips`,
         `DDB ${t.dynamodb_before_provider}+${t.dynamodb_after_provider}, SQS ${t.sqs}`,
         '',
+        // Before the media server: the key's read, the application's allowance (one conditional write,
+        // issue 14) and the claim.
         name === 'idempotent'
           ? ''
           : name === 'stop'
             ? // The stop's end is committed by the media-events function once the audio is stored; the
               // request only reads until then.
-              `≤2 + reads only, no SQS: ${(t.dynamodb_before_provider ?? 9) <= 2 && t.dynamodb_writes_after_provider === 0 && t.sqs === 0 ? 'ok' : 'MISSED'}`
-            : `≤2 + ≤1: ${(t.dynamodb_before_provider ?? 9) <= 2 && (t.dynamodb_after_provider ?? 9) <= 1 ? 'ok' : 'MISSED'}`,
+              `≤3 + reads only, no SQS: ${(t.dynamodb_before_provider ?? 9) <= 3 && t.dynamodb_writes_after_provider === 0 && t.sqs === 0 ? 'ok' : 'MISSED'}`
+            : `≤3 + ≤1: ${(t.dynamodb_before_provider ?? 9) <= 3 && (t.dynamodb_after_provider ?? 9) <= 1 ? 'ok' : 'MISSED'}`,
       ]);
     for (const [name, l] of Object.entries(s.latency ?? {}))
       rows.push([

@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { LOCAL_WEBHOOK_SECRETS_KEY, startLocalKms } from '../scripts/emulators/local-kms.ts';
 import {
   startDynamoDbLocal,
   startS3Emulator,
@@ -10,6 +11,7 @@ import { atScale } from './at-scale.ts';
 import { BENCH_BUCKET, startBenchMediaServer } from './bench-media-server.ts';
 import { BUILD_DIR, buildAll } from './build-bundles.ts';
 import { coldStart } from './cold-start.ts';
+import { connectionReuse } from './connection-reuse.ts';
 import { outboxLoad } from './outbox-load.ts';
 import { printTable } from './print-table.ts';
 import { writeUnitsPerPair } from './write-units.ts';
@@ -18,7 +20,7 @@ async function main() {
   await rm(BUILD_DIR, { recursive: true, force: true });
   await mkdir(join(BUILD_DIR, 'recordings'), { recursive: true });
   await mkdir(join(BUILD_DIR, 's3'), { recursive: true });
-  const [ddb, sqsEmulator, s3, media] = await Promise.all([
+  const [ddb, sqsEmulator, s3, media, kms] = await Promise.all([
     startDynamoDbLocal(),
     startSqsEmulator(),
     startS3Emulator({
@@ -27,12 +29,15 @@ async function main() {
       credentials: [{ accessKeyId: 'bench', secretAccessKey: 'bench' }],
     }),
     startBenchMediaServer(),
+    // Webhook secrets are sealed: the sender opens them through KMS (cached), as in AWS.
+    startLocalKms({ keys: [LOCAL_WEBHOOK_SECRETS_KEY] }),
   ]);
   const awsEnv = {
     AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: ddb.endpoint,
     AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_KMS: kms.endpoint,
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
@@ -46,6 +51,7 @@ async function main() {
       cpus: cpus().length,
       bundles: Object.fromEntries(Object.entries(bundles).map(([name, b]) => [name, b.bytes])),
       cold_start: await coldStart(bundles, media),
+      connection_reuse: await connectionReuse(media),
       write_units_per_pair: await writeUnitsPerPair(media),
       outbox_load: await outboxLoad(),
       scales: {} as Record<string, unknown>,
@@ -54,7 +60,7 @@ async function main() {
     await writeFile(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
   } finally {
-    await Promise.all([ddb.stop(), sqsEmulator.stop(), s3.stop(), media.freeswitch.close()]);
+    await Promise.all([ddb.stop(), sqsEmulator.stop(), s3.stop(), media.freeswitch.close(), kms.stop()]);
   }
 }
 

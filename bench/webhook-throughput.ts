@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { CreateQueueCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createWebhookSenderHandler } from '../functions/webhook-sender/create-handler.ts';
+import { LOCAL_WEBHOOK_SECRETS_KEY } from '../scripts/emulators/local-kms.ts';
 import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
 import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { toApplicationItem } from '../shared/adapters/dynamodb/item-mappers.ts';
@@ -9,12 +10,15 @@ import {
   createHttpWebhookTransport,
   systemResolver,
 } from '../shared/adapters/http/http-webhook-transport.ts';
+import { lazyKmsClient } from '../shared/adapters/kms/kms-client.ts';
+import { createKmsSecretSealer } from '../shared/adapters/kms/kms-secret-sealer.ts';
 import { createSqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letter-queue.ts';
 import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
 import { createSqsMessageVisibility } from '../shared/adapters/sqs/sqs-message-visibility.ts';
 import { toSqsMessageAttributes } from '../shared/adapters/sqs/sqs-webhook-message.ts';
 import { systemClock } from '../shared/adapters/system/system-clock.ts';
 import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
+import { cacheOpenedSecrets } from '../shared/webhooks/secret-cache.ts';
 import { approveWebhookTarget } from '../shared/webhooks/target-policy.ts';
 import type { OutboxEvent } from '../shared/webhooks/types.ts';
 import { serializeWebhookMessage } from '../shared/webhooks/webhook-message.ts';
@@ -32,6 +36,7 @@ export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: 
   });
   const url = `${await listen(receiver)}/hook`;
   const applicationId = `app_bench${Date.now()}`;
+  const sealer = createKmsSecretSealer(lazyKmsClient(), LOCAL_WEBHOOK_SECRETS_KEY.alias as string);
   await documents.send(
     new PutCommand({
       TableName: table,
@@ -40,7 +45,7 @@ export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: 
         customer_id: 'cust_bench',
         status: 'active',
         webhook_url: url,
-        webhook_secret: 'whsec_bench',
+        webhook_secret: await sealer.seal('whsec_bench', applicationId),
         created_at: '2026-11-24T10:00:00Z',
       }),
     }),
@@ -90,6 +95,7 @@ export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: 
     approveTarget: (target) =>
       approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),
     visibility: createSqsMessageVisibility(sqs, queueUrl),
+    secrets: cacheOpenedSecrets(sealer, systemClock),
     clock: systemClock,
     logger: quiet,
     settings: {

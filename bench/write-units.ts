@@ -3,25 +3,30 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createRecordingsHandler } from '../functions/recordings/create-handler.ts';
 import { createWebhookSenderHandler } from '../functions/webhook-sender/create-handler.ts';
+import { LOCAL_WEBHOOK_SECRETS_KEY } from '../scripts/emulators/local-kms.ts';
 import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
 import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbApiKeyReader } from '../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
 import { createDynamoDbArchiveStore } from '../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createDynamoDbRequestAllowance } from '../shared/adapters/dynamodb/dynamodb-request-allowance.ts';
 import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
 import {
   createHttpWebhookTransport,
   systemResolver,
 } from '../shared/adapters/http/http-webhook-transport.ts';
+import { lazyKmsClient } from '../shared/adapters/kms/kms-client.ts';
+import { createKmsSecretSealer } from '../shared/adapters/kms/kms-secret-sealer.ts';
 import { createSqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letter-queue.ts';
 import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
 import { createSqsMessageVisibility } from '../shared/adapters/sqs/sqs-message-visibility.ts';
 import { randomIds } from '../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../shared/adapters/system/system-clock.ts';
 import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
+import { cacheOpenedSecrets } from '../shared/webhooks/secret-cache.ts';
 import { approveWebhookTarget } from '../shared/webhooks/target-policy.ts';
-import { apiEvent, context, freshTable, listen, quiet, round } from './bench-helpers.ts';
+import { apiEvent, BENCH_ALLOWANCE, context, freshTable, listen, quiet, round } from './bench-helpers.ts';
 import type { BenchMediaServer } from './bench-media-server.ts';
 import { createCapacityMeter } from './capacity-meter.ts';
 import { seedBenchTenant } from './seed-data.ts';
@@ -56,12 +61,16 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
   });
   const url = `${await listen(receiver)}/hook`;
   const tenant = await seedBenchTenant(request.clients.documents, table, PAIRS);
+  const sealer = createKmsSecretSealer(lazyKmsClient(), LOCAL_WEBHOOK_SECRETS_KEY.alias as string);
   await request.clients.documents.send(
     new UpdateCommand({
       TableName: table,
       Key: keys.application(tenant.applicationId),
       UpdateExpression: 'SET webhook_url = :url, webhook_secret = :secret',
-      ExpressionAttributeValues: { ':url': url, ':secret': 'whsec_bench' },
+      ExpressionAttributeValues: {
+        ':url': url,
+        ':secret': await sealer.seal('whsec_bench', tenant.applicationId),
+      },
     }),
   );
   for (const call of tenant.calls) media.freeswitch.addChannel(call.provider_call_id as string);
@@ -75,6 +84,7 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
     archive: createDynamoDbArchiveStore(request.clients.documents, table),
     media: pipeline.recordingMedia,
     keys: createDynamoDbApiKeyReader(request.clients.documents, table),
+    allowance: createDynamoDbRequestAllowance(request.clients.documents, table, BENCH_ALLOWANCE, systemClock),
     deliveries: createDynamoDbWebhookStore(request.clients.documents, table),
     queue: createSqsEventQueue(request.clients.sqs, queueUrl),
     provider: media.provider,
@@ -94,6 +104,7 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
     approveTarget: (target) =>
       approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),
     visibility: createSqsMessageVisibility(senderSqs, queueUrl),
+    secrets: cacheOpenedSecrets(sealer, systemClock),
     clock: systemClock,
     logger: quiet,
     settings: {

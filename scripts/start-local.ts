@@ -1,14 +1,18 @@
 // `npm start`: the whole service on this machine, bound to 127.0.0.1, on embedded defaults.
 // DynamoDB Local (data in .local/dynamodb) + the SQS emulator + the S3 emulator (recordings in
 // .local/s3) + a simulated FreeSWITCH (Event Socket) + the real Lambda handlers behind a local API
-// Gateway stand-in, the table's stream feeding the outbox relay, SQS event sources for the webhook
-// sender and the media-events function, the retention sweep, the media relay and a webhook inspector.
+// Gateway stand-in (the REST API's body limit and its own answers in our envelope, and the WAF's
+// per-address limit when LOCAL_IP_RATE_LIMIT is set), the table's stream feeding the outbox relay, SQS
+// event sources for the webhook sender and the media-events function, the retention sweep, the media
+// relay and a webhook inspector.
 // Ctrl-C stops everything.
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { errorResponse } from '../functions/recordings/http/responses.ts';
 import { createRelay } from '../services/media-relay/create-relay.ts';
+import { DEFAULT_ALLOWANCE } from '../shared/accounts/gcra.ts';
 import {
   createLocalAwsClients,
   LOCAL_CREDENTIALS,
@@ -16,7 +20,12 @@ import {
 } from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { OUTBOX_STREAM_FILTER } from '../shared/adapters/dynamodb/outbox-stream.ts';
+import { lazyKmsClient } from '../shared/adapters/kms/kms-client.ts';
+import { createKmsSecretSealer } from '../shared/adapters/kms/kms-secret-sealer.ts';
 import { createJsonLogger } from '../shared/adapters/system/json-logger.ts';
+import { sealWebhookSecrets } from '../shared/admin/admin-commands.ts';
+import { DependencyUnavailableError } from '../shared/kernel/api-error.ts';
+import { LOCAL_WEBHOOK_SECRETS_KEY, startLocalKms } from './emulators/local-kms.ts';
 import { startDynamoDbLocal, startS3Emulator, startSqsEmulator } from './emulators/start-emulators.ts';
 import { loadLocalConfig } from './local/config.ts';
 import { demoCurl, demoReadCommands, ensureDemoTenant } from './local/demo-tenant.ts';
@@ -28,6 +37,9 @@ import { createMediaServerControl } from './local/media-server-control.ts';
 import { startSimulatedFreeSwitch } from './local/simulated-freeswitch/server.ts';
 import { createSqsEventSource, type SqsLambda } from './local/sqs-event-source.ts';
 import { createWebhookInspector } from './local/webhook-inspector.ts';
+
+// The simulated FreeSWITCH's name in ESL_NODES, its relay's MEDIA_NODE and the demo call's media_node.
+const LOCAL_MEDIA_NODE = 'local-fs';
 
 // Retention is counted in days, but a deletion whose audio removal failed is finished by this sweep.
 const RETENTION_SWEEP_EVERY_MS = 15_000;
@@ -56,7 +68,7 @@ async function main() {
   await mkdir(join(dir, 'recordings'), { recursive: true });
   await mkdir(join(dir, 's3'), { recursive: true });
 
-  const [dynamodb, sqs, s3, freeswitch] = await Promise.all([
+  const [dynamodb, sqs, s3, freeswitch, kms] = await Promise.all([
     startDynamoDbLocal({ dbPath: join(dir, 'dynamodb'), port: config.LOCAL_DYNAMODB_PORT }),
     startSqsEmulator({ port: config.LOCAL_SQS_PORT }),
     startS3Emulator({
@@ -68,7 +80,13 @@ async function main() {
     startSimulatedFreeSwitch({
       port: config.LOCAL_ESL_PORT,
       soundsDir: join(dir, 'sounds'),
-      hostname: 'local-fs',
+      hostname: LOCAL_MEDIA_NODE,
+    }),
+    // Its key material persists beside the table, so the secrets sealed there still open after a restart.
+    startLocalKms({
+      keys: [LOCAL_WEBHOOK_SECRETS_KEY],
+      port: config.LOCAL_KMS_PORT,
+      materialFile: join(dir, 'kms', 'keys.json'),
     }),
   ]);
   stoppers.push(
@@ -76,21 +94,34 @@ async function main() {
     () => sqs.stop(),
     () => s3.stop(),
     () => freeswitch.close(),
+    () => kms.stop(),
+  );
+  const secretsKeyId = LOCAL_WEBHOOK_SECRETS_KEY.alias as string;
+  const sealer = createKmsSecretSealer(
+    lazyKmsClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: kms.endpoint }),
+    secretsKeyId,
   );
   const esl = { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password };
 
   // The handlers are imported only once their environment is set, as Lambda would provide it; until
-  // then the server answers 503.
+  // then the server answers 503 (in the JSON envelope, like every answer).
   let apiHandler: ApiLambda | undefined;
-  const inspector = createWebhookInspector(
-    async (applicationId) => (await adminStore?.getApplication(applicationId))?.webhook_secret,
-  );
+  // The inspector verifies as a customer's receiver would: with the secret in clear, opened here.
+  const inspector = createWebhookInspector(async (applicationId) => {
+    const sealed = (await adminStore?.getApplication(applicationId))?.webhook_secret;
+    return sealed ? sealer.open(sealed, applicationId) : undefined;
+  });
   let adminStore: ReturnType<typeof createDynamoDbAdminStore> | undefined;
   const server = createLocalApiServer({
     apiHandler: async (event, context) =>
-      apiHandler ? apiHandler(event, context) : { statusCode: 503, body: '{"message":"starting"}' },
+      apiHandler
+        ? apiHandler(event, context)
+        : errorResponse(new DependencyUnavailableError('the local service (still starting)')),
     inspector,
     onError: (error) => console.error('local API error:', error),
+    // The WAF's per-address rule, off unless LOCAL_IP_RATE_LIMIT is set (per-application limits are
+    // the recordings function's own, with the spec's defaults).
+    ...(config.LOCAL_IP_RATE_LIMIT === undefined ? {} : { addressRateLimit: config.LOCAL_IP_RATE_LIMIT }),
   });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
@@ -118,6 +149,11 @@ async function main() {
   ]);
   const { documents } = clients;
   adminStore = createDynamoDbAdminStore(documents, LOCAL_NAMES.table);
+  // Data kept from a version that stored webhook secrets in plaintext is sealed now (the migration an
+  // operator runs in AWS); the sender refuses plaintext secrets.
+  const migrated = await sealWebhookSecrets({ store: adminStore, sealer });
+  if (migrated.sealed.length > 0)
+    console.log(`sealed the plaintext webhook secrets of ${migrated.sealed.join(', ')}`);
   const pathTemplate = `${join(dir, 'recordings')}/{customer_id}/{call_id}/{recording_id}.wav`;
 
   Object.assign(process.env, {
@@ -127,6 +163,8 @@ async function main() {
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_KMS: kms.endpoint,
+    WEBHOOK_SECRETS_KEY_ID: secretsKeyId,
     S3_FORCE_PATH_STYLE: 'true',
     RECORDINGS_BUCKET: LOCAL_NAMES.bucket,
     PUBLIC_API_URL: apiUrl,
@@ -134,11 +172,13 @@ async function main() {
     WEBHOOK_QUEUE_URL: queueUrl,
     WEBHOOK_DLQ_URL: dlqUrl,
     MEDIA_EVENTS_QUEUE_URL: mediaEventsUrl,
-    ESL_HOST: esl.host,
-    ESL_PORT: String(esl.port),
+    ESL_NODES: `${LOCAL_MEDIA_NODE}=${esl.host}:${esl.port}`,
     ESL_PASSWORD: esl.password,
     RECORDING_PATH_TEMPLATE: pathTemplate,
     WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: 'true',
+    // The spec's default allowance, whatever the shell exports (npm start behaves like the stack).
+    RATE_LIMIT_PER_SECOND: String(DEFAULT_ALLOWANCE.perSecond),
+    RATE_LIMIT_BURST: String(DEFAULT_ALLOWANCE.burst),
   });
   const recordings = await import('../functions/recordings/handler.ts');
   const sender = await import('../functions/webhook-sender/handler.ts');
@@ -196,7 +236,7 @@ async function main() {
       MEDIA_EVENTS_QUEUE_URL: mediaEventsUrl,
       RECORDING_PATH_TEMPLATE: pathTemplate,
       RELAY_STATE_FILE: join(dir, 'media-relay-state.json'),
-      MEDIA_NODE: 'local-fs',
+      MEDIA_NODE: LOCAL_MEDIA_NODE,
       RECONCILE_EVERY_MS: 5000,
       SCAN_MIN_AGE_MS: 2000,
       RETENTION_DAYS: 7,
@@ -223,9 +263,11 @@ async function main() {
     apiUrl,
     webhookUrl,
     store: adminStore,
+    sealer,
     documents,
     tableName: LOCAL_NAMES.table,
     originate: (uuid) => control.originate(uuid),
+    mediaNode: LOCAL_MEDIA_NODE,
   });
   await writeFile(
     join(dir, 'runtime.json'),
@@ -241,7 +283,11 @@ async function main() {
         dlq_url: dlqUrl,
         media_events_queue_url: mediaEventsUrl,
         media_events_dlq_url: mediaEventsDlqUrl,
-        esl: esl,
+        // The media servers, as the admin CLI's call control reaches them (create-call, end-call).
+        esl_nodes: [{ name: LOCAL_MEDIA_NODE, host: esl.host, port: esl.port }],
+        esl_password: esl.password,
+        kms_endpoint: kms.endpoint,
+        webhook_secrets_key_id: secretsKeyId,
         pid: process.pid,
       },
       null,
@@ -255,8 +301,10 @@ MiniVoice Recordings is running locally${created ? ' (demo data seeded)' : ''}.
   API key      ${demo.api_key}
   Call id      ${demo.call_id}
   Webhooks     ${webhookUrl}${config.MINIVOICE_WEBHOOK_URL ? '' : ` (open ${apiUrl}/_local/webhooks.html)`}
-  FreeSWITCH   simulated, Event Socket on 127.0.0.1:${esl.port} (files in ${join(dir, 'recordings')} until stored)
+  FreeSWITCH   simulated media node ${LOCAL_MEDIA_NODE}, Event Socket on 127.0.0.1:${esl.port} (files in ${join(dir, 'recordings')} until stored)
   Storage      S3 emulator ${s3.endpoint}, bucket ${LOCAL_NAMES.bucket} (private in AWS; this emulator is not)
+  Secrets      webhook secrets sealed by the KMS stand-in ${kms.endpoint} (key ${secretsKeyId})
+  Limits       ${DEFAULT_ALLOWANCE.perSecond} requests/s per application, bursts of ${DEFAULT_ALLOWANCE.burst} (429 rate_limited); per address: ${config.LOCAL_IP_RATE_LIMIT === undefined ? 'off (LOCAL_IP_RATE_LIMIT)' : `${config.LOCAL_IP_RATE_LIMIT} per 5 minutes`}
   Demo data    ${join(dir, 'demo.json')}
 
 Start a recording (the documentation page's curl):

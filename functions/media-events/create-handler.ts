@@ -31,7 +31,7 @@ export function createMediaEventsHandler(deps: MediaEventsHandlerDeps) {
     const outcome = await applyMediaEvent(event, { ...deps, logger });
     logger.info('media event', {
       kind: event.kind,
-      node: event.node,
+      node: event.media_node,
       source: event.source,
       channel_uuid: event.channel_uuid,
       ...('path' in event ? { path: event.path } : {}),

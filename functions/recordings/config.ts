@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DEFAULT_ALLOWANCE } from '../../shared/accounts/gcra.ts';
 import { checkFreeSwitchConfig, freeSwitchEnv } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
 import { storageEnv } from '../../shared/adapters/s3/s3-config.ts';
 import { type Env, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
@@ -9,6 +10,10 @@ const schema = z.object({
   CLAIM_LEASE_MS: positiveInt(10_000),
   // How long a stop waits for the stopped file to be stored and reported before answering 502 (retry).
   STOP_SETTLE_MS: positiveInt(8000),
+  // Each application's allowance (the spec's Part 2 defaults): requests per second on average, and the
+  // most it may send at once.
+  RATE_LIMIT_PER_SECOND: positiveInt(DEFAULT_ALLOWANCE.perSecond),
+  RATE_LIMIT_BURST: positiveInt(DEFAULT_ALLOWANCE.burst),
   ...freeSwitchEnv,
   ...storageEnv,
 });

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { parseBearerKey } from '../../shared/accounts/api-key.ts';
+import type { AdmissionDeps } from '../../shared/accounts/ports.ts';
 import { deleteRecording } from '../../shared/archive/delete-recording.ts';
 import { recordingDownload } from '../../shared/archive/download-recording.ts';
 import type { ArchiveDeps } from '../../shared/archive/ports.ts';
@@ -24,22 +25,30 @@ import { parseRecordingCommand } from './request-schema.ts';
 
 /**
  * Ports of the `recordings` Lambda: the recording, stored-recording and webhook-event use cases' ports,
- * with a logger that makes per-request children.
+ * the per-application request allowance every route takes from after authentication, and a logger that
+ * makes per-request children.
  */
 export type RecordingsHandlerDeps = Omit<RecordingDeps, 'logger'> &
   Omit<ArchiveDeps, 'logger'> &
-  WebhookEventsDeps & { logger: ScopedLogger };
+  WebhookEventsDeps &
+  AdmissionDeps & { logger: ScopedLogger };
 
 /**
- * The `recordings` Lambda for any set of adapters (`deps.ts` wires the real ones): each route adapts
- * the request to its one use case; every `ApiError` becomes the JSON envelope in `errorEnvelope`.
+ * The `recordings` Lambda behind API Gateway's REST API (Lambda proxy integration, payload format 1.0),
+ * for any set of adapters (`deps.ts` wires the real ones): each route adapts the request to its one use
+ * case; every `ApiError` becomes the JSON envelope in `errorEnvelope`.
  */
 export function createRecordingsHandler(deps: RecordingsHandlerDeps) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(errorEnvelope(deps.logger))
     .handler(async (event, context) => {
       const route = matchRoute(event);
-      const logger = deps.logger.child({ request_id: context.awsRequestId, ...idsOf(route) });
+      // The gateway's request id too: it is what the access log and the client's support request show.
+      const logger = deps.logger.child({
+        request_id: context.awsRequestId,
+        api_request_id: event.requestContext?.requestId ?? '',
+        ...idsOf(route),
+      });
       const scoped = { ...deps, logger };
       const apiKey = parseBearerKey(headerValue(event, 'authorization'));
       switch (route.name) {

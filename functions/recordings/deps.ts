@@ -2,6 +2,7 @@ import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/aws
 import { createDynamoDbApiKeyReader } from '../../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createDynamoDbRequestAllowance } from '../../shared/adapters/dynamodb/dynamodb-request-allowance.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { createMediaServer } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
 import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
@@ -23,6 +24,12 @@ export async function createRecordingsDeps(
     archive: createDynamoDbArchiveStore(clients.documents, config.TABLE_NAME),
     media: createS3RecordingMedia(clients.s3, config.RECORDINGS_BUCKET),
     keys: createDynamoDbApiKeyReader(clients.documents, config.TABLE_NAME),
+    allowance: createDynamoDbRequestAllowance(
+      clients.documents,
+      config.TABLE_NAME,
+      { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
+      systemClock,
+    ),
     deliveries: createDynamoDbWebhookStore(clients.documents, config.TABLE_NAME),
     // Only redeliveries: the request's own events go out through the table's stream.
     queue: createSqsEventQueue(clients.sqs, config.WEBHOOK_QUEUE_URL),

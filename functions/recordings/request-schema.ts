@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import {
   InvalidJsonError,
@@ -8,7 +8,7 @@ import {
 import type { ParsedCommand } from '../../shared/recordings/control-recording.ts';
 import { InvalidActionError } from '../../shared/recordings/errors.ts';
 
-/** Largest accepted request body. */
+/** Largest accepted request body (the gateway itself refuses bodies over 10 MiB before this). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 // Unknown fields are ignored (and dropped), as Twilio-class APIs do; only `action` is read.
@@ -20,7 +20,7 @@ const bodySchema = z.object({ action: z.optional(z.string()) });
  * `invalid_action`. Errors are returned, not thrown: they are answered only after authentication.
  */
 export function parseRecordingCommand(
-  event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>,
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>,
 ): ParsedCommand {
   const raw = event.body ?? '';
   // Only a base64 body needs decoding; a text body is measured in UTF-8 bytes as it is.

@@ -18,6 +18,9 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: positiveInt(DEFAULT_RETRY_POLICY.maxAttempts),
   WEBHOOK_RETRY_BASE_SECONDS: nonNegativeInt(DEFAULT_RETRY_POLICY.baseDelaySeconds),
   WEBHOOK_RETRY_MAX_DELAY_SECONDS: positiveInt(DEFAULT_RETRY_POLICY.maxDelaySeconds),
+  // The customer-managed KMS key sealing webhook secrets (key id, key ARN, or alias): the sender
+  // decrypts with it (kms:Decrypt, encryption context application_id), nothing else.
+  WEBHOOK_SECRETS_KEY_ID: text(1),
   // Local development and tests only: lets webhooks go to plain-http loopback receivers.
   WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: flag,
 });

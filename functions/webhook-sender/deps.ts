@@ -4,6 +4,8 @@ import {
   createHttpWebhookTransport,
   systemResolver,
 } from '../../shared/adapters/http/http-webhook-transport.ts';
+import { lazyKmsClient } from '../../shared/adapters/kms/kms-client.ts';
+import { createKmsSecretSealer } from '../../shared/adapters/kms/kms-secret-sealer.ts';
 import { createSqsDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letter-queue.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-message-visibility.ts';
@@ -12,11 +14,15 @@ import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { METRICS_NAMESPACE } from '../../shared/kernel/metrics.ts';
 import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
+import { cacheOpenedSecrets } from '../../shared/webhooks/secret-cache.ts';
 import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
 import type { WebhookSenderConfig } from './config.ts';
 import type { WebhookSenderDeps } from './create-handler.ts';
 
-/** Wires the real adapters of the `webhook-sender` function (keep-alive agents live with the container). */
+/**
+ * Wires the real adapters of the `webhook-sender` function (keep-alive agents, the KMS client and the
+ * opened secrets' short-lived cache live with the container).
+ */
 export function createWebhookSenderDeps(
   config: WebhookSenderConfig,
   clients: AwsClients = createAwsClients(),
@@ -28,6 +34,10 @@ export function createWebhookSenderDeps(
     deadLetters: createSqsDeadLetters(clients.sqs, config.WEBHOOK_DLQ_URL),
     transport: createHttpWebhookTransport(),
     approveTarget: (url) => approveWebhookTarget(url, targetPolicy, systemResolver),
+    secrets: cacheOpenedSecrets(
+      createKmsSecretSealer(lazyKmsClient(), config.WEBHOOK_SECRETS_KEY_ID),
+      systemClock,
+    ),
     visibility: createSqsMessageVisibility(clients.sqs(), config.WEBHOOK_QUEUE_URL),
     clock: systemClock,
     logger: createJsonLogger({ service: 'webhook-sender' }),

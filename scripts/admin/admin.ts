@@ -1,14 +1,22 @@
 // Operator CLI for local and AWS tables alike. With --local it talks to a running `npm start`
 // (endpoints and names from .local/runtime.json); otherwise to AWS with the usual credentials and
-// TABLE_NAME / WEBHOOK_QUEUE_URL / WEBHOOK_DLQ_URL / RECORDINGS_BUCKET from the environment. Prints JSON.
+// TABLE_NAME / WEBHOOK_QUEUE_URL / WEBHOOK_DLQ_URL / RECORDINGS_BUCKET / WEBHOOK_SECRETS_KEY_ID from the
+// environment. Prints JSON. Webhook secrets are sealed with KMS before they are stored, and shown in
+// clear once, in the answer of the command that made them.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createAwsClients, createLocalAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
+import {
+  createAwsClients,
+  createLocalAwsClients,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+} from '../../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbOutboxArchive } from '../../shared/adapters/dynamodb/dynamodb-outbox-archive.ts';
-import type { EslEndpoint } from '../../shared/adapters/freeswitch/esl-connection.ts';
+import { lazyKmsClient } from '../../shared/adapters/kms/kms-client.ts';
+import { createKmsSecretSealer, isKmsSealed } from '../../shared/adapters/kms/kms-secret-sealer.ts';
 import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
 import { listDeadLetters, replayDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letters.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
@@ -26,6 +34,8 @@ import {
   replayOutbox,
   revokeApiKey,
   rotateWebhookSecret,
+  sealWebhookSecrets,
+  setApplicationStatus,
   setRetention,
   setWebhook,
 } from '../../shared/admin/admin-commands.ts';
@@ -34,7 +44,8 @@ import { deleteRecordingById } from '../../shared/archive/delete-recording.ts';
 import { ApiError } from '../../shared/kernel/api-error.ts';
 import { isCallActive } from '../../shared/recordings/call-rules.ts';
 import { toEndpointView } from '../../shared/webhook-events/views.ts';
-import { createMediaServerControl } from '../local/media-server-control.ts';
+import type { SecretSealer } from '../../shared/webhooks/ports.ts';
+import { createLocalMediaServers, type LocalMediaNode } from '../local/media-server-control.ts';
 import { loadAdminConfig } from './config.ts';
 
 const USAGE = `usage: npm run admin -- [--local] <command> [options]
@@ -46,11 +57,17 @@ const USAGE = `usage: npm run admin -- [--local] <command> [options]
                                                            (re-enables the endpoint, requeues parked events)
   rotate-webhook-secret --application ID [--keep-previous-hours H]
                                                            (new secret printed once; old one signs too for H h, default 24)
+  seal-webhook-secrets                                     (seals secrets stored in plaintext by earlier versions; run again
+                                                            until changed_meanwhile is empty)
   webhook-endpoint --application ID                        (its status: active, failing, disabled, gone)
   redeliver-parked --application ID [--since RFC3339]      (queues the parked events again)
   set-application-status --application ID --status active|disabled
+                                                           (in force for every key at once; run again if interrupted)
   set-retention --application ID --days N                  (days recordings are kept; 0 = forever)
-  create-call --application ID [--id call_x] [--provider-call-id UUID] [--status S] [--direction D] [--from N] [--to N]
+  create-call --application ID [--id call_x] [--provider-call-id UUID] [--media-node NAME]
+              [--status S] [--direction D] [--from N] [--to N]
+                                                           (--media-node: the media server holding the channel,
+                                                            a name of ESL_NODES; --local: npm start's by default)
   end-call --call ID [--status completed|failed|canceled|busy|no_answer]   (--local: hangs up its channel)
   list-recordings --call ID
   delete-recording --recording ID                           (audio deleted, recording.deleted sent)
@@ -81,6 +98,7 @@ function readArguments() {
         status: { type: 'string' },
         id: { type: 'string' },
         'provider-call-id': { type: 'string' },
+        'media-node': { type: 'string' },
         direction: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
@@ -120,6 +138,8 @@ async function connect() {
       outboxDlqUrl: config.OUTBOX_DLQ_URL,
       bucket: config.RECORDINGS_BUCKET,
       media: undefined,
+      kms: lazyKmsClient(),
+      secretsKeyId: config.WEBHOOK_SECRETS_KEY_ID,
     };
   }
   const runtimeFile = join(config.MINIVOICE_LOCAL_DIR, 'runtime.json');
@@ -135,7 +155,10 @@ async function connect() {
     bucket: string;
     queue_url: string;
     dlq_url: string;
-    esl: EslEndpoint;
+    esl_nodes: LocalMediaNode[];
+    esl_password: string;
+    kms_endpoint: string;
+    webhook_secrets_key_id: string;
   };
   return {
     clients: createLocalAwsClients({
@@ -149,7 +172,13 @@ async function connect() {
     // Locally the stream stand-in retries for ever: nothing reaches an outbox DLQ.
     outboxDlqUrl: undefined,
     bucket: runtime.bucket,
-    media: createMediaServerControl(runtime.esl),
+    media: createLocalMediaServers(runtime.esl_nodes ?? [], runtime.esl_password ?? ''),
+    kms: lazyKmsClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: runtime.kms_endpoint,
+    }),
+    secretsKeyId: runtime.webhook_secrets_key_id,
   };
 }
 
@@ -160,12 +189,12 @@ async function connect() {
 async function hangUpLocally(
   callId: string,
   store: ReturnType<typeof createDynamoDbAdminStore>,
-  media: ReturnType<typeof createMediaServerControl>,
+  media: ReturnType<typeof createLocalMediaServers>,
 ) {
   const call = await store.getCall(callId);
   if (!call?.provider_call_id || !isCallActive(call))
     throw new AdminError(`no active call ${callId} with a channel`);
-  await media.hangup(call.provider_call_id);
+  await localNode(media, call.media_node).hangup(call.provider_call_id);
   for (let i = 0; i < 50; i += 1) {
     const now = await store.getCall(callId);
     if (now && !isCallActive(now)) return now;
@@ -176,11 +205,26 @@ async function hangUpLocally(
   );
 }
 
+/** The call control of one of `npm start`'s media servers (its only one when none is named). */
+function localNode(media: ReturnType<typeof createLocalMediaServers>, name: string | undefined) {
+  const node = media.controlOf(name);
+  if (!node) throw new AdminError(`npm start runs no media node ${name} (it runs ${media.names.join(', ')})`);
+  return node;
+}
+
 async function run(command: string | undefined): Promise<unknown> {
   const aws = await connect();
   const store = createDynamoDbAdminStore(aws.clients.documents, aws.table);
   const deps = { store, clock: systemClock, ids: randomIds };
   const secret = () => (opt['generate-secret'] ? generateWebhookSecret() : opt['webhook-secret']);
+  /** The KMS sealer; without a key configured, a refusal at the first seal (commands storing no secret run). */
+  const sealer = (): SecretSealer => {
+    if (aws.secretsKeyId) return createKmsSecretSealer(aws.kms, aws.secretsKeyId);
+    const refuse = async (): Promise<never> => {
+      throw new AdminError('set WEBHOOK_SECRETS_KEY_ID (the KMS key webhook secrets are sealed with)');
+    };
+    return { isSealed: isKmsSealed, seal: refuse, open: refuse };
+  };
   const dlq = () => {
     if (!aws.dlqUrl || !aws.queueUrl) throw new AdminError('set WEBHOOK_QUEUE_URL and WEBHOOK_DLQ_URL');
     return { dlqUrl: aws.dlqUrl, queueUrl: aws.queueUrl };
@@ -200,7 +244,7 @@ async function run(command: string | undefined): Promise<unknown> {
           ...(opt['webhook-url'] ? { webhookUrl: opt['webhook-url'] } : {}),
           ...(webhookSecret ? { webhookSecret } : {}),
         },
-        deps,
+        { ...deps, sealer: sealer() },
       );
     }
     case 'create-key': {
@@ -216,7 +260,7 @@ async function run(command: string | undefined): Promise<unknown> {
     case 'set-webhook':
       return setWebhook(
         { applicationId: need('application'), url: need('url'), secret: secret() },
-        { store, queue: queue() },
+        { store, queue: queue(), sealer: sealer() },
       );
     case 'rotate-webhook-secret': {
       const hours = opt['keep-previous-hours'] ?? '';
@@ -225,9 +269,11 @@ async function run(command: string | undefined): Promise<unknown> {
           applicationId: need('application'),
           keepPreviousHours: /^\d+$/.test(hours) ? Number(hours) : Number.NaN,
         },
-        deps,
+        { ...deps, sealer: sealer() },
       );
     }
+    case 'seal-webhook-secrets':
+      return sealWebhookSecrets({ store, sealer: sealer() });
     case 'webhook-endpoint': {
       const application = await store.getApplication(need('application'));
       if (!application) throw new AdminError(`no application ${opt.application}`);
@@ -240,23 +286,20 @@ async function run(command: string | undefined): Promise<unknown> {
       await queue().requestRedrive({ application_id: need('application'), ...(since ? { since } : {}) });
       return { application_id: opt.application, ...(since ? { since } : {}), parked_events: 'requeued' };
     }
-    case 'set-application-status': {
-      const status = need('status');
-      if (status !== 'active' && status !== 'disabled')
-        throw new AdminError('--status must be active or disabled');
-      await store.setApplicationStatus(need('application'), status);
-      return { application_id: opt.application, status };
-    }
+    case 'set-application-status':
+      return setApplicationStatus({ applicationId: need('application'), status: need('status') }, deps);
     case 'create-call': {
-      // Locally the call gets a channel on the simulated FreeSWITCH, as call control would give it.
-      const providerCallId = aws.media
-        ? await aws.media.originate(opt['provider-call-id'])
-        : opt['provider-call-id'];
+      // Locally the call gets a channel on a simulated FreeSWITCH, and names that media server, as call
+      // control would give them; in AWS they are what call control said.
+      const local = aws.media ? localNode(aws.media, opt['media-node']) : undefined;
+      const providerCallId = local ? await local.originate(opt['provider-call-id']) : opt['provider-call-id'];
+      const mediaNode = local?.name ?? opt['media-node'];
       return createCall(
         {
           applicationId: need('application'),
           ...(opt.id ? { id: opt.id } : {}),
           ...(providerCallId ? { providerCallId } : {}),
+          ...(mediaNode !== undefined ? { mediaNode } : {}),
           ...(opt.status ? { status: opt.status } : {}),
           ...(opt.direction ? { direction: opt.direction } : {}),
           ...(opt.from ? { from: opt.from } : {}),

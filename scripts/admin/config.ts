@@ -9,6 +9,10 @@ const schema = z.object({
   OUTBOX_DLQ_URL: z.optional(z.url()),
   // The recordings bucket (the stack's RecordingsBucketName output), for delete-recording.
   RECORDINGS_BUCKET: z.optional(text(3)),
+  // The KMS key webhook secrets are sealed with (the stack's WebhookSecretsKeyArn output): needed by the
+  // commands that store a secret (create-application/set-webhook with one, rotate-webhook-secret,
+  // seal-webhook-secrets). --local uses npm start's KMS stand-in instead.
+  WEBHOOK_SECRETS_KEY_ID: z.optional(text(1)),
   MINIVOICE_LOCAL_DIR: z._default(text(), '.local'),
 });
 

@@ -13,6 +13,7 @@ import {
 } from '../../shared/admin/admin-commands.ts';
 import type { AdminStore } from '../../shared/admin/ports.ts';
 import { isCallActive } from '../../shared/recordings/call-rules.ts';
+import type { SecretSealer } from '../../shared/webhooks/ports.ts';
 
 /** What `.local/demo.json` holds: everything needed to call the local API as the demo application. */
 export interface DemoTenant {
@@ -35,10 +36,14 @@ export async function ensureDemoTenant(options: {
   apiUrl: string;
   webhookUrl: string;
   store: AdminStore;
+  /** Seals the demo application's webhook secret (the KMS stand-in). */
+  sealer: SecretSealer;
   documents: DynamoDBDocumentClient;
   tableName: string;
   /** Creates a channel on the media server (with this uuid, when given) and returns its uuid. */
   originate: (uuid?: string) => Promise<string>;
+  /** That media server's name: the demo call names it (`media_node`), as call control would. */
+  mediaNode: string;
 }): Promise<{ demo: DemoTenant; created: boolean }> {
   const previous = await readDemo(options.file);
   const stillThere =
@@ -58,7 +63,11 @@ export async function ensureDemoTenant(options: {
       await options.originate(call.provider_call_id);
     } else {
       const fresh = await createCall(
-        { applicationId: previous.application_id, providerCallId: await options.originate() },
+        {
+          applicationId: previous.application_id,
+          providerCallId: await options.originate(),
+          mediaNode: options.mediaNode,
+        },
         deps,
       );
       callId = fresh.id;
@@ -71,11 +80,15 @@ export async function ensureDemoTenant(options: {
   const webhookSecret = generateWebhookSecret();
   const application = await createApplication(
     { customerId: customer.id, webhookUrl: options.webhookUrl, webhookSecret },
-    deps,
+    { ...deps, sealer: options.sealer },
   );
   const key = await createApiKey({ applicationId: application.id, mode: 'test' }, deps);
   const call = await createCall(
-    { applicationId: application.id, providerCallId: await options.originate() },
+    {
+      applicationId: application.id,
+      providerCallId: await options.originate(),
+      mediaNode: options.mediaNode,
+    },
     deps,
   );
   const demo: DemoTenant = {

@@ -1,17 +1,29 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { errorResponse } from '../../functions/recordings/http/responses.ts';
+import {
+  type ApiError,
+  IntegrationFailedError,
+  IntegrationTimeoutError,
+  PayloadTooLargeError,
+  RateLimitedError,
+} from '../../shared/kernel/api-error.ts';
+import { createAddressRateLimit } from './address-rate-limit.ts';
 import { apiGatewayEvent } from './api-gateway-event.ts';
 import { localLambdaContext } from './lambda-context.ts';
 import type { createWebhookInspector } from './webhook-inspector.ts';
 
-/** An API Gateway (HTTP API) Lambda handler. */
-export type ApiLambda = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2 | string | undefined>;
+/** An API Gateway REST API (Lambda proxy integration) handler. */
+export type ApiLambda = (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>;
 
-// API Gateway refuses bodies above 10 MB before the Lambda sees them.
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** The REST API refuses bodies above 10 MiB itself, before the Lambda (or authentication) sees them. */
+export const GATEWAY_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/** How long the REST API waits for the Lambda before it answers 504 itself (its default, 29 s). */
+export const INTEGRATION_TIMEOUT_MS = 29_000;
+
+// The recordings function's own timeout, as the stack sets it (below the integration's).
+const FUNCTION_TIMEOUT_MS = 28_000;
 
 /** Reads a request body, stopping at the limit. */
 function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
@@ -20,19 +32,21 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= GATEWAY_BODY_LIMIT_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too_large' : Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > GATEWAY_BODY_LIMIT_BYTES ? 'too_large' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-/** The event API Gateway's HTTP API (payload format 2.0) would give the Lambda for this request. */
-function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+/** The event the REST API (Lambda proxy integration) would give the Lambda for this request. */
+function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
   const url = new URL(req.url ?? '/', 'http://local');
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  // Names as the client sent them (rawHeaders keeps their case), every value of a repeated one.
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] as string;
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), req.rawHeaders[i + 1] as string];
   }
   const text = body.toString('utf8');
   // Text that survives a UTF-8 round trip is passed as is; anything else base64, as API Gateway does.
@@ -41,7 +55,7 @@ function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyE
     method: req.method ?? 'GET',
     path: url.pathname,
     rawQueryString: url.search.slice(1),
-    headers,
+    multiValueHeaders,
     ...(body.length > 0 ? { body: binary ? body.toString('base64') : text } : {}),
     isBase64Encoded: binary,
     sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
@@ -49,30 +63,83 @@ function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyE
   });
 }
 
-function sendLambdaResult(
-  res: ServerResponse,
-  result: APIGatewayProxyStructuredResultV2 | string | undefined,
-) {
-  if (typeof result !== 'object' || result === null) {
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(typeof result === 'string' ? result : '');
-    return;
-  }
-  const body = result.body ?? '';
-  res
-    .writeHead(result.statusCode ?? 200, result.headers as Record<string, string>)
-    .end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+/** A Lambda proxy result the REST API accepts (anything else is its 502 "malformed response"). */
+function isProxyResult(result: unknown): result is APIGatewayProxyResult {
+  if (typeof result !== 'object' || result === null) return false;
+  const { statusCode, body } = result as Partial<APIGatewayProxyResult>;
+  return Number.isInteger(statusCode) && (body === undefined || typeof body === 'string');
 }
 
-/**
- * The local HTTP front door: `/_local/webhooks` is the webhook inspector, and every other request
- * becomes an API Gateway event for the real `recordings` handler, whose answer is written back as API
- * Gateway would. It serves no audio: recordings are downloaded through the API, from the S3 emulator.
- */
-export function createLocalApiServer(options: {
+function sendLambdaResult(res: ServerResponse, result: APIGatewayProxyResult) {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+    headers[name] = values.map(String);
+  }
+  const body = result.body ?? '';
+  res.writeHead(result.statusCode, headers).end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+/** One of the gateway's own answers, in our JSON envelope (as the stack's gateway responses are). */
+function sendGatewayAnswer(res: ServerResponse, error: ApiError) {
+  sendLambdaResult(res, errorResponse(error));
+}
+
+/** Runs the Lambda as the REST API's integration does: its answer, or the gateway's 502/504. */
+async function invoke(
+  handler: ApiLambda,
+  event: APIGatewayProxyEvent,
+  timeoutMs: number,
+  onError: (error: unknown) => void,
+): Promise<APIGatewayProxyResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const result = await Promise.race([
+      handler(event, localLambdaContext('recordings', Math.min(FUNCTION_TIMEOUT_MS, timeoutMs))),
+      timedOut,
+    ]);
+    if (result === 'timeout') return errorResponse(new IntegrationTimeoutError());
+    if (isProxyResult(result)) return result;
+    onError(new Error(`malformed Lambda proxy response: ${JSON.stringify(result)?.slice(0, 200)}`));
+    return errorResponse(new IntegrationFailedError());
+  } catch (error) {
+    // The function crashed: what API Gateway answers when the integration fails.
+    onError(error);
+    return errorResponse(new IntegrationFailedError());
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Options of {@link createLocalApiServer}. */
+export interface LocalApiServerOptions {
   apiHandler: ApiLambda;
   inspector: ReturnType<typeof createWebhookInspector>;
   onError: (error: unknown) => void;
-}): Server {
+  /**
+   * The WAF's rate-based rule: at most this many requests per source address in any 5 minutes (429
+   * `rate_limited`, with `Retry-After`). Off when undefined, as under `npm start` by default.
+   */
+  addressRateLimit?: number;
+  /** How long the gateway waits for the Lambda before answering 504 ({@link INTEGRATION_TIMEOUT_MS}). */
+  integrationTimeoutMs?: number;
+}
+
+/**
+ * The local HTTP front door, standing in for the WAF and the REST API: `/_local/webhooks` is the
+ * webhook inspector; every other request passes the per-address limit (when configured) and the 10 MiB
+ * body limit, then becomes a REST API event for the real `recordings` handler, whose answer is written
+ * back as API Gateway would. Every answer the gateway gives itself (429, 413, 502, 504) is our JSON
+ * envelope. Per-application limits come from the handler. It serves no audio: recordings are
+ * downloaded through the API, from the S3 emulator.
+ */
+export function createLocalApiServer(options: LocalApiServerOptions): Server {
+  const perAddress =
+    options.addressRateLimit === undefined ? undefined : createAddressRateLimit(options.addressRateLimit);
+  const timeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
   return createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? '/', 'http://local').pathname;
@@ -90,22 +157,25 @@ export function createLocalApiServer(options: {
         }
         return;
       }
+      // The WAF comes first: a refused address never reaches the gateway (nor anyone's allowance).
+      const waitMs = perAddress?.take(req.socket.remoteAddress ?? '');
+      if (waitMs !== undefined) {
+        req.resume();
+        sendGatewayAnswer(res, new RateLimitedError(Math.ceil(waitMs / 1000)));
+        return;
+      }
       const body = await readBody(req);
       if (body === 'too_large') {
-        res
-          .writeHead(413, { 'Content-Type': 'application/json' })
-          .end('{"message":"Request Entity Too Large"}');
+        sendGatewayAnswer(res, new PayloadTooLargeError(GATEWAY_BODY_LIMIT_BYTES));
         return;
       }
       sendLambdaResult(
         res,
-        await options.apiHandler(toApiGatewayEvent(req, body), localLambdaContext('recordings', 28_000)),
+        await invoke(options.apiHandler, toApiGatewayEvent(req, body), timeoutMs, options.onError),
       );
     } catch (error) {
       options.onError(error);
-      // What API Gateway answers when the integration fails.
-      if (!res.headersSent)
-        res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"Internal Server Error"}');
+      if (!res.headersSent) sendGatewayAnswer(res, new IntegrationFailedError());
     }
   });
 }

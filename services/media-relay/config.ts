@@ -1,10 +1,11 @@
-import { hostname } from 'node:os';
 import * as z from 'zod/mini';
 import { storageEnv } from '../../shared/adapters/s3/s3-config.ts';
 import { type Env, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
+import { MEDIA_NODE_NAME } from '../../shared/recordings/media-node.ts';
 import { checkPathTemplate } from '../../shared/recordings/recording-files.ts';
 
 const schema = z.object({
+  // This host's FreeSWITCH only: a relay serves the one media server it runs beside.
   ESL_HOST: z._default(text(), '127.0.0.1'),
   ESL_PORT: positiveInt(8021),
   ESL_PASSWORD: text(),
@@ -15,7 +16,10 @@ const schema = z.object({
     '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
   ),
   RELAY_STATE_FILE: z._default(text(), '/var/lib/minivoice-media-relay/state.json'),
-  MEDIA_NODE: z._default(text(), hostname()),
+  // This media server's name in the functions' ESL_NODES: events name it, and orphans are stopped there.
+  MEDIA_NODE: z
+    .string({ error: "required: this media server's name in the functions' ESL_NODES" })
+    .check(z.regex(MEDIA_NODE_NAME, 'must be 1-32 lower-case letters, digits or dashes, as in ESL_NODES')),
   RECONCILE_EVERY_MS: positiveInt(30_000),
   SCAN_MIN_AGE_MS: positiveInt(10_000),
   RETENTION_DAYS: positiveInt(7),

@@ -11,13 +11,18 @@ export interface Application {
   customer_id: string;
   status: 'active' | 'disabled';
   webhook_url?: string;
+  /**
+   * The webhook signing secret, sealed (`kms:<base64 KMS ciphertext>`, bound to this application): only
+   * the webhook sender can open it. Items of earlier versions may still hold it in plaintext until an
+   * operator runs `seal-webhook-secrets`.
+   */
   webhook_secret?: string;
   /**
    * `gone` after the endpoint answered 410, `disabled` after it failed for days on end; setting the
    * webhook again makes it `active` (and redelivers what was parked meanwhile).
    */
   webhook_status?: 'active' | 'gone' | 'disabled';
-  /** The secret being rotated out: still signed with until `webhook_secret_previous_expires_at`. */
+  /** The (sealed) secret being rotated out: still signed with until `webhook_secret_previous_expires_at`. */
   webhook_secret_previous?: string;
   webhook_secret_previous_expires_at?: string;
   /** Since when every attempt has failed (absent while the endpoint works). */

@@ -5,10 +5,11 @@ import type { Clock } from '../kernel/clock.ts';
 import type { IdGenerator } from '../kernel/ids.ts';
 import { toRfc3339Seconds } from '../kernel/time.ts';
 import { isValidCallId } from '../recordings/call-rules.ts';
+import { isValidMediaNodeName } from '../recordings/media-node.ts';
 import { type Call, TERMINAL_CALL_STATUSES } from '../recordings/types.ts';
-import type { EventQueue } from '../webhooks/ports.ts';
+import type { EventQueue, SecretSealer } from '../webhooks/ports.ts';
 import { AdminError } from './errors.ts';
-import type { AdminStore, OutboxArchive } from './ports.ts';
+import type { AdminStore, OutboxArchive, SecretReplacements } from './ports.ts';
 
 /** Ports of the operator commands. */
 export interface AdminDeps {
@@ -33,20 +34,42 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString('hex')}`;
 }
 
-/** Creates an active application of a customer, with an optional webhook URL and secret. */
+/**
+ * A webhook secret an operator typed, or a refusal: it must not look sealed (it would be stored as if
+ * it were, and never sign) and must be long enough to resist guessing.
+ */
+function checkedSecret(secret: string, sealer: SecretSealer): string {
+  if (sealer.isSealed(secret))
+    throw new AdminError('the webhook secret looks like a sealed value; give the secret itself');
+  if (secret.length < 16) throw new AdminError('the webhook secret must have at least 16 characters');
+  return secret;
+}
+
+/**
+ * Creates an active application of a customer, with an optional webhook URL and secret. The secret is
+ * stored sealed (bound to the application); the answer shows it in clear, once, for the operator to hand
+ * over.
+ */
 export async function createApplication(
   input: { customerId: string; webhookUrl?: string; webhookSecret?: string },
-  deps: AdminDeps,
-): Promise<Application> {
+  deps: AdminDeps & { sealer: SecretSealer },
+): Promise<
+  Omit<Application, 'webhook_secret'> & { /** In clear: shown this once. */ webhook_secret?: string }
+> {
+  const id = deps.ids.next('app');
+  const secret = input.webhookSecret ? checkedSecret(input.webhookSecret, deps.sealer) : undefined;
   const application: Application = {
-    id: deps.ids.next('app'),
+    id,
     customer_id: input.customerId,
     status: 'active',
     ...(input.webhookUrl ? { webhook_url: input.webhookUrl, webhook_status: 'active' as const } : {}),
-    ...(input.webhookSecret ? { webhook_secret: input.webhookSecret } : {}),
   };
-  await deps.store.putApplication({ ...application, created_at: toRfc3339Seconds(deps.clock.now()) });
-  return application;
+  await deps.store.putApplication({
+    ...application,
+    ...(secret ? { webhook_secret: await deps.sealer.seal(secret, id) } : {}),
+    created_at: toRfc3339Seconds(deps.clock.now()),
+  });
+  return { ...application, ...(secret ? { webhook_secret: secret } : {}) };
 }
 
 /** Creates an API key for an application. The key is returned once; only its hash is stored. */
@@ -85,12 +108,17 @@ export async function revokeApiKey(
   await deps.store.revokeApiKey(hash);
 }
 
-/** Creates a call of an application (active unless a status is given). */
+/**
+ * Creates a call of an application (active unless a status is given), as call control does: with its
+ * channel (`provider_call_id`) and the media server holding it (`media_node`), so that it records there.
+ */
 export async function createCall(
   input: {
     applicationId: string;
     id?: string;
     providerCallId?: string;
+    /** The media server holding the channel (a name of the functions' `ESL_NODES`). */
+    mediaNode?: string;
     status?: string;
     direction?: string;
     from?: string;
@@ -98,6 +126,11 @@ export async function createCall(
   },
   deps: AdminDeps,
 ): Promise<Call> {
+  if (input.mediaNode !== undefined && !isValidMediaNodeName(input.mediaNode)) {
+    throw new AdminError(
+      `--media-node ${input.mediaNode} must be 1-32 lower-case letters, digits or dashes (a name of ESL_NODES)`,
+    );
+  }
   const application = await deps.store.getApplication(input.applicationId);
   if (!application) throw new AdminError(`no application ${input.applicationId}`);
   const id = input.id ?? deps.ids.next('call');
@@ -107,6 +140,7 @@ export async function createCall(
     customer_id: application.customer_id,
     application_id: application.id,
     ...(input.providerCallId ? { provider_call_id: input.providerCallId } : {}),
+    ...(input.mediaNode ? { media_node: input.mediaNode } : {}),
     status: input.status ?? 'in_progress',
     direction: input.direction ?? 'inbound',
     from: input.from ?? '+15551230001',
@@ -150,13 +184,13 @@ export async function setRetention(
 const MAX_ROTATION_HOURS = 168;
 
 /**
- * Rotates an application's webhook secret without losing a delivery: a new secret is generated and
- * returned once; until `keepPreviousHours` from now every delivery is signed with both (the receiver
- * verifies with either), then only with the new one.
+ * Rotates an application's webhook secret without losing a delivery: a new secret is generated, stored
+ * sealed and returned once in clear; until `keepPreviousHours` from now every delivery is signed with
+ * both (the receiver verifies with either), then only with the new one.
  */
 export async function rotateWebhookSecret(
   input: { applicationId: string; keepPreviousHours: number },
-  deps: Pick<AdminDeps, 'store' | 'clock'>,
+  deps: Pick<AdminDeps, 'store' | 'clock'> & { sealer: SecretSealer },
 ): Promise<{ application_id: string; webhook_secret: string; previous_secret_expires_at: string }> {
   const hours = input.keepPreviousHours;
   if (!Number.isInteger(hours) || hours < 1 || hours > MAX_ROTATION_HOURS) {
@@ -164,7 +198,8 @@ export async function rotateWebhookSecret(
   }
   const secret = generateWebhookSecret();
   const expiresAt = new Date(deps.clock.now().getTime() + hours * 3_600_000).toISOString();
-  await deps.store.rotateWebhookSecret(input.applicationId, secret, expiresAt);
+  const sealed = await deps.sealer.seal(secret, input.applicationId);
+  await deps.store.rotateWebhookSecret(input.applicationId, sealed, expiresAt);
   return {
     application_id: input.applicationId,
     webhook_secret: secret,
@@ -173,13 +208,13 @@ export async function rotateWebhookSecret(
 }
 
 /**
- * Sets an application's webhook URL (and secret, replacing the current one at once, when given). The
- * endpoint becomes active again — gone or disabled no more — and every event parked meanwhile is queued
- * again, oldest page first, in the background.
+ * Sets an application's webhook URL (and secret, stored sealed, replacing the current one at once, when
+ * given; shown in clear once in the answer). The endpoint becomes active again — gone or disabled no
+ * more — and every event parked meanwhile is queued again, oldest page first, in the background.
  */
 export async function setWebhook(
   input: { applicationId: string; url: string; secret: string | undefined },
-  deps: Pick<AdminDeps, 'store'> & { queue: EventQueue },
+  deps: Pick<AdminDeps, 'store'> & { queue: EventQueue; sealer: SecretSealer },
 ): Promise<{
   application_id: string;
   webhook_url: string;
@@ -193,7 +228,9 @@ export async function setWebhook(
     throw new AdminError(`--url is not a URL: ${input.url}`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AdminError('--url must be http(s)');
-  await deps.store.setWebhook(input.applicationId, input.url, input.secret);
+  const secret = input.secret ? checkedSecret(input.secret, deps.sealer) : undefined;
+  const sealed = secret ? await deps.sealer.seal(secret, input.applicationId) : undefined;
+  await deps.store.setWebhook(input.applicationId, input.url, sealed);
   await deps.queue.requestRedrive({ application_id: input.applicationId });
   return {
     application_id: input.applicationId,
@@ -226,4 +263,80 @@ export async function replayOutbox(
       throw new AdminError(`the webhook queue took ${queued} events, then refused; run it again`);
   }
   return { since, until, queued };
+}
+
+/**
+ * Disables or enables an application, whatever its number of keys. First the application and the
+ * limiter's copy of its status (its `RATE` item, which every authenticated request passes through)
+ * change in one transaction: from then on every key of the application is refused (or accepted again).
+ * Then each key's own copy of the status follows, a page at a time, so a key read alone agrees too. If
+ * that stops part way (a crash, a timeout), running the command again finishes it.
+ */
+export async function setApplicationStatus(
+  input: { applicationId: string; status: string },
+  deps: Pick<AdminDeps, 'store'>,
+): Promise<{ application_id: string; status: Application['status']; keys_updated: number }> {
+  const { status } = input;
+  if (status !== 'active' && status !== 'disabled')
+    throw new AdminError('--status must be active or disabled');
+  await deps.store.setApplicationStatus(input.applicationId, status);
+  let updated = 0;
+  for await (const count of deps.store.copyStatusToKeys(input.applicationId, status)) updated += count;
+  return { application_id: input.applicationId, status, keys_updated: updated };
+}
+
+/** The secret attributes of an application item, current and rotated-out. */
+const SECRET_FIELDS = ['webhook_secret', 'webhook_secret_previous'] as const;
+
+/** What {@link sealWebhookSecrets} did. */
+export interface SealReport {
+  applications_scanned: number;
+  /** Applications whose plaintext secrets are now sealed. */
+  sealed: string[];
+  /** Applications whose secrets were all sealed already. */
+  already_sealed: number;
+  /** Applications whose secrets changed while this ran (nothing written): run the command again. */
+  changed_meanwhile: string[];
+}
+
+/**
+ * The migration for secrets stored by earlier versions in plaintext: seals every plaintext
+ * `webhook_secret` / `webhook_secret_previous` of every application in place, each write conditional on
+ * the item still holding that plaintext (a secret set meanwhile is never overwritten). Idempotent: a
+ * second run finds nothing to seal. The secrets are never printed.
+ */
+export async function sealWebhookSecrets(deps: {
+  store: AdminStore;
+  sealer: SecretSealer;
+}): Promise<SealReport> {
+  const report: SealReport = {
+    applications_scanned: 0,
+    sealed: [],
+    already_sealed: 0,
+    changed_meanwhile: [],
+  };
+  for await (const page of deps.store.listApplications()) {
+    for (const application of page) {
+      report.applications_scanned += 1;
+      const plaintext = SECRET_FIELDS.flatMap((field) => {
+        const value = application[field];
+        return value !== undefined && !deps.sealer.isSealed(value) ? [[field, value] as const] : [];
+      });
+      if (plaintext.length === 0) {
+        if (SECRET_FIELDS.some((field) => application[field] !== undefined)) report.already_sealed += 1;
+        continue;
+      }
+      const changes = Object.fromEntries(
+        await Promise.all(
+          plaintext.map(async ([field, value]) => [
+            field,
+            { plaintext: value, sealed: await deps.sealer.seal(value, application.id) },
+          ]),
+        ),
+      ) as SecretReplacements;
+      if (await deps.store.sealStoredSecrets(application.id, changes)) report.sealed.push(application.id);
+      else report.changed_meanwhile.push(application.id);
+    }
+  }
+  return report;
 }

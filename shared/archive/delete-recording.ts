@@ -1,3 +1,4 @@
+import type { AdmissionDeps } from '../accounts/ports.ts';
 import { objectKeyOfRecording } from '../recordings/recording-object.ts';
 import { recordingEvent } from '../recordings/recording-records.ts';
 import type { Call, DeletionReason, Recording } from '../recordings/types.ts';
@@ -18,7 +19,7 @@ const MAX_CONFLICTS = 5;
  */
 export async function deleteRecording(
   input: { apiKey: string | undefined; recordingId: string },
-  deps: ArchiveDeps,
+  deps: ArchiveDeps & AdmissionDeps,
 ): Promise<Recording> {
   const { stored, call } = await loadOwnedRecording(input, deps, () => undefined);
   return deleteStoredRecording(stored, call, 'deleted', deps);

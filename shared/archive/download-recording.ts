@@ -1,3 +1,4 @@
+import type { AdmissionDeps } from '../accounts/ports.ts';
 import { objectKeyOfRecording } from '../recordings/recording-object.ts';
 import { RecordingDeletedError, RecordingNotCompletedError } from './errors.ts';
 import type { ArchiveStore, RecordingMedia } from './ports.ts';
@@ -18,7 +19,7 @@ export interface RecordingDownload {
  */
 export async function recordingDownload(
   input: { apiKey: string | undefined; recordingId: string; expiresIn: string | undefined },
-  deps: { archive: ArchiveStore; media: RecordingMedia },
+  deps: { archive: ArchiveStore; media: RecordingMedia } & AdmissionDeps,
 ): Promise<RecordingDownload> {
   const { stored, params: expiresInSeconds } = await loadOwnedRecording(input, deps, () =>
     parseExpiresIn(input.expiresIn),

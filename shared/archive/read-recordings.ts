@@ -1,6 +1,8 @@
+import { admitCaller } from '../accounts/admit-caller.ts';
 import { hashApiKey } from '../accounts/api-key.ts';
-import { authenticate, ownedBy } from '../accounts/authenticate.ts';
+import { ownedBy } from '../accounts/authenticate.ts';
 import { UnauthorizedError } from '../accounts/errors.ts';
+import type { AdmissionDeps } from '../accounts/ports.ts';
 import { InvalidRequestError } from '../kernel/api-error.ts';
 import { isValidCallId } from '../recordings/call-rules.ts';
 import type { Recording } from '../recordings/types.ts';
@@ -27,14 +29,14 @@ export interface RecordingList {
  * `GET /v1/calls/{id}/recordings`: a call's recordings, oldest first, a page at a time; ended calls
  * included, deleted recordings shown as such.
  *
- * Steps: no key → 401; the key and the call in one round trip; bad key → 401; malformed call id, bad
- * `limit` or a cursor this route did not give for this call → 400; no such call (or another
- * application's) → 404 `call_not_found`; then one query for the page (one more item than asked, to
- * know whether another page exists).
+ * Steps: no key → 401; the key and the call in one round trip; bad key → 401; over the application's
+ * allowance → 429 `rate_limited`; malformed call id, bad `limit` or a cursor this route did not give for
+ * this call → 400; no such call (or another application's) → 404 `call_not_found`; then one query for
+ * the page (one more item than asked, to know whether another page exists).
  */
 export async function listCallRecordings(
   input: ListRecordingsInput,
-  deps: { archive: ArchiveStore },
+  deps: { archive: ArchiveStore } & AdmissionDeps,
 ): Promise<RecordingList> {
   if (input.apiKey === undefined) throw new UnauthorizedError();
   const callIdValid = isValidCallId(input.callId);
@@ -42,7 +44,7 @@ export async function listCallRecordings(
     hashApiKey(input.apiKey),
     callIdValid ? input.callId : undefined,
   );
-  const caller = authenticate(apiKey);
+  const caller = await admitCaller(apiKey, deps);
   if (!callIdValid) throw new InvalidRequestError('call id in the path is malformed');
   const limit = parseLimit(input.limit);
   const afterSeq = decodeCursor(input.cursor, input.callId);
@@ -59,7 +61,7 @@ export async function listCallRecordings(
 /** `GET /v1/recordings/{id}`: one recording, in one round trip with the authentication. */
 export async function getOwnedRecording(
   input: { apiKey: string | undefined; recordingId: string },
-  deps: { archive: ArchiveStore },
+  deps: { archive: ArchiveStore } & AdmissionDeps,
 ): Promise<Recording> {
   const { stored } = await loadOwnedRecording(input, deps, () => undefined);
   return stored.recording;

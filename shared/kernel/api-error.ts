@@ -5,7 +5,7 @@
 export class ApiError extends Error {
   readonly statusCode: number;
   readonly code: string;
-  /** Extra response headers (e.g. `Allow` on 405, `Retry-After` on 503). */
+  /** Extra response headers (e.g. `Allow` on 405, `Retry-After` on 429 and 503). */
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(statusCode: number, code: string, message: string, headers: Record<string, string> = {}) {
@@ -54,6 +54,18 @@ export class PayloadTooLargeError extends ApiError {
   }
 }
 
+/**
+ * 429 `rate_limited`: too many requests (an application over its allowance, or, at the gateway, one
+ * source address over its limit). `Retry-After` is in whole seconds, at least 1.
+ */
+export class RateLimitedError extends ApiError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'rate_limited', 'too many requests; retry after the number of seconds in Retry-After', {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+}
+
 /** 503 `service_unavailable`: a storage dependency failed transiently (outage, throttling); retry. */
 export class DependencyUnavailableError extends ApiError {
   constructor(dependency: string, options?: { cause?: unknown }) {
@@ -68,5 +80,25 @@ export class DependencyUnavailableError extends ApiError {
 export class InternalError extends ApiError {
   constructor() {
     super(500, 'internal_error', 'an unexpected error occurred; it has been logged');
+  }
+}
+
+/**
+ * The gateway's own 502 (the function crashed or answered something that is not a response), with the
+ * spec's code for anything unexpected.
+ */
+export class IntegrationFailedError extends ApiError {
+  constructor() {
+    super(502, 'internal_error', 'an unexpected error occurred; it has been logged');
+  }
+}
+
+/**
+ * The gateway's own 504 (the function did not answer in time). The request may have taken effect, so
+ * this is not "nothing changed": a retry of a start or stop is safe (both are idempotent).
+ */
+export class IntegrationTimeoutError extends ApiError {
+  constructor() {
+    super(504, 'internal_error', 'the request timed out; it may have taken effect, retry it');
   }
 }

@@ -53,7 +53,7 @@ const MAX_CONFLICTS = 5;
  * Steps:
  * - recording_started: ours and committed → nothing; ours and the API's commit in flight → try again
  *   later (the request may still die); ours from a request that died → adopt it (`started`); a file no
- *   live recording owns → an orphan: stop it, log it, count it.
+ *   live recording owns → an orphan: stop it on the node that reported it, log it, count it.
  * - recording_stopped: ends the live recording of that file. Stored → `completed` (end_reason hangup /
  *   stopped / media_server) with the audio's length and the stored object's size, once the object is
  *   confirmed to exist; nothing kept → `failed`, reason empty; not storable → `failed`, reason
@@ -98,11 +98,16 @@ async function applyStarted(
     return { kind: 'applied', action: 'adopted' };
   }
   // No live recording owns this file (unknown, or one the API shows as ended): it must not record.
-  const stopped = await deps.provider.stopFile(event.channel_uuid, event.path);
+  // On the media server that reported it: the channel and its file live there.
+  const stopped = await deps.provider.stopFile({
+    mediaNode: event.media_node,
+    channelUuid: event.channel_uuid,
+    path: event.path,
+  });
   if (stopped === 'not_recording') return { kind: 'applied', action: 'ignored: late start of a closed file' };
   deps.metrics.count('OrphanRecordings');
   deps.logger.error('orphan recording stopped', {
-    node: event.node,
+    node: event.media_node,
     channel_uuid: event.channel_uuid,
     recording_id: ref.recordingId,
     call_id: ref.callId,
@@ -137,7 +142,7 @@ async function applyStopped(
   if (file.kind === 'storage_failed') {
     deps.metrics.count('StorageFailures');
     deps.logger.error('recording failed: its audio could not be stored', {
-      node: event.node,
+      node: event.media_node,
       call_id: call.id,
       recording_id: ref.recordingId,
     });
@@ -192,7 +197,7 @@ async function settleUnowned(
   await deps.media.remove(objectKeyOf(ref));
   deps.metrics.count('OrphanAudioRemoved');
   deps.logger.error('orphan audio removed from storage', {
-    node: event.node,
+    node: event.media_node,
     recording_id: ref.recordingId,
     call_id: ref.callId,
     status: recording?.status ?? 'unknown',

@@ -11,12 +11,14 @@ export const MEDIA_EVENT_MAX_RECEIVES = 10;
 /**
  * The contract of a media event on the media-events queue, shared by the relay that sends it and the
  * function that applies it: the body is this JSON, versioned (2: a stopped file is reported once it is
- * stored, or known not storable).
+ * stored, or known not storable; 3: the media server is named `media_node`, a name of `ESL_NODES`).
  */
-const VERSION = 2;
+const VERSION = 3;
+/** Version 2 named the media server `node`; such messages may still wait on the queue after an upgrade. */
+const PREVIOUS_VERSION = 2;
 const base = {
   v: z.literal(VERSION),
-  node: z.string().check(z.minLength(1)),
+  media_node: z.string().check(z.minLength(1)),
   core_uuid: z.string(),
   at: z.string().check(z.minLength(1)),
   source: z.enum(['event', 'reconcile', 'scan']),
@@ -64,7 +66,7 @@ export function parseMediaEvent(
   } catch {
     return { ok: false, reason: 'body is not JSON' };
   }
-  const parsed = schema.safeParse(json);
+  const parsed = schema.safeParse(upgraded(json));
   if (!parsed.success) {
     return { ok: false, reason: `not a media event: ${parsed.error.issues[0]?.path.join('.') ?? '?'}` };
   }
@@ -79,4 +81,11 @@ export function parseMediaEvent(
   if (event.kind === 'channel_hangup')
     return { ok: true, event: { ...event, hangup_cause: event.hangup_cause } };
   return { ok: true, event };
+}
+
+/** A version 2 body read as version 3 (its `node` is the media server's name); anything else as it is. */
+function upgraded(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null) return json;
+  const { v, node, ...rest } = json as Record<string, unknown>;
+  return v === PREVIOUS_VERSION ? { ...rest, v: VERSION, media_node: node } : json;
 }

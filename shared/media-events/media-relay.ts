@@ -25,7 +25,7 @@ export interface MediaRelayDeps {
   clock: Clock;
   logger: Logger;
   settings: {
-    /** This media server's name in the events. */
+    /** This media server's name in the events (`media_node`: its name in the functions' `ESL_NODES`). */
     node: string;
     /** Reconcile and scan this often while connected (a missed event costs at most this long). */
     reconcileEveryMs: number;
@@ -110,7 +110,7 @@ export function createMediaRelay(deps: MediaRelayDeps) {
   }
 
   const base = (source: MediaEvent['source']) => ({
-    node: settings.node,
+    media_node: settings.node,
     core_uuid: session?.coreUuid ?? state.coreUuid ?? '',
     at: clock.now().toISOString(),
     source,
@@ -150,7 +150,8 @@ export function createMediaRelay(deps: MediaRelayDeps) {
 
   /** Publishes what became of a closed file, and remembers it is reported. */
   async function report(stop: ObservedStop, file: FileOutcome) {
-    await publish({ ...stop, file });
+    // Named by this relay's node: a stop kept in a journal written before `media_node` existed has none.
+    await publish({ ...stop, media_node: settings.node, file });
     state.reported[stop.path] = clock.now().getTime();
   }
 

@@ -17,8 +17,12 @@ export type FileOutcome =
   | { kind: 'storage_failed' };
 
 interface MediaEventBase {
-  /** The media server (FreeSWITCH's hostname) and its process (Core-UUID: new after a restart). */
-  node: string;
+  /**
+   * The media server the event came from (its relay's `MEDIA_NODE`, a name of the functions'
+   * `ESL_NODES`): commands about it (stopping an orphan) go to that node. `core_uuid` is its process
+   * (FreeSWITCH's Core-UUID: new after a restart).
+   */
+  media_node: string;
   core_uuid: string;
   /** When the media server saw it (RFC 3339 with milliseconds). */
   at: string;

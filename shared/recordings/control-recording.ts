@@ -1,6 +1,8 @@
+import { admitCaller } from '../accounts/admit-caller.ts';
 import { hashApiKey } from '../accounts/api-key.ts';
-import { authenticate, ownedBy } from '../accounts/authenticate.ts';
+import { ownedBy } from '../accounts/authenticate.ts';
 import { UnauthorizedError } from '../accounts/errors.ts';
+import type { AdmissionDeps } from '../accounts/ports.ts';
 import { type ApiError, InvalidRequestError } from '../kernel/api-error.ts';
 import { isValidCallId } from './call-rules.ts';
 import { ActiveCallNotFoundError } from './errors.ts';
@@ -40,14 +42,15 @@ export interface ControlRecordingResult {
  * `POST /v1/calls/{id}/recordings`: authenticates, validates in the spec's order, then starts or stops.
  *
  * Steps:
- * 1. Read the key (by hash) and the call in one round trip; unknown/revoked key or disabled app → 401.
+ * 1. Read the key (by hash) and the call in one round trip; unknown/revoked key or disabled app → 401;
+ *    then take the request from the application's allowance (429 `rate_limited` when over it).
  * 2. Body errors: too large (413), invalid JSON, then malformed request or call id, then unknown action.
  * 3. A call of another application or customer is answered as missing (404).
  * 4. Start or stop.
  */
 export async function controlRecording(
   input: ControlRecordingInput,
-  deps: RecordingDeps,
+  deps: RecordingDeps & AdmissionDeps,
 ): Promise<ControlRecordingResult> {
   if (input.apiKey === undefined) throw new UnauthorizedError();
   const callIdValid = isValidCallId(input.callId);
@@ -55,7 +58,7 @@ export async function controlRecording(
     hashApiKey(input.apiKey),
     callIdValid ? input.callId : undefined,
   );
-  const caller = authenticate(apiKey);
+  const caller = await admitCaller(apiKey, deps);
   const { command } = input;
   if (!command.ok && command.syntax) throw command.error;
   if (!callIdValid) throw new InvalidRequestError('call id in the path is malformed');

@@ -78,10 +78,20 @@ export interface RecordingStore {
 /** Identifies the media-server channel and where the recording goes. */
 export interface ProviderRecordingRequest {
   providerCallId: string;
+  /** The media server holding the channel (the call's `media_node`); absent when the call names none. */
+  mediaNode?: string;
   recordingId: string;
   callId: string;
   customerId: string;
   applicationId: string;
+}
+
+/** A file recording on a channel of one media server (as a media event reports it). */
+export interface MediaServerFile {
+  /** The media server the event came from (its `media_node`). */
+  mediaNode: string;
+  channelUuid: string;
+  path: string;
 }
 
 /** What a stop found: the file closed with these facts, closed with no audio kept, or not recording. */
@@ -97,8 +107,8 @@ export interface RecordingProvider {
   stopRecording(request: ProviderRecordingRequest): Promise<StopOutcome>;
   /** True while the recording's file is being recorded. */
   isRecording(request: ProviderRecordingRequest): Promise<boolean>;
-  /** Stops one file on a channel (an orphan); `not_recording` when it is not being recorded. */
-  stopFile(channelUuid: string, path: string): Promise<'stopped' | 'not_recording'>;
+  /** Stops one file on a channel of a media server (an orphan); `not_recording` when it is not being recorded. */
+  stopFile(file: MediaServerFile): Promise<'stopped' | 'not_recording'>;
 }
 
 /** Ports and settings of the recording use cases. */

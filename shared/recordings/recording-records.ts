@@ -26,11 +26,15 @@ export function newRecording(call: RecordableCall, recordingId: string, at: Date
 
 /** What the provider needs to find the channel and name the file. */
 export function providerRequest(
-  call: Pick<Call, 'id' | 'customer_id' | 'application_id'> & { provider_call_id?: string },
+  call: Pick<Call, 'id' | 'customer_id' | 'application_id'> & {
+    provider_call_id?: string;
+    media_node?: string;
+  },
   recordingId: string,
 ): ProviderRecordingRequest {
   return {
     providerCallId: call.provider_call_id ?? '',
+    ...(call.media_node ? { mediaNode: call.media_node } : {}),
     recordingId,
     callId: call.id,
     customerId: call.customer_id,

@@ -45,6 +45,11 @@ export interface Call {
   customer_id: string;
   application_id: string;
   provider_call_id?: string;
+  /**
+   * The media server holding the call's channel (a name of `ESL_NODES`), written by call control when
+   * it creates the call. Absent: the call may record only while a single media server is configured.
+   */
+  media_node?: string;
   status: string;
   direction: string;
   from: string;

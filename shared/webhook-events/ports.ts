@@ -1,3 +1,4 @@
+import type { AdmissionDeps } from '../accounts/ports.ts';
 import type { ApiKey } from '../accounts/types.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { EventQueue, WebhookStore } from '../webhooks/ports.ts';
@@ -8,7 +9,7 @@ export interface ApiKeyReader {
 }
 
 /** Ports of the customer-facing webhook use cases. */
-export interface WebhookEventsDeps {
+export interface WebhookEventsDeps extends AdmissionDeps {
   keys: ApiKeyReader;
   deliveries: Pick<WebhookStore, 'getApplication' | 'getDelivery' | 'listDeliveries' | 'markPending'>;
   queue: EventQueue;

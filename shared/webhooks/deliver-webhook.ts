@@ -4,6 +4,8 @@ import type { Metrics } from '../kernel/metrics.ts';
 import { toRfc3339Seconds } from '../kernel/time.ts';
 import {
   type EventQueue,
+  SealedSecretError,
+  type SecretOpener,
   type TargetApprover,
   TransportError,
   type WebhookStore,
@@ -30,6 +32,8 @@ export interface DeliverWebhookDeps {
   queue: EventQueue;
   transport: WebhookTransport;
   approveTarget: TargetApprover;
+  /** Opens the application's sealed secrets to sign with (the sender alone may). */
+  secrets: SecretOpener;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
@@ -52,8 +56,12 @@ export interface DeliverWebhookDeps {
  * 1. Already delivered (a duplicate from the queue or the stream) → nothing, unless asked to redeliver.
  * 2. Park what cannot succeed now: unknown application, no webhook_url, endpoint gone (410) or disabled,
  *    a URL the SSRF policy refuses.
- * 3. POST the exact body with a fresh timestamp and a signature per secret in force; no redirects.
- * 4. 2xx → delivered; if the endpoint had been failing, request the redrive of what was parked.
+ * 3. Open the sealed secrets in force. One stored in plaintext by an earlier version → retried with
+ *    backoff (without blaming the endpoint) until an operator seals it; one that cannot be opened for
+ *    this application (altered, another's) → parked until the webhook secret is set again; the key
+ *    service failing → thrown, so the queue retries the message. Nothing is ever sent unsigned instead.
+ * 4. POST the exact body with a fresh timestamp and a signature per secret in force; no redirects.
+ * 5. 2xx → delivered; if the endpoint had been failing, request the redrive of what was parked.
  *    410 → the endpoint is gone, the event parked. Anything else → retry with backoff; park after the
  *    last attempt; and once the endpoint has failed for `disableAfterMs` straight, disable it.
  */
@@ -136,12 +144,43 @@ export async function deliverWebhook(
     };
   };
 
+  /** Retries later without counting against the endpoint (the trouble is ours); parks after the last try. */
+  const notYet = async (reason: string): Promise<DeliveryOutcome> => {
+    if (message.receiveCount >= settings.retry.maxAttempts) return park(reason);
+    await record('retry', 0, reason);
+    return {
+      kind: 'retry',
+      delaySeconds: retryDelaySeconds(message.receiveCount, settings.retry, undefined, settings.random),
+    };
+  };
+
   let target: Awaited<ReturnType<TargetApprover>>;
   try {
     target = await deps.approveTarget(url);
   } catch (error) {
     if (error instanceof TargetRefusedError) return park(error.message);
     return failed(0, String((error as Error).message)); // DNS trouble is temporary
+  }
+
+  const sealed = secretsInForce(application, clock.now());
+  if (sealed.some((value) => !deps.secrets.isSealed(value))) {
+    deps.metrics.count('WebhookSecretsUnsealed');
+    deps.logger.error('webhook secret stored in plaintext; run seal-webhook-secrets', {
+      application_id: application.id,
+    });
+    return notYet('the webhook secret is not sealed yet (an operator runs seal-webhook-secrets)');
+  }
+  let secrets: string[];
+  try {
+    secrets = await Promise.all(sealed.map((value) => deps.secrets.open(value, application.id)));
+  } catch (error) {
+    if (!(error instanceof SealedSecretError)) throw error;
+    deps.metrics.count('WebhookSecretsUnreadable');
+    deps.logger.error('webhook secret cannot be decrypted', {
+      application_id: application.id,
+      error: error.message,
+    });
+    return park('the webhook secret cannot be decrypted; set the webhook secret again to resume');
   }
 
   const timestamp = Math.floor(clock.now().getTime() / 1000);
@@ -152,7 +191,6 @@ export async function deliverWebhook(
     [WEBHOOK_HEADERS.timestamp]: String(timestamp),
     [EVENT_TIME_HEADER]: event.occurred_at,
   };
-  const secrets = secretsInForce(application, clock.now());
   if (secrets.length > 0) {
     headers[WEBHOOK_HEADERS.signature] = signWebhook(secrets, timestamp, message.eventId, message.body);
   }

@@ -122,3 +122,32 @@ export interface WebhookTransport {
 
 /** Approves (or refuses with `TargetRefusedError`) a webhook URL before each attempt. */
 export type TargetApprover = (url: string) => Promise<ApprovedTarget>;
+
+/**
+ * Seals webhook signing secrets for storage and opens them for signing. A sealed secret is bound to
+ * its application: opened under another application id it fails, so a sealed value copied onto another
+ * item is useless. Operators' tools seal (the admin CLI); only the webhook sender opens.
+ */
+export interface SecretSealer {
+  /** The stored form of `secret` for this application: opaque, holding no trace of the secret. */
+  seal(secret: string, applicationId: string): Promise<string>;
+  /**
+   * The secret a sealed value holds; SealedSecretError when it was not sealed for this application,
+   * was altered, or is not sealed at all. Other failures (the key service unreachable, access denied)
+   * are thrown as they come: they are for retrying or for an operator, not a property of the value.
+   */
+  open(sealed: string, applicationId: string): Promise<string>;
+  /** Whether a stored value has the sealed form (false: a plaintext secret written by an earlier version). */
+  isSealed(value: string): boolean;
+}
+
+/** The webhook-sender's view of {@link SecretSealer}: it opens, never seals. */
+export type SecretOpener = Pick<SecretSealer, 'open' | 'isSealed'>;
+
+/** A stored secret that cannot be opened for its application (altered, another application's, not sealed). */
+export class SealedSecretError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SealedSecretError';
+  }
+}

@@ -28,7 +28,10 @@ export function signWebhook(
     .join(' ');
 }
 
-/** The secrets a delivery is signed with now: the current one, and during a rotation the previous. */
+/**
+ * The stored (sealed) secrets a delivery is signed with now: the current one, and during a rotation the
+ * previous. The sender opens them just before signing.
+ */
 export function secretsInForce(application: Application, now: Date): string[] {
   const previous =
     application.webhook_secret_previous &&

@@ -11,19 +11,27 @@ import {
   endCall,
   revokeApiKey,
   rotateWebhookSecret,
+  setApplicationStatus,
   setRetention,
 } from '../../shared/admin/admin-commands.ts';
 import { AdminError } from '../../shared/admin/errors.ts';
 import { errorBody } from '../support/expectations.ts';
 import { createScriptedProvider } from '../support/fakes/scripted-provider.ts';
+import { createTestSealer } from '../support/kms.ts';
 import { createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 
 let h: ServiceHarness;
-let deps: Parameters<typeof createCustomer>[1];
+let deps: Parameters<typeof createApplication>[1];
+const sealer = createTestSealer();
 
 beforeAll(async () => {
   h = await createServiceHarness({ provider: createScriptedProvider().provider });
-  deps = { store: createDynamoDbAdminStore(h.documents, h.table), clock: systemClock, ids: randomIds };
+  deps = {
+    store: createDynamoDbAdminStore(h.documents, h.table),
+    clock: systemClock,
+    ids: randomIds,
+    sealer,
+  };
 });
 
 afterAll(async () => {
@@ -55,7 +63,7 @@ describe('admin commands against the service', () => {
   it('disables an application and every one of its keys in one step', async () => {
     const t = await tenant();
     const second = await createApiKey({ applicationId: t.application.id, mode: 'test' }, deps);
-    await deps.store.setApplicationStatus(t.application.id, 'disabled');
+    await setApplicationStatus({ applicationId: t.application.id, status: 'disabled' }, deps);
 
     const answers = await Promise.all([h.post(t.call.id, t.key, {}), h.post(t.call.id, second.api_key, {})]);
     expect(answers.map((a) => a.statusCode)).toEqual([401, 401]);
@@ -63,14 +71,14 @@ describe('admin commands against the service', () => {
 
   it('enables it again', async () => {
     const t = await tenant();
-    await deps.store.setApplicationStatus(t.application.id, 'disabled');
-    await deps.store.setApplicationStatus(t.application.id, 'active');
+    await setApplicationStatus({ applicationId: t.application.id, status: 'disabled' }, deps);
+    await setApplicationStatus({ applicationId: t.application.id, status: 'active' }, deps);
     expect((await h.post(t.call.id, t.key, {})).statusCode).toBe(200);
   });
 
   it('refuses a key for a disabled application', async () => {
     const t = await tenant();
-    await deps.store.setApplicationStatus(t.application.id, 'disabled');
+    await setApplicationStatus({ applicationId: t.application.id, status: 'disabled' }, deps);
     const key = await createApiKey({ applicationId: t.application.id, mode: 'test' }, deps);
     expect((await h.post(t.call.id, key.api_key, {})).statusCode).toBe(401);
   });
@@ -173,7 +181,8 @@ describe('admin commands against the service', () => {
 
   it('rotates a webhook secret, keeping the previous one in force for the hours asked', async () => {
     const t = await tenant();
-    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', 'whsec_old');
+    const old = await sealer.seal('whsec_old_0123456789', t.application.id);
+    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', old);
 
     const rotated = await rotateWebhookSecret(
       { applicationId: t.application.id, keepPreviousHours: 24 },
@@ -186,16 +195,18 @@ describe('admin commands against the service', () => {
       previous_secret_expires_at: expect.any(String),
     });
     expect(Date.parse(rotated.previous_secret_expires_at) - Date.now()).toBeGreaterThan(23.9 * 3_600_000);
-    expect(await deps.store.getApplication(t.application.id)).toMatchObject({
-      webhook_secret: rotated.webhook_secret,
-      webhook_secret_previous: 'whsec_old',
+    const stored = await deps.store.getApplication(t.application.id);
+    expect(stored).toMatchObject({
+      webhook_secret: expect.stringMatching(/^kms:/),
+      webhook_secret_previous: old,
       webhook_secret_previous_expires_at: rotated.previous_secret_expires_at,
     });
+    expect(await sealer.open(stored?.webhook_secret ?? '', t.application.id)).toBe(rotated.webhook_secret);
   });
 
   it('refuses a rotation window outside 1 to 168 hours', async () => {
     const t = await tenant();
-    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', 'whsec_old');
+    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', 'kms:b2xk');
 
     await expect(
       rotateWebhookSecret({ applicationId: t.application.id, keepPreviousHours: 169 }, deps),
@@ -212,14 +223,14 @@ describe('admin commands against the service', () => {
 
   it('ends a rotation at once when a secret is set outright (a leaked secret stops signing)', async () => {
     const t = await tenant();
-    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', 'whsec_old');
+    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', 'kms:b2xk');
     await rotateWebhookSecret({ applicationId: t.application.id, keepPreviousHours: 24 }, deps);
 
-    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', 'whsec_fresh');
+    await deps.store.setWebhook(t.application.id, 'https://hooks.example.com/a', 'kms:ZnJlc2g=');
 
     const application = await deps.store.getApplication(t.application.id);
     expect([application?.webhook_secret, application?.webhook_secret_previous]).toEqual([
-      'whsec_fresh',
+      'kms:ZnJlc2g=',
       undefined,
     ]);
   });
@@ -232,14 +243,14 @@ describe('admin commands against the service', () => {
       'https://old.example.com/hook',
       '2026-11-24T10:00:00Z',
     );
-    await deps.store.setWebhook(t.application.id, 'https://new.example.com/hook', 'whsec_new');
+    await deps.store.setWebhook(t.application.id, 'https://new.example.com/hook', 'kms:bmV3');
 
     expect(await deps.store.getApplication(t.application.id)).toEqual({
       id: t.application.id,
       customer_id: t.customer.id,
       status: 'active',
       webhook_url: 'https://new.example.com/hook',
-      webhook_secret: 'whsec_new',
+      webhook_secret: 'kms:bmV3',
       webhook_status: 'active',
     });
   });

@@ -104,8 +104,9 @@ describe('createFreeSwitchProvider', () => {
     await provider.startRecording(request);
     await provider.startRecording(other);
 
-    expect(await provider.stopFile(uuid, files.pathOf(request))).toBe('stopped');
-    expect(await provider.stopFile(uuid, files.pathOf(request))).toBe('not_recording');
+    const file = { mediaNode: 'fs-test', channelUuid: uuid, path: files.pathOf(request) };
+    expect(await provider.stopFile(file)).toBe('stopped');
+    expect(await provider.stopFile(file)).toBe('not_recording');
     expect(freeswitch.recordings(uuid)).toEqual([files.pathOf(other)]);
   });
 

@@ -202,7 +202,7 @@ describe('events twice, late or out of order', () => {
     const once = await h.webhooks();
     const recorded = (await h.stored(call.id)).recordings[0];
     const base = {
-      node: 'fs-test',
+      media_node: 'fs-test',
       core_uuid: h.freeswitch.coreUuid,
       at: new Date().toISOString(),
       source: 'event' as const,

@@ -85,7 +85,7 @@ describe('the media relay bundle', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       for (const message of await drainQueue(sqs, queueUrl)) {
         const parsed = parseMediaEvent(message.Body ?? '');
-        if (parsed.ok) kinds.push(`${parsed.event.kind} ${parsed.event.node}`);
+        if (parsed.ok) kinds.push(`${parsed.event.kind} ${parsed.event.media_node}`);
       }
     }
     const exited = new Promise<number | null>((resolve) => relay.once('exit', resolve));

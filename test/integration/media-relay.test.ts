@@ -129,7 +129,7 @@ describe('the media relay', () => {
     const size = (await storedSize(request)) ?? -1;
     expect(events.filter((e) => e.source === 'event')).toEqual([
       {
-        node: 'fs-test',
+        media_node: 'fs-test',
         core_uuid: freeswitch.coreUuid,
         at: expect.any(String),
         source: 'event',
@@ -138,7 +138,7 @@ describe('the media relay', () => {
         path: files.pathOf(request),
       },
       {
-        node: 'fs-test',
+        media_node: 'fs-test',
         core_uuid: freeswitch.coreUuid,
         at: expect.any(String),
         source: 'event',
@@ -149,7 +149,7 @@ describe('the media relay', () => {
         channel_ended: false,
       },
       {
-        node: 'fs-test',
+        media_node: 'fs-test',
         core_uuid: freeswitch.coreUuid,
         at: expect.any(String),
         source: 'event',

@@ -5,8 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
+import {
+  createLocalAwsClients,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+} from '../../shared/adapters/aws/aws-clients.ts';
+import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
+import { lazyKmsClient } from '../../shared/adapters/kms/kms-client.ts';
+import { createKmsSecretSealer } from '../../shared/adapters/kms/kms-secret-sealer.ts';
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
 import { RFC3339_SECONDS } from '../support/expectations.ts';
 import { runScript } from '../support/run-script.ts';
@@ -122,7 +130,29 @@ describe('npm start', () => {
     call_id: string;
     customer_id: string;
     application_id: string;
+    webhook_secret: string;
   };
+  /** The demo's secret after the rotation test, as the admin CLI printed it. */
+  let rotatedSecret: string;
+
+  /** The demo application's webhook secrets as stored, opened with npm start's KMS stand-in. */
+  async function storedSecrets() {
+    const runtime = JSON.parse(await readFile(join(localDir, 'runtime.json'), 'utf8'));
+    const clients = createLocalAwsClients({ dynamodb: runtime.dynamodb_endpoint, sqs: runtime.sqs_endpoint });
+    const item = (
+      await clients.documents.send(
+        new GetCommand({ TableName: runtime.table_name, Key: keys.application(demo.application_id) }),
+      )
+    ).Item;
+    const sealer = createKmsSecretSealer(
+      lazyKmsClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: runtime.kms_endpoint }),
+      runtime.webhook_secrets_key_id,
+    );
+    return {
+      current: await sealer.open(item?.webhook_secret, demo.application_id),
+      previous: await sealer.open(item?.webhook_secret_previous, demo.application_id),
+    };
+  }
 
   it('seeds a demo tenant and writes it to .local/demo.json', async () => {
     first = await npmStart();
@@ -247,6 +277,39 @@ describe('npm start', () => {
     ).toEqual([[`rec_${demo.call_id}`, 'completed']]);
   });
 
+  it("rotates the demo's webhook secret with the admin CLI (--local), sealed by npm start's KMS stand-in", async () => {
+    const rotated = await runScript(
+      'scripts/admin/admin.ts',
+      ['--local', 'rotate-webhook-secret', '--application', demo.application_id],
+      { MINIVOICE_LOCAL_DIR: localDir },
+    );
+    rotatedSecret = JSON.parse(rotated.stdout).webhook_secret;
+
+    expect(await storedSecrets()).toEqual({ current: rotatedSecret, previous: demo.webhook_secret });
+  });
+
+  it("creates a call on npm start's media node with the admin CLI (create-call --local), and refuses a node it does not run", async () => {
+    const admin = (args: string[]) =>
+      runScript(
+        'scripts/admin/admin.ts',
+        ['--local', 'create-call', '--application', demo.application_id, ...args],
+        {
+          MINIVOICE_LOCAL_DIR: localDir,
+        },
+      );
+    const created = await admin([]);
+    const elsewhere = await admin(['--media-node', 'fs-b']);
+
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      media_node: 'local-fs',
+      provider_call_id: expect.any(String),
+    });
+    expect([elsewhere.code, elsewhere.stderr.trim()]).toEqual([
+      2,
+      'npm start runs no media node fs-b (it runs local-fs)',
+    ]);
+  });
+
   it('completes the recording within 5 s when the call hangs up (admin --local end-call), then refuses a stop', async () => {
     const restarted = await printedCurl(first.output(), 'start');
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -360,6 +423,8 @@ describe('npm start', () => {
       }),
     );
     const again = JSON.parse(await readFile(join(localDir, 'demo.json'), 'utf8'));
+    // The KMS stand-in's key material was kept in the data directory: the sealed secrets still open.
+    const secrets = await storedSecrets();
     const listed = await runScript(
       'scripts/admin/admin.ts',
       ['--local', 'list-recordings', '--call', demo.call_id],
@@ -377,5 +442,6 @@ describe('npm start', () => {
     expect(JSON.parse(listed.stdout).recordings).toHaveLength(2);
     expect(second.output()).toContain('Webhooks     https://hooks.example.com/minivoice');
     expect(application.Item?.webhook_url).toEqual({ S: 'https://hooks.example.com/minivoice' });
+    expect(secrets).toEqual({ current: rotatedSecret, previous: demo.webhook_secret });
   }, 120_000);
 });

@@ -2,14 +2,16 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../shared/accounts/api-key.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
-import { toOutboxItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
+import { toApplicationItem, toOutboxItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
+import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
 import { signWebhook } from '../../shared/webhooks/signature.ts';
 import type { OutboxEvent } from '../../shared/webhooks/types.ts';
 import { createTestClients, createTestQueue, createTestTable, drainQueue } from '../support/aws-fixtures.ts';
+import { createTestSealer, TEST_SECRETS_KEY_ID } from '../support/kms.ts';
 import { runScript, startScript } from '../support/run-script.ts';
 import { createQueueWithDlq } from '../support/webhook-harness.ts';
 
@@ -48,7 +50,11 @@ async function commitOutboxEvents(table: string, times: string[]): Promise<Outbo
 describe('npm run admin', () => {
   let table: string;
   const admin = async (args: string[], env: Record<string, string> = {}) => {
-    const result = await runScript('scripts/admin/admin.ts', args, { TABLE_NAME: table, ...env });
+    const result = await runScript('scripts/admin/admin.ts', args, {
+      TABLE_NAME: table,
+      WEBHOOK_SECRETS_KEY_ID: TEST_SECRETS_KEY_ID,
+      ...env,
+    });
     return { ...result, json: result.code === 0 ? JSON.parse(result.stdout) : undefined };
   };
 
@@ -260,6 +266,87 @@ describe('npm run admin', () => {
       events[1]?.event_id,
     ]);
     expect(await drainQueue(sqs, outboxDlqUrl)).toEqual([]);
+  });
+
+  it('prints a new secret once and stores it only sealed, for its application', async () => {
+    table = await createTestTable(documents);
+    const customer = await admin(['create-customer', '--name', 'Acme']);
+
+    const application = await admin([
+      'create-application',
+      '--customer',
+      customer.json.id,
+      '--generate-secret',
+    ]);
+
+    const item = (
+      await documents.send(new GetCommand({ TableName: table, Key: keys.application(application.json.id) }))
+    ).Item;
+    expect(JSON.stringify(item)).not.toContain(application.json.webhook_secret);
+    expect(await createTestSealer().open(item?.webhook_secret, application.json.id)).toBe(
+      application.json.webhook_secret,
+    );
+  });
+
+  it('refuses to store a secret without the key to seal it, with one line', async () => {
+    table = await createTestTable(documents);
+    const customer = await admin(['create-customer', '--name', 'Acme']);
+
+    const result = await runScript(
+      'scripts/admin/admin.ts',
+      ['create-application', '--customer', customer.json.id, '--generate-secret'],
+      { TABLE_NAME: table },
+    );
+
+    expect([result.code, result.stderr.trim()]).toEqual([
+      2,
+      'set WEBHOOK_SECRETS_KEY_ID (the KMS key webhook secrets are sealed with)',
+    ]);
+  });
+
+  it('seals the plaintext secrets of earlier versions, printing which applications, never a secret', async () => {
+    table = await createTestTable(documents);
+    await documents.send(
+      new PutCommand({
+        TableName: table,
+        Item: toApplicationItem({
+          id: 'app_legacy1',
+          customer_id: 'cust_1',
+          status: 'active',
+          webhook_secret: 'whsec_legacy_plain',
+          created_at: '2026-11-24T10:00:00Z',
+        }),
+      }),
+    );
+
+    const sealed = await admin(['seal-webhook-secrets']);
+
+    expect([sealed.stdout.includes('whsec_legacy_plain'), sealed.json]).toEqual([
+      false,
+      { applications_scanned: 1, sealed: ['app_legacy1'], already_sealed: 0, changed_meanwhile: [] },
+    ]);
+  });
+
+  it('disables an application, reporting how many keys it updated', async () => {
+    table = await createTestTable(documents);
+    const customer = await admin(['create-customer', '--name', 'Acme']);
+    const application = await admin(['create-application', '--customer', customer.json.id]);
+    const key = await admin(['create-key', '--application', application.json.id]);
+
+    const disabled = await admin([
+      'set-application-status',
+      '--application',
+      application.json.id,
+      '--status',
+      'disabled',
+    ]);
+
+    expect(disabled.json).toEqual({
+      application_id: application.json.id,
+      status: 'disabled',
+      keys_updated: 1,
+    });
+    expect((await loadAccessFor(table, key.json.api_key)).apiKey?.application_status).toBe('disabled');
   });
 
   it('lists the dead letters and replays them to the webhook queue', async () => {

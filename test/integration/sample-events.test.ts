@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Handler } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Handler } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbStreamSource, type StreamLambda } from '../../scripts/local/dynamodb-stream-source.ts';
 import {
@@ -41,7 +41,7 @@ let freeswitch: SimulatedFreeSwitch;
 let queueUrl: string;
 let table: string;
 let bucket: string;
-let handler: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+let handler: Handler<APIGatewayProxyEvent, APIGatewayProxyResult>;
 let relay: ReturnType<typeof createRelay>;
 let relaying: Promise<void>;
 let mediaEventSource: ReturnType<typeof createSqsEventSource>;
@@ -55,13 +55,13 @@ const queuedWebhooks = async () => {
 
 const EVENTS = join(import.meta.dirname, '../../events');
 const readEvent = async (name: string) =>
-  JSON.parse(await readFile(join(EVENTS, name), 'utf8')) as APIGatewayProxyEventV2;
+  JSON.parse(await readFile(join(EVENTS, name), 'utf8')) as APIGatewayProxyEvent;
 const invoke = async (name: string) => {
   const result = (await handler(
     await readEvent(name),
     lambdaContext(),
     () => undefined,
-  )) as APIGatewayProxyStructuredResultV2;
+  )) as APIGatewayProxyResult;
   return { statusCode: result.statusCode, body: JSON.parse(String(result.body)) };
 };
 
@@ -102,8 +102,7 @@ beforeAll(async () => {
     WEBHOOK_QUEUE_URL: queueUrl,
     MEDIA_EVENTS_QUEUE_URL: mediaQueueUrl,
     RECORDINGS_BUCKET: bucket,
-    ESL_HOST: '127.0.0.1',
-    ESL_PORT: String(freeswitch.port),
+    ESL_NODES: `local-fs=127.0.0.1:${freeswitch.port}`,
   });
   ({ handler } = await import('../../functions/recordings/handler.ts'));
   // A stop completes once the relay beside the media server stored the file and the media-events
@@ -134,6 +133,8 @@ beforeAll(async () => {
     loadMediaRelayConfig({
       ...process.env,
       RELAY_STATE_FILE: join(await mkdtemp(join(tmpdir(), 'minivoice-sample-relay-')), 'state.json'),
+      // The relay reaches the switch it runs beside (the functions reach the fleet through ESL_NODES).
+      ESL_PORT: String(freeswitch.port),
       MEDIA_NODE: 'local-fs',
     }),
     { sqs: clients.sqs, s3: clients.s3 },

@@ -1,12 +1,15 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
+import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
 import { listDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letters.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
-import { setWebhook } from '../../shared/admin/admin-commands.ts';
+import { sealWebhookSecrets, setWebhook } from '../../shared/admin/admin-commands.ts';
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
 import type { OutboxEvent } from '../../shared/webhooks/types.ts';
 import { drainQueue, seedTenant, uniqueSuffix } from '../support/aws-fixtures.ts';
+import { createTestSealer } from '../support/kms.ts';
 import { createWebhookHarness } from '../support/webhook-harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
@@ -213,7 +216,7 @@ describe('webhook-sender', () => {
 
     await setWebhook(
       { applicationId: tenant.applicationId, url: receiver.url, secret: undefined },
-      { store: createDynamoDbAdminStore(h.documents, h.table), queue: h.queue },
+      { store: createDynamoDbAdminStore(h.documents, h.table), queue: h.queue, sealer: createTestSealer() },
     );
     await deliverAll();
     await deliverAll(); // a duplicate redrive or redelivery would show here
@@ -402,7 +405,11 @@ describe('webhook-sender with an endpoint failing for days', () => {
     receiver.answer(() => ({ status: 200 }));
     await setWebhook(
       { applicationId: tenant.applicationId, url: receiver.url, secret: undefined },
-      { store: createDynamoDbAdminStore(sender.documents, sender.table), queue: sender.queue },
+      {
+        store: createDynamoDbAdminStore(sender.documents, sender.table),
+        queue: sender.queue,
+        sealer: createTestSealer(),
+      },
     );
     await deliverAll(sender);
 
@@ -429,7 +436,7 @@ describe('webhook-sender during a secret rotation', () => {
     const admin = createDynamoDbAdminStore(h.documents, h.table);
     await admin.rotateWebhookSecret(
       tenant.applicationId,
-      'whsec_rotated',
+      await createTestSealer().seal('whsec_rotated', tenant.applicationId),
       new Date(Date.now() + 3_600_000).toISOString(),
     );
     const event = eventFor(tenant.applicationId);
@@ -455,7 +462,7 @@ describe('webhook-sender during a secret rotation', () => {
     const admin = createDynamoDbAdminStore(h.documents, h.table);
     await admin.rotateWebhookSecret(
       tenant.applicationId,
-      'whsec_rotated',
+      await createTestSealer().seal('whsec_rotated', tenant.applicationId),
       new Date(Date.now() - 1000).toISOString(),
     );
     await h.queue.sendAll([eventFor(tenant.applicationId)]);
@@ -485,5 +492,96 @@ describe('webhook-sender in production mode', () => {
       status: 'parked',
       attempts: [{ error: 'webhook_url must use https', outcome: 'parked' }],
     });
+  });
+});
+
+describe('webhook-sender and sealed secrets', () => {
+  /** An application as an earlier version stored it: the webhook secret in plaintext. */
+  async function legacyTenant(secret: string) {
+    const tenant = await tenantWithWebhook(receiver.url, null);
+    await h.documents.send(
+      new UpdateCommand({
+        TableName: h.table,
+        Key: keys.application(tenant.applicationId),
+        UpdateExpression: 'SET webhook_secret = :secret',
+        ExpressionAttributeValues: { ':secret': secret },
+      }),
+    );
+    return tenant;
+  }
+
+  it('holds back, unsent, an event whose secret is still in plaintext', async () => {
+    const tenant = await legacyTenant(SECRET);
+    const event = eventFor(tenant.applicationId);
+    await h.queue.sendAll([event]);
+
+    await h.source.pollOnce();
+
+    expect(receiver.received).toEqual([]);
+    expect(await h.delivery(event.event_id)).toMatchObject({
+      status: 'failing',
+      attempts: [
+        {
+          status_code: 0,
+          error: 'the webhook secret is not sealed yet (an operator runs seal-webhook-secrets)',
+        },
+      ],
+    });
+    expect([
+      h.counted('WebhookSecretsUnsealed'),
+      (await h.application(tenant.applicationId))?.webhook_failing_since,
+    ]).toEqual([1, undefined]);
+  });
+
+  it('delivers it once seal-webhook-secrets has run, signed with the same secret (the receiver changes nothing)', async () => {
+    const tenant = await legacyTenant(SECRET);
+    const event = eventFor(tenant.applicationId);
+    await h.queue.sendAll([event]);
+    await h.source.pollOnce();
+
+    await sealWebhookSecrets({
+      store: createDynamoDbAdminStore(h.documents, h.table),
+      sealer: createTestSealer(),
+    });
+    await deliverAll();
+
+    const [request] = receiver.received;
+    expect(receivedIds()).toEqual([event.event_id]);
+    expect(verifyWebhook(SECRET, request?.headers ?? {}, request?.body ?? '', 300).ok).toBe(true);
+    expect((await h.application(tenant.applicationId))?.webhook_secret).toMatch(/^kms:/);
+  });
+
+  it("parks an event whose stored secret is another application's, until the secret is set again", async () => {
+    const [victim, copier] = await Promise.all([tenantWithWebhook(), tenantWithWebhook()]);
+    await h.documents.send(
+      new UpdateCommand({
+        TableName: h.table,
+        Key: keys.application(copier.applicationId),
+        UpdateExpression: 'SET webhook_secret = :secret',
+        ExpressionAttributeValues: {
+          ':secret': (await h.application(victim.applicationId))?.webhook_secret,
+        },
+      }),
+    );
+    const event = eventFor(copier.applicationId);
+    await h.queue.sendAll([event]);
+    await h.source.pollOnce();
+    const parked = await h.delivery(event.event_id);
+
+    const set = await setWebhook(
+      { applicationId: copier.applicationId, url: receiver.url, secret: 'whsec_fresh_0123456789' },
+      { store: createDynamoDbAdminStore(h.documents, h.table), queue: h.queue, sealer: createTestSealer() },
+    );
+    await deliverAll();
+
+    expect(parked).toMatchObject({
+      status: 'parked',
+      parked_reason: 'the webhook secret cannot be decrypted; set the webhook secret again to resume',
+    });
+    const [request] = receiver.received;
+    expect(receivedIds()).toEqual([event.event_id]);
+    expect(verifyWebhook(set.webhook_secret ?? '', request?.headers ?? {}, request?.body ?? '', 300).ok).toBe(
+      true,
+    );
   });
 });

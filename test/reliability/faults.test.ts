@@ -20,10 +20,12 @@ import { createDynamoDbStreamSource, type StreamLambda } from '../../scripts/loc
 import { ensureQueues } from '../../scripts/local/local-resources.ts';
 import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
 import { createSqsEventSource, type SqsLambda } from '../../scripts/local/sqs-event-source.ts';
+import { DEFAULT_ALLOWANCE } from '../../shared/accounts/gcra.ts';
 import { createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbApiKeyReader } from '../../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createDynamoDbRequestAllowance } from '../../shared/adapters/dynamodb/dynamodb-request-allowance.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/dynamodb/outbox-stream.ts';
 import { createTableInput, keys } from '../../shared/adapters/dynamodb/table-schema.ts';
@@ -45,6 +47,7 @@ import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
 import { type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
 import { createInMemoryRecordingMedia } from '../support/fakes/in-memory-recording-media.ts';
+import { createTestSealer } from '../support/kms.ts';
 import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
@@ -139,6 +142,7 @@ beforeAll(async () => {
     archive: createDynamoDbArchiveStore(documents, TABLE),
     media: createInMemoryRecordingMedia().media,
     keys: createDynamoDbApiKeyReader(documents, TABLE),
+    allowance: createDynamoDbRequestAllowance(documents, TABLE, DEFAULT_ALLOWANCE, systemClock),
     deliveries: createDynamoDbWebhookStore(documents, TABLE),
     queue: webhookQueue,
     provider,
@@ -156,6 +160,7 @@ beforeAll(async () => {
     transport: createHttpWebhookTransport(),
     approveTarget: (url) => approveWebhookTarget(url, { allowInsecureLocalTargets: true }, systemResolver),
     visibility: createSqsMessageVisibility(sqs, queues.queueUrl),
+    secrets: createTestSealer(),
     clock: systemClock,
     logger: quiet,
     settings: {
@@ -198,7 +203,9 @@ describe('faults', () => {
       });
     }
     freeswitch.setFault(undefined);
+    // As after a restart with another password: the kept connections are gone, new ones are refused.
     freeswitch.setRefuseAuth(true);
+    freeswitch.dropCommandConnections();
     expect((await post('provider unreachable', call(2), 'start')).status).toBe(502);
     freeswitch.setRefuseAuth(false);
     for (let i = 0; i < 3; i += 1)

@@ -14,6 +14,7 @@ import { createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { toApiKeyItem, toApplicationItem, toCallItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
 import { createTableInput, keys } from '../../shared/adapters/dynamodb/table-schema.ts';
 import type { Call } from '../../shared/recordings/types.ts';
+import { createTestSealer } from './kms.ts';
 
 /** SDK clients (the project's one recipe) pointed at the emulators by the global setup's environment. */
 export function createTestClients() {
@@ -80,7 +81,10 @@ export interface SeededTenant {
   applicationId: string;
 }
 
-/** Writes an application and its API key (with the application status copied onto it). */
+/**
+ * Writes an application and its API key (with the application status copied onto it). A webhook
+ * secret is stored sealed, as the admin CLI stores it (`webhookSecret` is the secret in clear).
+ */
 export async function seedTenant(
   documents: DynamoDBDocumentClient,
   table: string,
@@ -105,7 +109,9 @@ export async function seedTenant(
         customer_id: tenant.customerId,
         status: overrides.applicationStatus ?? 'active',
         webhook_url: overrides.webhookUrl,
-        webhook_secret: overrides.webhookSecret,
+        webhook_secret: overrides.webhookSecret
+          ? await createTestSealer().seal(overrides.webhookSecret, tenant.applicationId)
+          : undefined,
         created_at: '2026-11-24T10:00:00Z',
       }),
     }),

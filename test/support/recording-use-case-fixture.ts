@@ -1,4 +1,6 @@
 import { hashApiKey } from '../../shared/accounts/api-key.ts';
+import { DEFAULT_ALLOWANCE } from '../../shared/accounts/gcra.ts';
+import type { AdmissionDeps } from '../../shared/accounts/ports.ts';
 import type { ArchiveDeps } from '../../shared/archive/ports.ts';
 import { ApiError } from '../../shared/kernel/api-error.ts';
 import { type ApplyMediaEventDeps, applyMediaEvent } from '../../shared/media-events/apply-media-event.ts';
@@ -10,6 +12,7 @@ import type { ActiveRecording, Call, MediaFacts, Recording } from '../../shared/
 import { createInMemoryArchiveStore } from './fakes/in-memory-archive-store.ts';
 import { createInMemoryRecordingMedia } from './fakes/in-memory-recording-media.ts';
 import { createInMemoryRecordingStore } from './fakes/in-memory-recording-store.ts';
+import { createInMemoryRequestAllowance } from './fakes/in-memory-request-allowance.ts';
 import { createInMemoryState } from './fakes/in-memory-state.ts';
 import { createManualClock } from './fakes/manual-clock.ts';
 import { createMemoryLogger } from './fakes/memory-logger.ts';
@@ -79,8 +82,11 @@ export function createRecordingFixture() {
   const archive = createInMemoryArchiveStore(state);
   const metricCounts: Record<string, number> = {};
   const relay = { enabled: true };
-  const deps: RecordingDeps = {
+  // Every application's allowance, as in production (the spec's defaults), on the manual clock.
+  const allowance = createInMemoryRequestAllowance(state, DEFAULT_ALLOWANCE, time.clock);
+  const deps: RecordingDeps & AdmissionDeps = {
     store: createInMemoryRecordingStore(state),
+    allowance,
     provider: media.provider,
     files: FILES,
     clock: time.clock,
@@ -99,8 +105,9 @@ export function createRecordingFixture() {
     },
     settings: { claimLeaseMs: LEASE, publicApiUrl: API_URL },
   };
-  const archiveDeps: ArchiveDeps = {
+  const archiveDeps: ArchiveDeps & AdmissionDeps = {
     archive,
+    allowance,
     media: storage.media,
     clock: time.clock,
     ids: deps.ids,
@@ -210,7 +217,7 @@ export function stoppedEvent(
 ): MediaEvent {
   return {
     kind: 'recording_stopped',
-    node: 'fs1',
+    media_node: 'fs1',
     core_uuid: 'core1',
     at: '2026-11-24T10:00:05.000Z',
     source: 'event',

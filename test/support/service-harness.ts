@@ -3,16 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createMediaEventsHandler } from '../../functions/media-events/create-handler.ts';
 import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
 import { createRetentionSweepHandler } from '../../functions/retention-sweep/create-handler.ts';
 import { localLambdaContext } from '../../scripts/local/lambda-context.ts';
 import { createSqsEventSource, type SqsLambda } from '../../scripts/local/sqs-event-source.ts';
 import { recordingsRoot } from '../../services/media-relay/config.ts';
+import type { AllowancePolicy } from '../../shared/accounts/gcra.ts';
 import { createDynamoDbApiKeyReader } from '../../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
 import { createDynamoDbArchiveStore } from '../../shared/adapters/dynamodb/dynamodb-archive-store.ts';
 import { createDynamoDbRecordingStore } from '../../shared/adapters/dynamodb/dynamodb-recording-store.ts';
+import { createDynamoDbRequestAllowance } from '../../shared/adapters/dynamodb/dynamodb-request-allowance.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { createJsonRelayJournal } from '../../shared/adapters/files/json-relay-journal.ts';
 import { createRecordingFileStore } from '../../shared/adapters/files/recording-file-store.ts';
@@ -46,8 +48,15 @@ import {
   seedTenant,
 } from './aws-fixtures.ts';
 import { createMemoryLogger } from './fakes/memory-logger.ts';
-import { providerFor, startTestFreeSwitch } from './media-server.ts';
+import { fleetProviderFor, startTestFreeSwitch } from './media-server.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
+
+/**
+ * The allowance the harness gives applications unless told otherwise: every request still takes from
+ * it (one conditional write), but property and race tests firing hundreds of requests at once from one
+ * tenant are never refused.
+ */
+export const UNREACHED_ALLOWANCE: AllowancePolicy = { perSecond: 100_000, burst: 100_000 };
 
 /** The public base URL the harness's completed recordings point at. */
 export const TEST_API_URL = 'https://api.minivoice.test';
@@ -82,12 +91,22 @@ export interface ServiceHarnessOptions {
   /** Overrides of the relay's settings (e.g. a short `uploadGiveUpMs`). */
   relay?: Partial<MediaRelayDeps['settings']>;
   /**
+   * The fleet's media servers by name (default one, `fs-test`): a simulated FreeSWITCH for each, with
+   * its own relay, all in `ESL_NODES`-like routing. Each node's disk holds only its own calls' files.
+   */
+  mediaNodes?: string[];
+  /**
    * Share a table and webhook queue with another harness (e.g. the webhook sender's). The table's
    * stream is then relayed to the queue by this harness.
    */
   shared?: { table: string; queueUrl: string };
   /** Wraps the outbox relay's queue (e.g. to make it refuse events for a while). */
   wrapRelayQueue?: (real: EventQueue) => EventQueue;
+  /**
+   * Each application's request allowance (the real limiter, in the table). Unless given, one no test
+   * reaches ({@link UNREACHED_ALLOWANCE}): tests of limits pass the spec's `DEFAULT_ALLOWANCE`.
+   */
+  allowance?: AllowancePolicy;
 }
 
 /**
@@ -122,8 +141,20 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
   };
 
   const simulated = options.provider ? undefined : await startTestFreeSwitch();
+  const [firstNode = 'fs-test', ...otherNodes] = options.mediaNodes ?? ['fs-test'];
+  /** The simulated media servers by name (the first is `simulated`); they share its recordings path. */
+  const nodes: Record<string, NonNullable<typeof simulated>['freeswitch']> = {};
+  if (simulated) {
+    nodes[firstNode] = simulated.freeswitch;
+    for (const name of otherNodes) nodes[name] = (await startTestFreeSwitch()).freeswitch;
+  }
+  /** Which node each call made by `newCall` records on (a node's disk holds only its calls' files). */
+  const nodeOfCall = new Map<string, string>();
   const files: RecordingFiles =
     simulated?.files ?? createRecordingFiles('/rec/{customer_id}/{call_id}/{recording_id}.wav');
+  const eslProvider = options.provider
+    ? undefined
+    : fleetProviderFor(nodes, files, { timeoutMs: options.eslTimeoutMs ?? 1000 });
   const provider = options.provider
     ? withScriptedRelay(options.provider, files, {
         s3: clients.s3,
@@ -131,7 +162,7 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
         sqs: clients.sqs,
         mediaQueueUrl,
       })
-    : providerFor(simulated?.freeswitch as never, files, { timeoutMs: options.eslTimeoutMs ?? 1000 });
+    : (eslProvider as NonNullable<typeof eslProvider>);
   const common = {
     store: storeProxy,
     archive,
@@ -146,6 +177,12 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
   const deps = {
     ...common,
     keys: createDynamoDbApiKeyReader(clients.documents, table),
+    allowance: createDynamoDbRequestAllowance(
+      clients.documents,
+      table,
+      options.allowance ?? UNREACHED_ALLOWANCE,
+      systemClock,
+    ),
     deliveries: createDynamoDbWebhookStore(clients.documents, table),
     queue: createSqsEventQueue(clients.sqs, queueUrl),
     settings: { claimLeaseMs, stopSettleMs: options.stopSettleMs ?? 4000 },
@@ -190,44 +227,44 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
   const relayLogger = createMemoryLogger();
   /** Wraps the relay's uploads so a test can make storage fail. */
   let uploader: RecordingUploader = createS3RecordingUploader(clients.s3, bucket);
-  const relay = simulated
-    ? createMediaRelay({
-        connect: createFreeSwitchConnector(
-          {
-            host: '127.0.0.1',
-            port: simulated.freeswitch.port,
-            password: simulated.freeswitch.password,
-          },
-          { node: 'fs-test', timeoutMs: 1000 },
-        ),
-        publisher: createSqsMediaEventPublisher(clients.sqs, mediaQueueUrl),
-        files: createRecordingFileStore(recordingsRoot(simulated.pathTemplate), (path) =>
-          Boolean(files.parsePath(path)),
-        ),
-        uploader: { upload: (...args) => uploader.upload(...args) },
-        objectKeyOf: (path) => {
-          const ref = files.parsePath(path);
-          return ref ? objectKeyOf(ref) : undefined;
-        },
-        journal: createJsonRelayJournal(
-          join(await mkdtemp(join(tmpdir(), 'minivoice-relay-')), 'state.json'),
-        ),
-        clock: systemClock,
-        logger: relayLogger,
-        settings: {
-          node: 'fs-test',
-          reconcileEveryMs: 200,
-          scanMinAgeMs: 300,
-          retentionMs: 86_400_000,
-          reconnectMinMs: 50,
-          reconnectMaxMs: 200,
-          uploadGiveUpMs: 60_000,
-          uploadConcurrency: 4,
-          ...options.relay,
-        },
-      })
-    : undefined;
-  const relaying = relay?.run();
+  /** The relay beside one simulated node, as `MEDIA_NODE` = its name. */
+  const relayFor = async (node: string, freeswitch: (typeof nodes)[string]) =>
+    createMediaRelay({
+      connect: createFreeSwitchConnector(
+        { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password },
+        { node, timeoutMs: 1000 },
+      ),
+      publisher: createSqsMediaEventPublisher(clients.sqs, mediaQueueUrl),
+      files: createRecordingFileStore(recordingsRoot(simulated?.pathTemplate ?? '/'), (path) => {
+        const ref = files.parsePath(path);
+        // The nodes share this machine's disk; each relay sees the files its own node would hold.
+        return Boolean(ref) && (otherNodes.length === 0 || nodeOfCall.get(ref?.callId ?? '') === node);
+      }),
+      uploader: { upload: (...args) => uploader.upload(...args) },
+      objectKeyOf: (path) => {
+        const ref = files.parsePath(path);
+        return ref ? objectKeyOf(ref) : undefined;
+      },
+      journal: createJsonRelayJournal(join(await mkdtemp(join(tmpdir(), 'minivoice-relay-')), 'state.json')),
+      clock: systemClock,
+      logger: relayLogger,
+      settings: {
+        node,
+        reconcileEveryMs: 200,
+        scanMinAgeMs: 300,
+        retentionMs: 86_400_000,
+        reconnectMinMs: 50,
+        reconnectMaxMs: 200,
+        uploadGiveUpMs: 60_000,
+        uploadConcurrency: 4,
+        ...options.relay,
+      },
+    });
+  const relays = await Promise.all(
+    Object.entries(nodes).map(async ([node, freeswitch]) => relayFor(node, freeswitch)),
+  );
+  const relay = relays[0];
+  const relaying = Promise.all(relays.map((r) => r.run()));
   const tenant = await seedTenant(clients.documents, table);
 
   async function request(input: {
@@ -241,10 +278,7 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
   }): Promise<ApiAnswer> {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...input.headers };
     if (input.apiKey) headers.authorization = `Bearer ${input.apiKey}`;
-    const result = (await handler(
-      apiEvent({ ...input, headers }),
-      lambdaContext(),
-    )) as APIGatewayProxyStructuredResultV2;
+    const result = (await handler(apiEvent({ ...input, headers }), lambdaContext())) as APIGatewayProxyResult;
     const text = String(result.body ?? '');
     return {
       statusCode: result.statusCode ?? 0,
@@ -269,6 +303,8 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     request,
     files,
     freeswitch: simulated?.freeswitch as NonNullable<typeof simulated>['freeswitch'],
+    /** Every simulated media server by name (`mediaNodes`; the first is `freeswitch`). */
+    nodes,
     relay,
     relayLogger,
     /** POST /v1/calls/{id}/recordings with a JSON body (or none). */
@@ -297,10 +333,20 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
         ...(apiKey ? { apiKey } : {}),
       });
     },
-    /** A fresh active call of the tenant with a live channel on the simulated FreeSWITCH. */
-    async newCall(owner = tenant): Promise<Call & { provider_call_id: string }> {
-      const call = await seedCall(clients.documents, table, owner);
-      simulated?.freeswitch.addChannel(call.provider_call_id ?? '');
+    /**
+     * A fresh active call of the tenant with a live channel on the simulated FreeSWITCH; given a node,
+     * the channel is on that node and the call names it (`media_node`), as call control writes it.
+     */
+    async newCall(owner = tenant, mediaNode?: string): Promise<Call & { provider_call_id: string }> {
+      const call = await seedCall(
+        clients.documents,
+        table,
+        owner,
+        mediaNode ? { media_node: mediaNode } : {},
+      );
+      const node = mediaNode ?? firstNode;
+      nodeOfCall.set(call.id, node);
+      nodes[node]?.addChannel(call.provider_call_id ?? '');
       return call as Call & { provider_call_id: string };
     },
     /** Replaces the store the handlers use (wrap `real` to inject a fault). */
@@ -331,7 +377,7 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
       const until = busyAt + limitMs;
       while (Date.now() < until) {
         // An upload just finished has just queued its report: quiet counts from then.
-        if ((relay?.pendingUploads() ?? 0) > 0 || holding) busyAt = Date.now();
+        if (relays.some((r) => r.pendingUploads() > 0) || holding) busyAt = Date.now();
         if (Date.now() - Math.max(lastActivity, busyAt) >= quietMs) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -353,7 +399,8 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     /** The stored call, recordings and outbox items of a call. */
     stored: (callId: string) => callPartition(clients.documents, table, callId),
     /** The media server's files recording on a call's channel. */
-    recordingOn: (call: Call) => simulated?.freeswitch.recordings(call.provider_call_id ?? '') ?? [],
+    recordingOn: (call: Call) =>
+      nodes[call.media_node ?? firstNode]?.recordings(call.provider_call_id ?? '') ?? [],
     /** Every object key in the bucket. */
     async objectKeys(): Promise<string[]> {
       const out = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -376,11 +423,12 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     counted: (name: string) => counts[name] ?? 0,
     async close() {
       closing = true;
-      relay?.stop();
+      for (const r of relays) r.stop();
       await relaying;
       await applying;
       await outboxRelay.stop();
-      await simulated?.freeswitch.close();
+      eslProvider?.close();
+      await Promise.all(Object.values(nodes).map((node) => node.close()));
     },
   };
 }
@@ -411,7 +459,7 @@ function withScriptedRelay(
         }),
       );
       const event: MediaEvent = {
-        node: 'scripted',
+        media_node: 'scripted',
         core_uuid: 'scripted',
         at: new Date().toISOString(),
         source: 'event',

@@ -17,6 +17,7 @@ import type { Clock } from '../../shared/kernel/clock.ts';
 import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
 import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
 import { createTestClients, createTestTable, uniqueSuffix } from './aws-fixtures.ts';
+import { createTestSealer } from './kms.ts';
 
 /** A webhook queue with a dead-letter queue after `maxAttempts` attempts, as the stack configures it. */
 export async function createQueueWithDlq(
@@ -44,8 +45,9 @@ export async function createQueueWithDlq(
 }
 
 /**
- * The real `webhook-sender` handler over DynamoDB Local and the SQS emulator (queue + DLQ), fed by the
- * local SQS event source. Retries are immediate (base delay 0) so tests step through attempts quickly.
+ * The real `webhook-sender` handler over DynamoDB Local, the SQS emulator (queue + DLQ) and the KMS
+ * stand-in (sealed secrets), fed by the local SQS event source. Retries are immediate (base delay 0) so
+ * tests step through attempts quickly.
  */
 export async function createWebhookHarness(
   options: {
@@ -81,6 +83,8 @@ export async function createWebhookHarness(
     approveTarget: (url) =>
       approveWebhookTarget(url, { allowInsecureLocalTargets: options.allowLocal ?? true }, systemResolver),
     visibility: createSqsMessageVisibility(clients.sqs, queues.queueUrl),
+    // The production sealer against the KMS stand-in, uncached: each delivery opens what is stored now.
+    secrets: createTestSealer(),
     clock: options.clock ?? systemClock,
     logger: createJsonLogger({ service: 'webhook-sender' }, (_level, line) => logLines.push(line)),
     settings: {

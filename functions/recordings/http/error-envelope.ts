@@ -1,22 +1,14 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError } from '../../../shared/kernel/api-error.ts';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ApiError, InternalError } from '../../../shared/kernel/api-error.ts';
 import type { Logger } from '../../../shared/kernel/logger.ts';
 import { errorResponse } from './responses.ts';
-
-class InternalError extends ApiError {
-  constructor() {
-    super(500, 'internal_error', 'an unexpected error occurred; it has been logged');
-  }
-}
 
 /**
  * The one place errors become responses: `ApiError`s answer with their own status and code; anything
  * else is logged once (with the request id) and answered as a generic 500 without details.
  */
-export function errorEnvelope(
-  logger: Logger,
-): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+export function errorEnvelope(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     onError: async (request) => {
       const { error } = request;

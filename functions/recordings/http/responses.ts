@@ -1,12 +1,12 @@
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiError } from '../../../shared/kernel/api-error.ts';
 
-/** A JSON response in the shape API Gateway (HTTP API, payload 2.0) expects from Lambda. */
+/** A JSON response in the shape API Gateway's REST API (Lambda proxy integration) expects from Lambda. */
 export function jsonResponse(
   statusCode: number,
   body: unknown,
   headers: Readonly<Record<string, string>> = {},
-): APIGatewayProxyStructuredResultV2 {
+): APIGatewayProxyResult {
   return {
     statusCode,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
@@ -15,7 +15,7 @@ export function jsonResponse(
 }
 
 /** The spec's error envelope: `{"error": {"code", "message"}}`. */
-export function errorResponse(error: ApiError): APIGatewayProxyStructuredResultV2 {
+export function errorResponse(error: ApiError): APIGatewayProxyResult {
   return jsonResponse(
     error.statusCode,
     { error: { code: error.code, message: error.message } },
@@ -24,7 +24,7 @@ export function errorResponse(error: ApiError): APIGatewayProxyStructuredResultV
 }
 
 /** A redirect that no cache may keep (the target is a short-lived, signed link). */
-export function redirectResponse(location: string): APIGatewayProxyStructuredResultV2 {
+export function redirectResponse(location: string): APIGatewayProxyResult {
   return {
     statusCode: 302,
     headers: { Location: location, 'Cache-Control': 'no-store, private' },

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { MethodNotAllowedError, RouteNotFoundError } from '../../../shared/kernel/api-error.ts';
 
 /** The API's routes, with their raw (still unvalidated) path ids. */
@@ -14,58 +14,74 @@ export type Route =
   | { name: 'redeliver-parked-events' }
   | { name: 'get-webhook-endpoint' };
 
-/** Each path, the methods it answers, and the route each method is. */
-const ROUTES: {
-  pattern: RegExp;
-  methods: Record<string, (id: string) => Route>;
-}[] = [
+/**
+ * Each resource (as the REST API names it, `{id}` being its one path parameter), the methods it
+ * answers, and the route each method is. Order matters where two could match: `redeliver` is not an
+ * event id.
+ */
+const ROUTES: { resource: string; methods: Record<string, (id: string) => Route> }[] = [
   {
-    pattern: /^\/v1\/calls\/([^/]+)\/recordings$/,
+    resource: '/v1/calls/{id}/recordings',
     methods: {
       POST: (callId) => ({ name: 'control-recording', callId }),
       GET: (callId) => ({ name: 'list-recordings', callId }),
     },
   },
   {
-    pattern: /^\/v1\/recordings\/([^/]+)$/,
+    resource: '/v1/recordings/{id}',
     methods: {
       GET: (recordingId) => ({ name: 'get-recording', recordingId }),
       DELETE: (recordingId) => ({ name: 'delete-recording', recordingId }),
     },
   },
   {
-    pattern: /^\/v1\/recordings\/([^/]+)\/media$/,
+    resource: '/v1/recordings/{id}/media',
     methods: { GET: (recordingId) => ({ name: 'download-recording', recordingId }) },
   },
-  { pattern: /^\/v1\/webhook-events()$/, methods: { GET: () => ({ name: 'list-webhook-events' }) } },
-  // Before the event route: `redeliver` is not an event id.
+  { resource: '/v1/webhook-events', methods: { GET: () => ({ name: 'list-webhook-events' }) } },
   {
-    pattern: /^\/v1\/webhook-events\/redeliver()$/,
+    resource: '/v1/webhook-events/redeliver',
     methods: { POST: () => ({ name: 'redeliver-parked-events' }) },
   },
   {
-    pattern: /^\/v1\/webhook-events\/([^/]+)$/,
+    resource: '/v1/webhook-events/{id}',
     methods: { GET: (eventId) => ({ name: 'get-webhook-event', eventId }) },
   },
   {
-    pattern: /^\/v1\/webhook-events\/([^/]+)\/redeliver$/,
+    resource: '/v1/webhook-events/{id}/redeliver',
     methods: { POST: (eventId) => ({ name: 'redeliver-webhook-event', eventId }) },
   },
-  { pattern: /^\/v1\/webhook-endpoint()$/, methods: { GET: () => ({ name: 'get-webhook-endpoint' }) } },
+  { resource: '/v1/webhook-endpoint', methods: { GET: () => ({ name: 'get-webhook-endpoint' }) } },
 ];
 
+/** A resource's path pattern: `{id}` is one path segment, captured. */
+const patternOf = (resource: string) =>
+  new RegExp(`^${resource.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace('{id}', '([^/]+)')}$`);
+
+const MATCHERS = ROUTES.map((route) => ({ ...route, pattern: patternOf(route.resource) }));
+
 /**
- * Matches a request to its route. Any other path is 404 `not_found`, a method the path does not
- * answer 405 `method_not_allowed` (with `Allow`), both in the JSON envelope.
+ * The API's resources and their methods (REST API resource paths): what the stack exposes and the
+ * local stand-in names in its events. Every other path or method still reaches the function, which
+ * answers the JSON 404/405.
  */
-export function matchRoute(event: APIGatewayProxyEventV2): Route {
-  const path = event.rawPath ?? '';
-  for (const { pattern, methods } of ROUTES) {
+export const API_RESOURCES: readonly { resource: string; methods: readonly string[] }[] = ROUTES.map(
+  ({ resource, methods }) => ({ resource, methods: Object.keys(methods) }),
+);
+
+/**
+ * Matches a request to its route by its path (the REST API's `path`: percent-encoded, without the
+ * stage). Any other path is 404 `not_found`, a method the path does not answer 405
+ * `method_not_allowed` (with `Allow`), both in the JSON envelope.
+ */
+export function matchRoute(event: Pick<APIGatewayProxyEvent, 'path' | 'httpMethod'>): Route {
+  const path = event.path ?? '';
+  for (const { pattern, methods } of MATCHERS) {
     const match = pattern.exec(path);
-    if (!match || match[1] === undefined) continue;
-    const route = methods[event.requestContext.http.method];
+    if (!match) continue;
+    const route = methods[event.httpMethod];
     if (!route) throw new MethodNotAllowedError(Object.keys(methods));
-    return route(decodePathId(match[1]));
+    return route(decodePathId(match[1] ?? ''));
   }
   throw new RouteNotFoundError();
 }
@@ -79,14 +95,35 @@ function decodePathId(raw: string): string {
   }
 }
 
-/** One query-string parameter as sent (API Gateway joins repeated ones with commas). */
-export function queryValue(event: APIGatewayProxyEventV2, name: string): string | undefined {
+/**
+ * One query-string parameter as sent. The REST API keeps only the last of repeated ones in
+ * `queryStringParameters`, so they are read from `multiValueQueryStringParameters` and joined with
+ * commas: a repeated parameter stays visible (and is refused where a single value is expected).
+ */
+export function queryValue(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>,
+  name: string,
+): string | undefined {
+  const values = event.multiValueQueryStringParameters?.[name];
+  if (values && values.length > 0) return values.join(',');
   return event.queryStringParameters?.[name];
 }
 
-/** Header lookup that ignores case (API Gateway lower-cases them; local tools may not). */
-export function headerValue(event: APIGatewayProxyEventV2, name: string): string | undefined {
+/**
+ * Header lookup that ignores case (the REST API passes names as the client sent them). Repeated
+ * headers (kept whole only in `multiValueHeaders`) are joined with commas, so two `Authorization`
+ * headers are one malformed value, never the last one alone.
+ */
+export function headerValue(
+  event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>,
+  name: string,
+): string | undefined {
   const wanted = name.toLowerCase();
+  const values: string[] = [];
+  for (const [key, list] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (key.toLowerCase() === wanted && list) values.push(...list);
+  }
+  if (values.length > 0) return values.join(',');
   for (const [key, value] of Object.entries(event.headers ?? {})) {
     if (key.toLowerCase() === wanted) return value;
   }

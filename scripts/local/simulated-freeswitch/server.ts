@@ -35,6 +35,8 @@ interface Connection {
   authed: boolean;
   events: Set<string> | undefined;
   format: 'plain' | 'json';
+  /** The network lost this flow: nothing sent on it arrives, either way (a test fault). */
+  lost: boolean;
 }
 
 const DISCONNECT_NOTICE = 'Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n';
@@ -54,9 +56,12 @@ export async function startSimulatedFreeSwitch(options: SimulatedFreeSwitchOptio
   const commands: string[] = [];
   let fault: ((command: string) => ReplyFault | undefined) | undefined;
   let refuseAuth = false;
+  /** Connections accepted and `auth` commands accepted, since the start. */
+  const counts = { connections: 0, authentications: 0 };
+  const lostSockets = new WeakSet<Socket>();
 
   const send = (socket: Socket, data: string) => {
-    if (!socket.destroyed) socket.write(data);
+    if (!socket.destroyed && !lostSockets.has(socket)) socket.write(data);
   };
   const reply = (socket: Socket, text: string) =>
     send(socket, `Content-Type: command/reply\nReply-Text: ${text}\n\n`);
@@ -163,6 +168,7 @@ export async function startSimulatedFreeSwitch(options: SimulatedFreeSwitchOptio
     const { socket } = connection;
     if (line.startsWith('auth ')) {
       connection.authed = !refuseAuth && line.slice(5) === password;
+      if (connection.authed) counts.authentications += 1;
       reply(socket, connection.authed ? '+OK accepted' : '-ERR invalid');
       if (!connection.authed) {
         send(socket, `Content-Type: text/disconnect-notice\nContent-Length: 67\n\n${DISCONNECT_NOTICE}`);
@@ -217,8 +223,15 @@ export async function startSimulatedFreeSwitch(options: SimulatedFreeSwitchOptio
   }
 
   const server: Server = createServer((socket) => {
-    const connection: Connection = { socket, authed: false, events: undefined, format: 'plain' };
+    const connection: Connection = {
+      socket,
+      authed: false,
+      events: undefined,
+      format: 'plain',
+      lost: false,
+    };
     connections.add(connection);
+    counts.connections += 1;
     socket.on('close', () => connections.delete(connection));
     socket.on('error', () => undefined);
     socket.setNoDelay(true);
@@ -226,6 +239,7 @@ export async function startSimulatedFreeSwitch(options: SimulatedFreeSwitchOptio
     let chain = Promise.resolve();
     send(socket, 'Content-Type: auth/request\n\n');
     socket.on('data', (chunk: Buffer) => {
+      if (connection.lost) return;
       buffer += chunk.toString('utf8');
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
         const line = buffer.slice(0, end).trim();
@@ -268,6 +282,26 @@ export async function startSimulatedFreeSwitch(options: SimulatedFreeSwitchOptio
     /** Closes every connection that subscribed to events (a network blip for the media relay). */
     dropEventConnections() {
       for (const connection of connections) if (connection.events) connection.socket.destroy();
+    },
+    /** Closes every authenticated connection that did not subscribe to events (the API's commands). */
+    dropCommandConnections() {
+      for (const connection of connections) {
+        if (connection.authed && !connection.events) connection.socket.destroy();
+      }
+    },
+    /**
+     * The network silently forgets every open connection (as a NAT or a frozen peer does): nothing sent
+     * on them arrives any more, in either direction, and nobody closes them. New connections work.
+     */
+    loseConnections() {
+      for (const connection of connections) {
+        connection.lost = true;
+        lostSockets.add(connection.socket);
+      }
+    },
+    /** How many connections were accepted, and how many of them authenticated, since the start. */
+    get counts() {
+      return { ...counts };
     },
     async close() {
       sw.shutdown();

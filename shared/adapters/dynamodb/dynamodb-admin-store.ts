@@ -2,7 +2,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentSdk, dynamodbSdk } from '../aws/aws-sdk.ts';
 
 const { ConditionalCheckFailedException, TransactionCanceledException } = dynamodbSdk;
-const { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } = documentSdk;
+const { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } =
+  documentSdk;
 
 import { AdminError } from '../../admin/errors.ts';
 import type { AdminStore } from '../../admin/ports.ts';
@@ -16,10 +17,13 @@ import {
   toApplicationItem,
   toCallItem,
 } from './item-mappers.ts';
-import { GSI1, keys } from './table-schema.ts';
+import { GSI1, keys, TTL_ATTRIBUTE } from './table-schema.ts';
 
 const conditionFailed = (error: unknown) =>
   error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException;
+
+/** A transaction holds at most 100 items: the application's condition and 99 keys. */
+const KEYS_PER_TRANSACTION = 99;
 
 /** DynamoDB implementation of {@link AdminStore}, on the same single table as the service. */
 export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableName: string): AdminStore {
@@ -51,6 +55,45 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
       ),
       message,
     );
+
+  /** Sets the status on these keys, in one transaction conditional on the application still having it. */
+  async function copyToKeys(applicationId: string, status: string, keyHashes: string[]) {
+    try {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: keys.application(applicationId),
+                ConditionExpression: '#status = :status',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':status': status },
+              },
+            },
+            ...keyHashes.map((hash) => ({
+              Update: {
+                TableName: tableName,
+                Key: keys.apiKey(hash),
+                UpdateExpression: 'SET application_status = :status',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':status': status },
+              },
+            })),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      // A later status change must win over this copy of an older one; anything else (a key written
+      // at the same moment) only needs the command run again.
+      throw new AdminError(
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+          ? `application ${applicationId} is no longer ${status}: the later change updates its keys`
+          : `keys of application ${applicationId} changed while they were updated; run the command again`,
+      );
+    }
+  }
 
   return {
     async putCustomer(customer) {
@@ -184,18 +227,6 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
     },
 
     async setApplicationStatus(applicationId, status) {
-      const found = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: GSI1.name,
-          KeyConditionExpression: '#pk = :keys',
-          ExpressionAttributeNames: { '#pk': GSI1.partition },
-          ExpressionAttributeValues: { ':keys': `APP#${applicationId}#KEYS` },
-        }),
-      );
-      const keyItems = found.Items ?? [];
-      // One transaction holds at most 100 items: the application and up to 99 keys.
-      if (keyItems.length > 99) throw new AdminError('more than 99 keys: revoke unused keys first');
       await guarded(
         client.send(
           new TransactWriteCommand({
@@ -210,19 +241,94 @@ export function createDynamoDbAdminStore(client: DynamoDBDocumentClient, tableNa
                   ExpressionAttributeValues: { ':status': status },
                 },
               },
-              ...keyItems.map((item) => ({
+              {
+                // The limiter's item, which every request of every key of the application updates (or
+                // creates): its copy of the status refuses them all at once. A disabled mark must not
+                // expire with the allowance, so a disable takes the item off TTL.
                 Update: {
                   TableName: tableName,
-                  Key: keys.apiKey(String(item.key_hash)),
-                  UpdateExpression: 'SET application_status = :status',
+                  Key: keys.rate(applicationId),
+                  UpdateExpression: `SET application_status = :status${status === 'disabled' ? ` REMOVE ${TTL_ATTRIBUTE}` : ''}`,
                   ExpressionAttributeValues: { ':status': status },
                 },
-              })),
+              },
             ],
           }),
         ),
         `no application ${applicationId}`,
       );
+    },
+
+    async *copyStatusToKeys(applicationId, status) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        // Only the keys that do not carry the status yet: a second run resumes where the first stopped.
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: GSI1.name,
+            KeyConditionExpression: '#pk = :keys',
+            FilterExpression: 'application_status <> :status',
+            ProjectionExpression: 'key_hash',
+            ExpressionAttributeNames: { '#pk': GSI1.partition },
+            ExpressionAttributeValues: { ':keys': `APP#${applicationId}#KEYS`, ':status': status },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        startKey = page.LastEvaluatedKey;
+        const hashes = (page.Items ?? []).map((item) => String(item.key_hash));
+        for (let i = 0; i < hashes.length; i += KEYS_PER_TRANSACTION) {
+          const chunk = hashes.slice(i, i + KEYS_PER_TRANSACTION);
+          await copyToKeys(applicationId, status, chunk);
+          yield chunk.length;
+        }
+      } while (startKey);
+    },
+
+    async *listApplications() {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: tableName,
+            FilterExpression: '#type = :application',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':application': 'application' },
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        startKey = page.LastEvaluatedKey;
+        if (page.Items?.length) yield page.Items.map(fromApplicationItem);
+      } while (startKey);
+    },
+
+    async sealStoredSecrets(applicationId, replacements) {
+      const fields = Object.entries(replacements).filter(
+        (entry): entry is [string, { plaintext: string; sealed: string }] => entry[1] !== undefined,
+      );
+      if (fields.length === 0) return true;
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.application(applicationId),
+            UpdateExpression: `SET ${fields.map(([field]) => `${field} = :${field}_sealed`).join(', ')}`,
+            // Only over the very plaintext that was read: a secret set meanwhile stays as it is.
+            ConditionExpression: fields.map(([field]) => `${field} = :${field}_plain`).join(' AND '),
+            ExpressionAttributeValues: Object.fromEntries(
+              fields.flatMap(([field, { plaintext, sealed }]) => [
+                [`:${field}_sealed`, sealed],
+                [`:${field}_plain`, plaintext],
+              ]),
+            ),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
 
     async putCall(call) {

@@ -30,6 +30,8 @@ export const keys = {
   }),
   outboxEvent: (callId: string, eventId: string) => ({ pk: `CALL#${callId}`, sk: `EVT#${eventId}` }),
   delivery: (eventId: string) => ({ pk: `DELIVERY#${eventId}`, sk: 'DELIVERY' }),
+  /** An application's request allowance (and the copy of its status the limiter checks). */
+  rate: (applicationId: string) => ({ pk: `RATE#${applicationId}`, sk: 'RATE' }),
   /** GSI2 address of a call: by its channel. */
   channel: (providerCallId: string, callId: string) => ({
     [GSI2.partition]: `CHAN#${providerCallId}`,

@@ -14,9 +14,22 @@ export interface EslSession {
 }
 
 /**
- * Opens an inbound Event Socket connection, authenticates, runs `work`, and closes the connection. A
- * new connection per operation keeps a frozen Lambda from holding half-dead sockets. Every failure is a
- * `ProviderError` saying whether a command may have run (see `EslConnection`).
+ * How one media server's operations get a session: a pool of kept connections (`createEslPool`) or a
+ * connection per operation ({@link oneShotSessions}). Every failure is a `ProviderError` saying whether
+ * a command may have run.
+ */
+export interface EslSessions {
+  /** Runs `work` on an authenticated session of its own (no other operation's commands interleave). */
+  run<T>(work: (session: EslSession) => Promise<T>): Promise<T>;
+  /** Closes every connection kept open. */
+  close(): void;
+}
+
+/**
+ * Opens an inbound Event Socket connection, authenticates, runs `work`, and closes the connection.
+ * What one-off clients use (the admin CLI's call control); the functions keep their connections
+ * (`createEslPool`). Every failure is a `ProviderError` saying whether a command may have run (see
+ * `EslConnection`).
  */
 export async function withEslSession<T>(
   options: EslConnectionOptions,
@@ -32,6 +45,11 @@ export async function withEslSession<T>(
   } finally {
     connection.close();
   }
+}
+
+/** Sessions that each open (and close) a connection of their own: {@link withEslSession}. */
+export function oneShotSessions(options: EslConnectionOptions): EslSessions {
+  return { run: (work) => withEslSession(options, work), close: () => undefined };
 }
 
 /** Throws `rejected` for an `-ERR`/`-USAGE` answer; returns the body otherwise. */

@@ -103,6 +103,15 @@ export class EslConnection {
     else this.closeListeners.push(listener);
   }
 
+  /**
+   * Whether this connection keeps the process alive: an idle pooled connection must not hold a script
+   * (or a test) open once its work is done; one in use must.
+   */
+  keepProcessAlive(keep: boolean): void {
+    if (keep) this.socket.ref();
+    else this.socket.unref();
+  }
+
   /** Says goodbye (`exit`) and closes. */
   close(): void {
     if (this.open) this.socket.end('exit\n\n');

@@ -7,13 +7,30 @@ import {
   type RecordingFiles,
 } from '../../recordings/recording-files.ts';
 import { readSecretString } from '../secrets/secrets-manager-secret.ts';
+import { createEslFleet } from './esl-fleet.ts';
+import { ESL_NODES_FORMAT, type EslNode, parseEslNodes } from './esl-nodes.ts';
+import { createEslPool } from './esl-pool.ts';
 import { createFreeSwitchProvider } from './freeswitch-provider.ts';
+
+/** `ESL_NODES` read into the fleet's nodes; a malformed list is an issue naming what is wrong. */
+const eslNodes = z.pipe(
+  z.string({ error: `required: ${ESL_NODES_FORMAT} (it replaces ESL_HOST and ESL_PORT)` }),
+  z.transform((value: string, context): EslNode[] => {
+    try {
+      return parseEslNodes(value);
+    } catch (error) {
+      context.issues.push({ code: 'custom', input: value, message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
+);
 
 /** The environment of every function that commands FreeSWITCH (a zod shape to spread into its schema). */
 export const freeSwitchEnv = {
-  ESL_HOST: text(),
-  ESL_PORT: positiveInt(8021),
-  // In AWS the password lives in Secrets Manager (ESL_PASSWORD_SECRET_ARN); ESL_PASSWORD is for local runs.
+  // The media servers, by name (a call's media_node): `fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8021`.
+  ESL_NODES: eslNodes,
+  // One password for the fleet. In AWS it lives in Secrets Manager (ESL_PASSWORD_SECRET_ARN);
+  // ESL_PASSWORD is for local runs.
   ESL_PASSWORD: z.optional(text()),
   ESL_PASSWORD_SECRET_ARN: z.optional(text()),
   ESL_TIMEOUT_MS: positiveInt(3000),
@@ -25,8 +42,7 @@ export const freeSwitchEnv = {
 
 /** Parsed FreeSWITCH settings. */
 export interface FreeSwitchConfig {
-  ESL_HOST: string;
-  ESL_PORT: number;
+  ESL_NODES: EslNode[];
   ESL_PASSWORD?: string | undefined;
   ESL_PASSWORD_SECRET_ARN?: string | undefined;
   ESL_TIMEOUT_MS: number;
@@ -46,8 +62,9 @@ export function checkFreeSwitchConfig<T extends FreeSwitchConfig>(config: T): T 
 }
 
 /**
- * The media server adapter and file naming of a function, built once per container. The Event Socket
- * password comes from Secrets Manager in AWS (read at cold start), or from the environment locally.
+ * The media server adapter and file naming of a function, built once per container: a pool of
+ * authenticated Event Socket connections per node, kept across invocations. The password (one for the
+ * fleet) comes from Secrets Manager in AWS (read at cold start), or from the environment locally.
  */
 export async function createMediaServer(
   config: FreeSwitchConfig,
@@ -56,12 +73,13 @@ export async function createMediaServer(
     ? await readSecretString(config.ESL_PASSWORD_SECRET_ARN)
     : (config.ESL_PASSWORD as string);
   const files = createRecordingFiles(config.RECORDING_PATH_TEMPLATE);
-  const provider = createFreeSwitchProvider({
-    host: config.ESL_HOST,
-    port: config.ESL_PORT,
-    password,
-    timeoutMs: config.ESL_TIMEOUT_MS,
-    files,
-  });
-  return { provider, files };
+  const fleet = createEslFleet(
+    new Map(
+      config.ESL_NODES.map((node) => [
+        node.name,
+        createEslPool({ host: node.host, port: node.port, password }, { timeoutMs: config.ESL_TIMEOUT_MS }),
+      ]),
+    ),
+  );
+  return { provider: createFreeSwitchProvider({ fleet, files }), files };
 }

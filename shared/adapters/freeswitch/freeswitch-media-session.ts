@@ -70,7 +70,7 @@ function session(esl: EslConnection, coreUuid: string, options: { node: string; 
 /** A FreeSWITCH event as a media event (undefined for anything else). */
 export function toMediaEvent(event: EslEvent, node: string, coreUuid: string): ObservedEvent | undefined {
   const base = {
-    node,
+    media_node: node,
     core_uuid: event['Core-UUID'] ?? coreUuid,
     at: eventTime(event['Event-Date-Timestamp']),
     source: 'event' as const,

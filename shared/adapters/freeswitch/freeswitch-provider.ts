@@ -1,12 +1,20 @@
 import { ProviderError } from '../../recordings/errors.ts';
 import type { RecordingProvider, StopOutcome } from '../../recordings/ports.ts';
 import type { RecordingFiles } from '../../recordings/recording-files.ts';
-import { type EslConnectionOptions, type EslSession, expectOk, withEslSession } from './esl-client.ts';
+import { type EslSession, expectOk } from './esl-client.ts';
+import type { EslFleet } from './esl-fleet.ts';
 
-/** FreeSWITCH settings: the event socket and where recordings are written. */
-export interface FreeSwitchProviderOptions extends EslConnectionOptions {
+/** FreeSWITCH settings: the media servers' Event Sockets and where recordings are written. */
+export interface FreeSwitchProviderOptions {
+  fleet: EslFleet;
   files: RecordingFiles;
 }
+
+/** The FreeSWITCH adapter, and how to close the connections it keeps. */
+export type FreeSwitchProvider = RecordingProvider & {
+  /** Closes every kept Event Socket connection (tests and scripts; a Lambda container keeps them). */
+  close(): void;
+};
 
 // FreeSWITCH channel UUIDs; anything else is refused before it reaches the socket.
 const CHANNEL_UUID = /^[A-Za-z0-9-]{1,64}$/;
@@ -20,11 +28,12 @@ const WAV_HEADER_BYTES = 44;
 
 /**
  * Records through `uuid_record` over the Event Socket, one file per recording (stopped by its own path,
- * never "all"). After a stop it reads the variables FreeSWITCH sets when it closes the file
- * (`record_ms`, `record_samples`, `record_completion_cause`) for the real length and size (16-bit mono
- * linear PCM WAV, FreeSWITCH's `.wav` default), or learns that nothing was kept.
+ * never "all"), on the media server holding the call's channel (the request's `mediaNode`; see
+ * `EslFleet` for a call naming none). After a stop it reads the variables FreeSWITCH sets when it
+ * closes the file (`record_ms`, `record_samples`, `record_completion_cause`) for the real length and
+ * size (16-bit mono linear PCM WAV, FreeSWITCH's `.wav` default), or learns that nothing was kept.
  */
-export function createFreeSwitchProvider(options: FreeSwitchProviderOptions): RecordingProvider {
+export function createFreeSwitchProvider(options: FreeSwitchProviderOptions): FreeSwitchProvider {
   const channel = (uuid: string) => {
     if (!CHANNEL_UUID.test(uuid))
       throw new ProviderError('provider call id is not a channel uuid', 'rejected');
@@ -35,7 +44,8 @@ export function createFreeSwitchProvider(options: FreeSwitchProviderOptions): Re
       throw new ProviderError('recording path is not a plain absolute path', 'rejected');
     return path;
   };
-  const session = <T>(work: (esl: EslSession) => Promise<T>) => withEslSession(options, work);
+  const session = async <T>(mediaNode: string | undefined, work: (esl: EslSession) => Promise<T>) =>
+    options.fleet.sessionsFor(mediaNode).run(work);
 
   /** `uuid_record … stop <path>`: true when it stopped, false when the file was not recording. */
   async function stop(esl: EslSession, uuid: string, path: string): Promise<boolean> {
@@ -49,12 +59,12 @@ export function createFreeSwitchProvider(options: FreeSwitchProviderOptions): Re
   return {
     async startRecording(request) {
       const command = `uuid_record ${channel(request.providerCallId)} start ${safePath(options.files.pathOf(request))}`;
-      await session(async (esl) => expectOk(command, await esl.api(command)));
+      await session(request.mediaNode, async (esl) => expectOk(command, await esl.api(command)));
     },
 
     async stopRecording(request): Promise<StopOutcome> {
       const uuid = request.providerCallId;
-      return session(async (esl) => {
+      return session(request.mediaNode, async (esl) => {
         if (!(await stop(esl, uuid, options.files.pathOf(request)))) return { kind: 'not_recording' };
         const cause = await esl.api(`uuid_getvar ${uuid} record_completion_cause`);
         const milliseconds = await esl.api(`uuid_getvar ${uuid} record_ms`);
@@ -76,16 +86,20 @@ export function createFreeSwitchProvider(options: FreeSwitchProviderOptions): Re
     async isRecording(request) {
       const path = options.files.pathOf(request);
       const command = `uuid_buglist ${channel(request.providerCallId)}`;
-      return session(async (esl) => {
+      return session(request.mediaNode, async (esl) => {
         const body = await esl.api(command);
         if (body.startsWith('-ERR no reply')) return false; // no such channel
         return recordTargets(expectOk(command, body)).includes(path);
       });
     },
 
-    async stopFile(channelUuid, path) {
-      return session(async (esl) => ((await stop(esl, channelUuid, path)) ? 'stopped' : 'not_recording'));
+    async stopFile({ mediaNode, channelUuid, path }) {
+      return session(mediaNode, async (esl) =>
+        (await stop(esl, channelUuid, path)) ? 'stopped' : 'not_recording',
+      );
     },
+
+    close: () => options.fleet.close(),
   };
 }
 

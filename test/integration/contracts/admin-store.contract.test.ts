@@ -123,13 +123,76 @@ describe.each(STORE_SUBJECTS)('AdminStore on $name', ({ create }) => {
     await expect(s.admin.setRetention('app_missing', 30)).rejects.toBeInstanceOf(AdminError);
   });
 
-  it("disables an application and every one of its keys' copies at once", async () => {
+  /** How many keys each page of a status copy updated. */
+  async function copyPages(applicationId: string, status: 'active' | 'disabled'): Promise<number[]> {
+    const pages: number[] = [];
+    for await (const count of s.admin.copyStatusToKeys(applicationId, status)) pages.push(count);
+    return pages;
+  }
+
+  it("disables an application, then its keys' copies of its status", async () => {
     const { application, keyHash } = await seedTenantThrough(s.admin);
 
     await s.admin.setApplicationStatus(application.id, 'disabled');
+    const pages = await copyPages(application.id, 'disabled');
 
+    expect(pages).toEqual([1]);
     expect((await s.admin.getApplication(application.id))?.status).toBe('disabled');
     expect((await s.recordings.loadAccess(keyHash, undefined)).apiKey?.application_status).toBe('disabled');
+  });
+
+  it('copies the status only onto keys that lack it: a second copy finds none', async () => {
+    const { application } = await seedTenantThrough(s.admin);
+    await s.admin.setApplicationStatus(application.id, 'disabled');
+    await copyPages(application.id, 'disabled');
+
+    expect(await copyPages(application.id, 'disabled')).toEqual([]);
+  });
+
+  it('refuses to copy a status the application no longer has', async () => {
+    const { application, keyHash } = await seedTenantThrough(s.admin);
+    await s.admin.setApplicationStatus(application.id, 'active');
+
+    await expect(copyPages(application.id, 'disabled')).rejects.toBeInstanceOf(AdminError);
+    expect((await s.recordings.loadAccess(keyHash, undefined)).apiKey?.application_status).toBe('active');
+  });
+
+  it('refuses a status change for an unknown application', async () => {
+    await expect(s.admin.setApplicationStatus('app_missing', 'disabled')).rejects.toBeInstanceOf(AdminError);
+  });
+
+  it('lists every application, page by page, secrets as stored', async () => {
+    const { application } = await seedTenantThrough(s.admin, { webhook_secret: 'whsec_listed_plain' });
+
+    const all = [];
+    for await (const page of s.admin.listApplications()) all.push(...page);
+
+    expect(all).toContainEqual(application);
+  });
+
+  it('replaces a stored plaintext secret with its sealed form', async () => {
+    const { application } = await seedTenantThrough(s.admin, { webhook_secret: 'whsec_plain_contract' });
+
+    const done = await s.admin.sealStoredSecrets(application.id, {
+      webhook_secret: { plaintext: 'whsec_plain_contract', sealed: 'kms:c2VhbGVk' },
+    });
+
+    expect(done).toBe(true);
+    expect(await s.admin.getApplication(application.id)).toEqual({
+      ...application,
+      webhook_secret: 'kms:c2VhbGVk',
+    });
+  });
+
+  it('replaces nothing when the stored secret is not the plaintext that was read', async () => {
+    const { application } = await seedTenantThrough(s.admin, { webhook_secret: 'kms:c2V0IG1lYW53aGlsZQ==' });
+
+    const done = await s.admin.sealStoredSecrets(application.id, {
+      webhook_secret: { plaintext: 'whsec_plain_contract', sealed: 'kms:c2VhbGVk' },
+    });
+
+    expect(done).toBe(false);
+    expect(await s.admin.getApplication(application.id)).toEqual(application);
   });
 
   it('refuses a call of an unknown application, and a call id that exists', async () => {

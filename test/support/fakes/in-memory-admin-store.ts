@@ -5,6 +5,12 @@ import { copy, createInMemoryState, type InMemoryState } from './in-memory-state
 
 /** In-memory {@link AdminStore} with the DynamoDB adapter's checks (parents exist, no overwrite). */
 export function createInMemoryAdminStore(state: InMemoryState = createInMemoryState()): AdminStore {
+  const readApplication = (applicationId: string) => {
+    const application = state.applications.get(applicationId);
+    if (!application) return undefined;
+    const { created_at: _created, ...rest } = copy(application);
+    return rest;
+  };
   return {
     async putCustomer(customer) {
       if (state.customers.has(customer.id)) throw new AdminError(`customer ${customer.id} exists`);
@@ -17,10 +23,7 @@ export function createInMemoryAdminStore(state: InMemoryState = createInMemorySt
       state.applications.set(application.id, copy(application));
     },
     async getApplication(applicationId) {
-      const application = state.applications.get(applicationId);
-      if (!application) return undefined;
-      const { created_at: _created, ...rest } = copy(application);
-      return rest;
+      return readApplication(applicationId);
     },
     async putApiKey(key) {
       const application = state.applications.get(key.application_id);
@@ -36,30 +39,30 @@ export function createInMemoryAdminStore(state: InMemoryState = createInMemorySt
       if (!key) throw new AdminError('no such API key');
       key.status = 'revoked';
     },
-    async setWebhook(applicationId, webhookUrl, webhookSecret) {
+    async setWebhook(applicationId, webhookUrl, sealedSecret) {
       const application = state.applications.get(applicationId);
       if (!application) throw new AdminError(`no application ${applicationId}`);
       Object.assign(application, {
         webhook_url: webhookUrl,
         webhook_status: 'active',
-        ...(webhookSecret ? { webhook_secret: webhookSecret } : {}),
+        ...(sealedSecret ? { webhook_secret: sealedSecret } : {}),
       });
       delete application.webhook_failing_since;
       delete application.webhook_disabled_at;
       delete application.webhook_disabled_reason;
-      if (webhookSecret) {
+      if (sealedSecret) {
         delete application.webhook_secret_previous;
         delete application.webhook_secret_previous_expires_at;
       }
     },
-    async rotateWebhookSecret(applicationId, secret, previousExpiresAt) {
+    async rotateWebhookSecret(applicationId, sealedSecret, previousExpiresAt) {
       const application = state.applications.get(applicationId);
       if (!application?.webhook_secret) {
         throw new AdminError(`no application ${applicationId} with a webhook secret to rotate`);
       }
       Object.assign(application, {
         webhook_secret_previous: application.webhook_secret,
-        webhook_secret: secret,
+        webhook_secret: sealedSecret,
         webhook_secret_previous_expires_at: previousExpiresAt,
       });
     },
@@ -72,9 +75,42 @@ export function createInMemoryAdminStore(state: InMemoryState = createInMemorySt
       const application = state.applications.get(applicationId);
       if (!application) throw new AdminError(`no application ${applicationId}`);
       application.status = status;
-      for (const key of state.apiKeys.values()) {
-        if (key.application_id === applicationId) key.application_status = status;
+      state.rates.set(applicationId, { ...state.rates.get(applicationId), application_status: status });
+    },
+    async *copyStatusToKeys(applicationId, status) {
+      const behind = [...state.apiKeys.values()].filter(
+        (key) => key.application_id === applicationId && key.application_status !== status,
+      );
+      for (let i = 0; i < behind.length; i += 99) {
+        if (state.applications.get(applicationId)?.status !== status) {
+          throw new AdminError(
+            `application ${applicationId} is no longer ${status}: the later change updates its keys`,
+          );
+        }
+        const page = behind.slice(i, i + 99);
+        for (const key of page) key.application_status = status;
+        yield page.length;
       }
+    },
+    async *listApplications() {
+      const all = [...state.applications.keys()];
+      for (let i = 0; i < all.length; i += 25) {
+        yield all
+          .slice(i, i + 25)
+          .map(readApplication)
+          .filter((application) => application !== undefined);
+      }
+    },
+    async sealStoredSecrets(applicationId, replacements) {
+      const application = state.applications.get(applicationId);
+      const fields = Object.entries(replacements).filter((entry) => entry[1] !== undefined) as [
+        'webhook_secret' | 'webhook_secret_previous',
+        { plaintext: string; sealed: string },
+      ][];
+      if (!application || fields.some(([field, { plaintext }]) => application[field] !== plaintext))
+        return false;
+      for (const [field, { sealed }] of fields) application[field] = sealed;
+      return true;
     },
     async putCall(call) {
       if (!state.applications.has(call.application_id) || state.calls.has(call.id)) {

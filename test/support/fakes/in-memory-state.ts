@@ -23,6 +23,8 @@ export function createInMemoryState() {
     outbox: new Map<string, OutboxEvent>(),
     /** By event id. */
     deliveries: new Map<string, DeliveryRecord>(),
+    /** Request allowances by application id (the `RATE#` items): GCRA's `tat`, and a disable's mark. */
+    rates: new Map<string, { tat?: number; application_status?: 'active' | 'disabled' }>(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { ProviderError } from '../../../shared/recordings/errors.ts';
 import type {
+  MediaServerFile,
   ProviderRecordingRequest,
   RecordingProvider,
   StopOutcome,
@@ -51,8 +52,8 @@ export function createScriptedProvider() {
       if (failure) throw new ProviderError('scripted probe failure', failure.reason);
       return recording.has(request.recordingId);
     },
-    async stopFile(channelUuid: string, path: string) {
-      commands.push(`stop-file ${channelUuid} ${path}`);
+    async stopFile({ mediaNode, channelUuid, path }: MediaServerFile) {
+      commands.push(`stop-file ${mediaNode} ${channelUuid} ${path}`);
       const id = path.replace(/^.*\//, '').replace(/\.wav$/, '');
       return recording.delete(id) ? 'stopped' : 'not_recording';
     },

@@ -10,10 +10,14 @@ const base = {
   TABLE_NAME: 'minivoice-dev',
   WEBHOOK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/webhooks',
 };
-const sender = { ...base, WEBHOOK_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/webhooks-dlq' };
+const sender = {
+  ...base,
+  WEBHOOK_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/webhooks-dlq',
+  WEBHOOK_SECRETS_KEY_ID: 'arn:aws:kms:eu-west-1:123456789012:key/6f1c2a4e-8b3d-4e5f-9a7b-1c2d3e4f5a6b',
+};
 const freeswitch = {
   ...base,
-  ESL_HOST: '10.0.0.5',
+  ESL_NODES: 'fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8021',
   RECORDINGS_BUCKET: 'minivoice-recordings-dev',
 };
 
@@ -26,12 +30,17 @@ describe('loadRecordingsConfig', () => {
       }),
     ).toEqual({
       ...freeswitch,
+      ESL_NODES: [
+        { name: 'fs-a', host: '10.0.1.10', port: 8021 },
+        { name: 'fs-b', host: '10.0.2.10', port: 8021 },
+      ],
       ESL_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:esl',
-      ESL_PORT: 8021,
       ESL_TIMEOUT_MS: 3000,
       RECORDING_PATH_TEMPLATE: '/var/lib/freeswitch/recordings/{customer_id}/{call_id}/{recording_id}.wav',
       CLAIM_LEASE_MS: 10_000,
       STOP_SETTLE_MS: 8000,
+      RATE_LIMIT_PER_SECOND: 50,
+      RATE_LIMIT_BURST: 100,
       S3_FORCE_PATH_STYLE: false,
     });
   });
@@ -39,6 +48,42 @@ describe('loadRecordingsConfig', () => {
   it('names a missing variable', () => {
     const { TABLE_NAME: _, ...rest } = { ...freeswitch, ESL_PASSWORD: 'x' };
     expect(() => loadRecordingsConfig(rest)).toThrow(/TABLE_NAME/);
+  });
+
+  it('reads the per-application allowance from RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST', () => {
+    const config = loadRecordingsConfig({
+      ...freeswitch,
+      ESL_PASSWORD: 'x',
+      RATE_LIMIT_PER_SECOND: '10',
+      RATE_LIMIT_BURST: '25',
+    });
+
+    expect([config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST]).toEqual([10, 25]);
+  });
+
+  it('refuses an allowance of zero requests', () => {
+    expect(() => loadRecordingsConfig({ ...freeswitch, ESL_PASSWORD: 'x', RATE_LIMIT_BURST: '0' })).toThrow(
+      /RATE_LIMIT_BURST/,
+    );
+  });
+
+  it('names ESL_NODES, and its format, when the media servers are missing', () => {
+    const { ESL_NODES: _, ...rest } = { ...freeswitch, ESL_PASSWORD: 'x' };
+    expect(() => loadRecordingsConfig({ ...rest, ESL_HOST: '10.0.0.5' })).toThrow(
+      'invalid configuration: ESL_NODES: required: comma-separated name=host:port, e.g. fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8021 (it replaces ESL_HOST and ESL_PORT)',
+    );
+  });
+
+  it('names ESL_NODES and the entry that is wrong', () => {
+    expect(() =>
+      loadRecordingsConfig({
+        ...freeswitch,
+        ESL_PASSWORD: 'x',
+        ESL_NODES: 'fs-a=10.0.1.10:8021,fs-b=10.0.2.10',
+      }),
+    ).toThrow(
+      'invalid configuration: ESL_NODES: "fs-b=10.0.2.10" is not name=host:port (comma-separated name=host:port, e.g. fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8021)',
+    );
   });
 
   it('asks for exactly one source of the event socket password', () => {
@@ -74,6 +119,30 @@ describe('loadRecordingsConfig', () => {
 });
 
 describe('loadMediaEventsConfig', () => {
+  it('reads the same media servers as the recordings function', () => {
+    expect(
+      loadMediaEventsConfig({
+        ...freeswitch,
+        ESL_PASSWORD: 'x',
+        ESL_NODES: 'fs-a=10.0.1.10:8021',
+        MEDIA_EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/media-events',
+        PUBLIC_API_URL: 'https://api.minivoice.example',
+      }).ESL_NODES,
+    ).toEqual([{ name: 'fs-a', host: '10.0.1.10', port: 8021 }]);
+  });
+
+  it('refuses a malformed ESL_NODES, naming it', () => {
+    expect(() =>
+      loadMediaEventsConfig({
+        ...freeswitch,
+        ESL_PASSWORD: 'x',
+        ESL_NODES: 'fs-a=10.0.1.10:80210',
+        MEDIA_EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/media-events',
+        PUBLIC_API_URL: 'https://api.minivoice.example',
+      }),
+    ).toThrow('invalid configuration: ESL_NODES: node fs-a: port "80210" is not 1-65535');
+  });
+
   it('needs the media-events queue and the public API URL besides the FreeSWITCH settings', () => {
     expect(() => loadMediaEventsConfig({ ...freeswitch, ESL_PASSWORD: 'x' })).toThrow(
       /MEDIA_EVENTS_QUEUE_URL.*PUBLIC_API_URL|PUBLIC_API_URL.*MEDIA_EVENTS_QUEUE_URL/,
@@ -92,6 +161,20 @@ describe('loadRetentionSweepConfig', () => {
 });
 
 describe('loadMediaRelayConfig', () => {
+  it("needs this media server's name in the functions' ESL_NODES", () => {
+    const relay = {
+      ESL_PASSWORD: 'ClueCon',
+      MEDIA_EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/media-events',
+      RECORDINGS_BUCKET: 'minivoice-recordings-prod',
+    };
+    expect(() => loadMediaRelayConfig(relay)).toThrow(
+      "invalid configuration: MEDIA_NODE: required: this media server's name in the functions' ESL_NODES",
+    );
+    expect(() => loadMediaRelayConfig({ ...relay, MEDIA_NODE: 'ip-10-0-1-10.ec2.internal' })).toThrow(
+      'invalid configuration: MEDIA_NODE: must be 1-32 lower-case letters, digits or dashes, as in ESL_NODES',
+    );
+  });
+
   it('applies the documented defaults and finds the recordings directory in the path template', () => {
     const config = loadMediaRelayConfig({
       ESL_PASSWORD: 'ClueCon',
@@ -138,6 +221,14 @@ describe('loadWebhookSenderConfig', () => {
       WEBHOOK_RETRY_MAX_DELAY_SECONDS: 7200,
       WEBHOOK_ALLOW_INSECURE_LOCAL_TARGETS: false,
     });
+  });
+
+  it('refuses to start without the key that opens webhook secrets', () => {
+    const { WEBHOOK_SECRETS_KEY_ID: _key, ...withoutKey } = sender;
+
+    expect(() => loadWebhookSenderConfig(withoutKey)).toThrow(
+      'invalid configuration: WEBHOOK_SECRETS_KEY_ID: Invalid input: expected string, received undefined',
+    );
   });
 
   it('refuses retries that could outlive the webhook queue', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseRecordingCommand } from '../../../functions/recordings/request-schema.ts';
 
 const parse = (body: string | undefined) => {
-  const result = parseRecordingCommand({ body, isBase64Encoded: false });
+  // The REST API passes no body as null.
+  const result = parseRecordingCommand({ body: body ?? null, isBase64Encoded: false });
   return result.ok ? result : { ok: false, code: result.error.code, syntax: result.syntax };
 };
 

@@ -15,7 +15,12 @@ let f: ReturnType<typeof createRecordingFixture>;
 const PATH = '/rec/cust_123/call_123/rec_call_123.wav';
 const OBJECT = 'recordings/cust_123/call_123/rec_call_123.wav';
 const DAY = 86_400_000;
-const base = { node: 'fs1', core_uuid: 'core1', at: '2026-11-24T10:00:05.000Z', source: 'event' as const };
+const base = {
+  media_node: 'fs1',
+  core_uuid: 'core1',
+  at: '2026-11-24T10:00:05.000Z',
+  source: 'event' as const,
+};
 const started = (path = PATH): MediaEvent => ({
   ...base,
   kind: 'recording_started',
@@ -116,7 +121,7 @@ describe('applyMediaEvent: recording_started', () => {
     f.media.recording.add('rec_call_123');
 
     expect(await apply(started())).toEqual({ kind: 'applied', action: 'orphan stopped' });
-    expect(f.media.commands).toEqual([`stop-file uuid ${PATH}`]);
+    expect(f.media.commands).toEqual([`stop-file fs1 uuid ${PATH}`]);
     expect(f.counted('OrphanRecordings')).toBe(1);
     expect(f.logger.lines.map((line) => JSON.parse(line))).toEqual([
       {

@@ -12,6 +12,7 @@ import type { ApprovedTarget } from '../../../shared/webhooks/target-policy.ts';
 import { TargetRefusedError } from '../../../shared/webhooks/target-policy.ts';
 import type { DeliveryAttempt, DeliveryRecord } from '../../../shared/webhooks/types.ts';
 import type { WebhookMessage } from '../../../shared/webhooks/webhook-message.ts';
+import { createInMemorySecretSealer } from '../../support/fakes/in-memory-secret-sealer.ts';
 import { createInMemoryState } from '../../support/fakes/in-memory-state.ts';
 import { createInMemoryWebhookStore } from '../../support/fakes/in-memory-webhook-store.ts';
 import { createManualClock } from '../../support/fakes/manual-clock.ts';
@@ -38,7 +39,11 @@ let counted: string[];
 let answer: () => Promise<TransportResponse>;
 let approve: (url: string) => Promise<ApprovedTarget>;
 let time: ReturnType<typeof createManualClock>;
+let sealing: ReturnType<typeof createInMemorySecretSealer>;
+let logger: ReturnType<typeof createMemoryLogger>;
 let deps: Parameters<typeof deliverWebhook>[1];
+/** The stored (sealed) form of a secret, as the admin CLI writes it. */
+const seal = (secret: string, applicationId = 'app_1') => sealing.sealer.seal(secret, applicationId);
 
 const message = (overrides: Partial<WebhookMessage> = {}): WebhookMessage => ({
   eventId: 'evt_1',
@@ -85,14 +90,16 @@ const record = (
 });
 const application = () => state.applications.get('app_1');
 
-beforeEach(() => {
+beforeEach(async () => {
   state = createInMemoryState();
+  sealing = createInMemorySecretSealer();
+  logger = createMemoryLogger();
   state.applications.set('app_1', {
     id: 'app_1',
     customer_id: 'cust_1',
     status: 'active',
     webhook_url: URL_OK,
-    webhook_secret: SECRET,
+    webhook_secret: await seal(SECRET),
     webhook_status: 'active',
   });
   posts = [];
@@ -119,8 +126,9 @@ beforeEach(() => {
       },
     },
     approveTarget: (url) => approve(url),
+    secrets: sealing.sealer,
     clock: time.clock,
-    logger: createMemoryLogger(),
+    logger,
     metrics: { count: (name) => void counted.push(name) },
     settings: {
       timeoutMs: 1000,
@@ -160,8 +168,8 @@ describe('deliverWebhook', () => {
 
   it('signs with both secrets while a rotation is in force', async () => {
     Object.assign(application() ?? {}, {
-      webhook_secret: 'whsec_new',
-      webhook_secret_previous: SECRET,
+      webhook_secret: await seal('whsec_new'),
+      webhook_secret_previous: await seal(SECRET),
       webhook_secret_previous_expires_at: '2026-11-24T11:00:00Z',
     });
 
@@ -174,8 +182,8 @@ describe('deliverWebhook', () => {
 
   it('signs with the new secret only once the previous one has expired', async () => {
     Object.assign(application() ?? {}, {
-      webhook_secret: 'whsec_new',
-      webhook_secret_previous: SECRET,
+      webhook_secret: await seal('whsec_new'),
+      webhook_secret_previous: await seal(SECRET),
       webhook_secret_previous_expires_at: NOW,
     });
 
@@ -192,6 +200,72 @@ describe('deliverWebhook', () => {
     await deliverWebhook(message(), deps);
 
     expect(posts[0]?.headers['X-MiniVoice-Signature']).toBeUndefined();
+  });
+
+  it('retries later, sending nothing and not blaming the endpoint, while the secret is stored in plaintext', async () => {
+    Object.assign(application() ?? {}, { webhook_secret: SECRET });
+    const reason = 'the webhook secret is not sealed yet (an operator runs seal-webhook-secrets)';
+
+    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'retry', delaySeconds: 30 });
+    expect(posts).toEqual([]);
+    expect(state.deliveries.get('evt_1')).toEqual(record('failing', [attempt('retry', 0, reason)]));
+    expect(application()?.webhook_failing_since).toBeUndefined();
+    expect(counted).toEqual(['WebhookSecretsUnsealed']);
+  });
+
+  it('retries later while a rotated-out secret in force is stored in plaintext', async () => {
+    Object.assign(application() ?? {}, {
+      webhook_secret_previous: SECRET,
+      webhook_secret_previous_expires_at: '2026-11-24T11:00:00Z',
+    });
+
+    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'retry', delaySeconds: 30 });
+    expect(posts).toEqual([]);
+  });
+
+  it('parks the event after the last attempt while the secret is still in plaintext', async () => {
+    Object.assign(application() ?? {}, { webhook_secret: SECRET });
+    const reason = 'the webhook secret is not sealed yet (an operator runs seal-webhook-secrets)';
+
+    expect(await deliverWebhook(message({ receiveCount: 3 }), deps)).toEqual({
+      kind: 'done',
+      status: 'parked',
+    });
+    expect(state.deliveries.get('evt_1')).toEqual(record('parked', [attempt('parked', 0, reason)], reason));
+  });
+
+  it('parks, sending nothing, an event whose secret was sealed for another application', async () => {
+    Object.assign(application() ?? {}, { webhook_secret: await seal(SECRET, 'app_other') });
+    const reason = 'the webhook secret cannot be decrypted; set the webhook secret again to resume';
+
+    expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'parked' });
+    expect(posts).toEqual([]);
+    expect(state.deliveries.get('evt_1')).toEqual(record('parked', [attempt('parked', 0, reason)], reason));
+    expect(counted).toEqual(['WebhookSecretsUnreadable']);
+  });
+
+  it('throws when the key service fails, leaving the retry to the queue, with nothing sent or recorded', async () => {
+    deps.secrets = {
+      isSealed: sealing.sealer.isSealed,
+      open: async () => {
+        throw new Error('KMS is unavailable');
+      },
+    };
+
+    await expect(deliverWebhook(message(), deps)).rejects.toThrow('KMS is unavailable');
+    expect([posts, state.deliveries.get('evt_1')]).toEqual([[], undefined]);
+  });
+
+  it('names neither the secret nor its sealed form in any log line', async () => {
+    const sealed = await seal(SECRET, 'app_other');
+    Object.assign(application() ?? {}, { webhook_secret: sealed });
+
+    await deliverWebhook(message(), deps);
+
+    expect(logger.lines.map((line) => JSON.parse(line).message)).toContain(
+      'webhook secret cannot be decrypted',
+    );
+    expect(JSON.stringify(logger.lines)).not.toMatch(new RegExp(`${SECRET}|${sealed}`));
   });
 
   it('skips an event already delivered, without a request', async () => {
