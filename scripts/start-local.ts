@@ -304,7 +304,7 @@ MiniVoice Recordings is running locally${created ? ' (demo data seeded)' : ''}.
   FreeSWITCH   simulated media node ${LOCAL_MEDIA_NODE}, Event Socket on 127.0.0.1:${esl.port} (files in ${join(dir, 'recordings')} until stored)
   Storage      S3 emulator ${s3.endpoint}, bucket ${LOCAL_NAMES.bucket} (private in AWS; this emulator is not)
   Secrets      webhook secrets sealed by the KMS stand-in ${kms.endpoint} (key ${secretsKeyId})
-  Limits       ${DEFAULT_ALLOWANCE.perSecond} requests/s per application, bursts of ${DEFAULT_ALLOWANCE.burst} (429 rate_limited); per address: ${config.LOCAL_IP_RATE_LIMIT === undefined ? 'off (LOCAL_IP_RATE_LIMIT)' : `${config.LOCAL_IP_RATE_LIMIT} per 5 minutes`}
+  Limits       ${DEFAULT_ALLOWANCE.perSecond} requests/s per application, bursts of ${DEFAULT_ALLOWANCE.burst} (429 rate_limited); per address: ${config.LOCAL_IP_RATE_LIMIT === undefined ? 'off (LOCAL_IP_RATE_LIMIT)' : `${config.LOCAL_IP_RATE_LIMIT} per minute`}
   Demo data    ${join(dir, 'demo.json')}
 
 Start a recording (the documentation page's curl):

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
   ComparisonOperator,
@@ -17,7 +17,8 @@ import { METRICS_NAMESPACE } from '../../shared/kernel/metrics.ts';
 
 /** What the alarms watch and where they notify. */
 export interface OperationsAlarmsProps {
-  api: HttpApi;
+  /** The REST API's stage: its 5XXError and Count metrics (every answer, the gateway's own included). */
+  apiStage: Stage;
   functions: Record<string, NodejsFunction>;
   /** The function the table's stream feeds, and the queue its event source gives up to. */
   outboxRelay: NodejsFunction;
@@ -44,8 +45,8 @@ export class OperationsAlarms extends Construct {
     const serverErrorRate = new MathExpression({
       expression: 'IF(requests > 20, 100 * errors / requests, 0)',
       usingMetrics: {
-        errors: props.api.metricServerError({ period, statistic: 'Sum' }),
-        requests: props.api.metricCount({ period, statistic: 'Sum' }),
+        errors: props.apiStage.metricServerError({ period, statistic: 'Sum' }),
+        requests: props.apiStage.metricCount({ period, statistic: 'Sum' }),
       },
       period,
       label: 'API 5xx rate (%)',

@@ -10,6 +10,7 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { FunctionPlacement } from './media-network.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -22,6 +23,8 @@ export interface ServiceFunctionProps {
   environment: Record<string, string>;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
+  /** Runs it in a VPC (the functions that speak ESL); elsewhere it has Lambda's own network. */
+  placement?: FunctionPlacement;
 }
 
 /**
@@ -49,6 +52,7 @@ export class ServiceFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
+      ...props.placement,
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       bundling: {

@@ -1,5 +1,8 @@
-/** How long the per-address limit looks back: the WAF rate-based rule's evaluation window (5 minutes). */
-export const ADDRESS_WINDOW_MS = 5 * 60_000;
+/**
+ * How long the per-address limit looks back: the WAF rate-based rule's evaluation window as the stack
+ * deploys it by default (`wafWindowSeconds`, 60 s).
+ */
+export const ADDRESS_WINDOW_MS = 60_000;
 
 /**
  * The local stand-in for the WAF's rate-based rule: at most `limit` requests from one source address in

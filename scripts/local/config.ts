@@ -14,7 +14,7 @@ const schema = z.object({
   LOCAL_S3_PORT: z._default(port, 4568),
   // The KMS stand-in sealing webhook secrets (any free port: the admin CLI finds it in runtime.json).
   LOCAL_KMS_PORT: z._default(port, 0),
-  // The WAF's rate-based rule in AWS: at most this many requests per source address in any 5 minutes.
+  // The WAF's rate-based rule in AWS: at most this many requests per source address in any minute (the WAF's default window).
   // Off unless set (per-application limits always apply: they are the recordings function's).
   LOCAL_IP_RATE_LIMIT: z.optional(z.coerce.number().check(z.int(), z.positive())),
 });

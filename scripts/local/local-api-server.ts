@@ -120,7 +120,7 @@ export interface LocalApiServerOptions {
   inspector: ReturnType<typeof createWebhookInspector>;
   onError: (error: unknown) => void;
   /**
-   * The WAF's rate-based rule: at most this many requests per source address in any 5 minutes (429
+   * The WAF's rate-based rule: at most this many requests per source address in any minute (429
    * `rate_limited`, with `Retry-After`). Off when undefined, as under `npm start` by default.
    */
   addressRateLimit?: number;

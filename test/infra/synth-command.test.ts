@@ -22,10 +22,24 @@ function withoutAws(): NodeJS.ProcessEnv {
   );
 }
 
-/** Runs `npm run synth` into `outdir`; resolves to its exit code and everything it printed. */
-function synth(outdir: string) {
+/** The context of a prod deployment into an existing network, as `-c` arguments. */
+const PROD_NETWORK = [
+  'stage=prod',
+  'vpcId=vpc-0123456789abcdef0',
+  'availabilityZones=eu-west-1a,eu-west-1b',
+  'privateSubnetIds=subnet-0aaaaaaaaaaaaaaa1,subnet-0bbbbbbbbbbbbbbb2',
+  'mediaServerSecurityGroupId=sg-0ccccccccccccccc3',
+  'eslNodes=fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8021',
+];
+
+/**
+ * Runs `npm run synth` into `outdir` with these context values; resolves to its exit code and
+ * everything it printed.
+ */
+function synth(outdir: string, context: string[] = []) {
   return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn('npm', ['run', 'synth', '--', '--output', outdir], { cwd: ROOT, env: withoutAws() });
+    const args = ['run', 'synth', '--', '--output', outdir, ...context.flatMap((value) => ['-c', value])];
+    const child = spawn('npm', args, { cwd: ROOT, env: withoutAws() });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -49,18 +63,39 @@ function functionAssets(template: { Resources: Record<string, { Type: string; Pr
   );
 }
 
+type SynthesizedTemplate = {
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+};
+
 let outdir: string;
+let prodOutdir: string;
 let result: { code: number | null; output: string };
+let prodRefusal: { code: number | null; output: string };
+let prodResult: { code: number | null; output: string };
 let assets: Record<string, string>;
+let prodTemplate: SynthesizedTemplate;
 beforeAll(async () => {
   outdir = await mkdtemp(join(tmpdir(), 'minivoice-cdk-'));
-  result = await synth(outdir);
-  if (result.code !== 0) return;
-  const template = JSON.parse(await readFile(join(outdir, 'minivoice-recordings-dev.template.json'), 'utf8'));
-  assets = functionAssets(template);
-}, 120_000);
+  prodOutdir = await mkdtemp(join(tmpdir(), 'minivoice-cdk-prod-'));
+  // The refusal stops before bundling, so it can run beside the dev synth; the two bundling ones cannot
+  // share the machine's two cores well.
+  [result, prodRefusal] = await Promise.all([synth(outdir), synth(prodOutdir, ['stage=prod'])]);
+  prodResult = await synth(prodOutdir, PROD_NETWORK);
+  if (result.code === 0) {
+    const template = JSON.parse(
+      await readFile(join(outdir, 'minivoice-recordings-dev.template.json'), 'utf8'),
+    );
+    assets = functionAssets(template);
+  }
+  if (prodResult.code === 0) {
+    prodTemplate = JSON.parse(
+      await readFile(join(prodOutdir, 'minivoice-recordings-prod.template.json'), 'utf8'),
+    );
+  }
+}, 240_000);
 afterAll(async () => {
   if (outdir) await rm(outdir, { recursive: true, force: true });
+  if (prodOutdir) await rm(prodOutdir, { recursive: true, force: true });
 });
 
 describe('npm run synth', () => {
@@ -94,5 +129,53 @@ describe('npm run synth', () => {
     );
 
     expect(services).toEqual(FUNCTIONS);
+  });
+
+  it('refuses stage prod without its network settings, naming the missing context keys and nothing else', () => {
+    const printed = prodRefusal.output.split('\n');
+
+    expect(prodRefusal.code).not.toBe(0);
+    expect(printed).toContain(
+      "- Stage prod needs the media servers' private network; missing context keys: vpcId, availabilityZones, privateSubnetIds, (mediaServerSecurityGroupId or mediaServerCidrs), eslNodes.",
+    );
+    // The message, not a stack trace.
+    expect(prodRefusal.output).not.toMatch(/^\s+at /m);
+  });
+
+  it('synthesizes prod with its network settings: the ESL functions in the imported subnets, the Event Socket open to them alone', () => {
+    expect(prodResult.code, prodResult.output).toBe(0);
+    const resources = Object.entries(prodTemplate.Resources);
+    const vpcConfigs = resources
+      .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.VpcConfig)
+      .map(([id, resource]) => [id.replace(/Function[0-9A-F]{8}$/, ''), resource.Properties.VpcConfig]);
+    const ingress = resources
+      .filter(([, resource]) => resource.Type === 'AWS::EC2::SecurityGroupIngress')
+      .map(([, resource]) => resource.Properties);
+    const eslClients = resources.find(([id]) => id.startsWith('MediaNetworkEslClients'))?.[0];
+
+    expect(Object.fromEntries(vpcConfigs)).toEqual({
+      Recordings: {
+        SecurityGroupIds: [{ 'Fn::GetAtt': [eslClients, 'GroupId'] }],
+        SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+      },
+      MediaEvents: {
+        SecurityGroupIds: [{ 'Fn::GetAtt': [eslClients, 'GroupId'] }],
+        SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+      },
+    });
+    expect(ingress).toEqual([
+      {
+        Description: 'FreeSWITCH Event Socket, from the recordings and media-events functions only',
+        GroupId: 'sg-0ccccccccccccccc3',
+        IpProtocol: 'tcp',
+        FromPort: 8021,
+        ToPort: 8021,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [eslClients, 'GroupId'] },
+      },
+    ]);
+  });
+
+  it('synthesizes prod without warnings', () => {
+    expect(prodResult.output).not.toMatch(/WARNING/);
   });
 });

@@ -215,7 +215,7 @@ describe('the local API Gateway stand-in', () => {
       UNAUTHORIZED,
       {
         status: 429,
-        headers: json('300'),
+        headers: json('60'),
         body: errorBody(
           'rate_limited',
           'too many requests; retry after the number of seconds in Retry-After',

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { deploymentSettings, isPrivateIpv4Cidr } from '../../infra/config/deployment-settings.ts';
+import { type Context, PROD_CONTEXT } from './stack-template.ts';
+
+/** The settings `infra/app.ts` reads from this context. */
+function settingsFor(context: Context) {
+  return deploymentSettings((key) => context[key]);
+}
+
+/** The message a context is refused with. */
+function refusalOf(context: Context): string {
+  try {
+    settingsFor(context);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('the context was accepted');
+}
+
+/** A context without these keys. */
+function without(context: Context, ...keys: string[]): Context {
+  return Object.fromEntries(Object.entries(context).filter(([key]) => !keys.includes(key)));
+}
+
+const EXAMPLE = [
+  'The functions that speak ESL (recordings, media-events) run in that VPC; prod never creates a network of its own.',
+  'Example (README "Deploy"): -c vpcId=vpc-0123456789abcdef0 -c availabilityZones=eu-west-1a,eu-west-1b',
+  '  -c privateSubnetIds=subnet-0123456789abcdef0,subnet-0fedcba9876543210 -c mediaServerSecurityGroupId=sg-0123456789abcdef0',
+  '  -c eslNodes=fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8021',
+].join('\n');
+
+describe('deploymentSettings', () => {
+  it('refuses prod without network settings, naming every missing context key', () => {
+    expect(refusalOf({ stage: 'prod' })).toBe(
+      [
+        'Cannot synthesize minivoice-recordings-prod:',
+        "- Stage prod needs the media servers' private network; missing context keys: vpcId, availabilityZones, privateSubnetIds, (mediaServerSecurityGroupId or mediaServerCidrs), eslNodes.",
+        EXAMPLE,
+      ].join('\n'),
+    );
+  });
+
+  it('refuses prod without the fleet, naming eslNodes', () => {
+    expect(refusalOf(without(PROD_CONTEXT, 'eslNodes'))).toContain(
+      "Stage prod needs the media servers' private network; missing context keys: eslNodes.",
+    );
+  });
+
+  it('refuses prod that says neither where the media servers are by group nor by address', () => {
+    expect(refusalOf(without(PROD_CONTEXT, 'mediaServerSecurityGroupId'))).toContain(
+      'missing context keys: (mediaServerSecurityGroupId or mediaServerCidrs).',
+    );
+  });
+
+  it('reads a prod deployment into an existing network', () => {
+    expect(settingsFor(PROD_CONTEXT)).toEqual({
+      stage: 'prod',
+      region: 'eu-west-1',
+      eslNodes: [
+        { name: 'fs-a', host: '10.0.1.10', port: 8021 },
+        { name: 'fs-b', host: '10.0.2.10', port: 8021 },
+      ],
+      network: {
+        vpcId: 'vpc-0123456789abcdef0',
+        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+        privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+        mediaServerSecurityGroupId: 'sg-0ccccccccccccccc3',
+        mediaServerCidrs: [],
+      },
+      eslPasswordRevision: 1,
+      applicationLimit: { perSecond: 50, burst: 100 },
+      edge: {
+        perAddress: 6000,
+        anonymousPerAddress: 300,
+        windowSeconds: 60,
+        stageRate: 1000,
+        stageBurst: 2000,
+      },
+    });
+  });
+
+  it('gives a dev stage a network of its own and one media server by the old default host when nothing is set', () => {
+    const settings = settingsFor({});
+
+    expect(settings.network).toBeUndefined();
+    expect(settings.eslNodes).toEqual([{ name: 'fs-a', host: 'freeswitch.internal', port: 8021 }]);
+  });
+
+  it('refuses a partly given network in any stage, naming what is missing', () => {
+    expect(refusalOf({ vpcId: 'vpc-0123456789abcdef0' })).toBe(
+      [
+        'Cannot synthesize minivoice-recordings-dev:',
+        '- availabilityZones, privateSubnetIds, (mediaServerSecurityGroupId or mediaServerCidrs): required too when the network is imported (any of its keys given)',
+      ].join('\n'),
+    );
+  });
+
+  it.each([['0.0.0.0/0'], ['203.0.113.0/24'], ['10.0.0.0/7'], ['::/0']])(
+    "refuses %s as the media servers' addresses: the Event Socket is only ever opened to private ones",
+    (cidr) => {
+      expect(
+        refusalOf({ ...without(PROD_CONTEXT, 'mediaServerSecurityGroupId'), mediaServerCidrs: cidr }),
+      ).toBe(
+        [
+          'Cannot synthesize minivoice-recordings-prod:',
+          `- mediaServerCidrs: "${cidr}" is not a private IPv4 block (10/8, 172.16/12, 192.168/16, 100.64/10)`,
+        ].join('\n'),
+      );
+    },
+  );
+
+  it('refuses subnets without one availability zone each', () => {
+    expect(refusalOf({ ...PROD_CONTEXT, availabilityZones: 'eu-west-1a' })).toContain(
+      '- privateSubnetIds and availabilityZones: one zone per subnet, in the same order',
+    );
+  });
+
+  it('refuses malformed network ids, naming each key', () => {
+    const message = refusalOf({
+      ...PROD_CONTEXT,
+      vpcId: 'my-vpc',
+      privateSubnetIds: 'subnet-0aaaaaaaaaaaaaaa1,private-b',
+      mediaServerSecurityGroupId: 'media',
+    });
+
+    expect(message.split('\n').slice(1)).toEqual([
+      '- vpcId: "my-vpc" is not a VPC id',
+      '- privateSubnetIds: "private-b" is not a subnet id',
+      '- mediaServerSecurityGroupId: "media" is not a security group id',
+    ]);
+  });
+
+  it('points eslHost and eslPort to eslNodes', () => {
+    expect(refusalOf({ eslHost: 'freeswitch.internal', eslPort: '8021' })).toBe(
+      [
+        'Cannot synthesize minivoice-recordings-dev:',
+        '- eslHost and eslPort were replaced by eslNodes (comma-separated name=host:port, e.g. fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8021)',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a malformed fleet with the reason', () => {
+    expect(refusalOf({ eslNodes: 'fs-a=10.0.1.10:8021,fs-a=10.0.2.10:8021' })).toContain(
+      '- eslNodes: node fs-a is named twice',
+    );
+  });
+
+  it("refuses a stage throttle at or below one application's allowance: it is everybody's backstop", () => {
+    expect(refusalOf({ throttleRate: '100', throttleBurst: '200', rateLimitPerSecond: '100' })).toContain(
+      "- throttleRate and throttleBurst: the stage limit is a global backstop and must stay above one application's allowance (rateLimitPerSecond, rateLimitBurst)",
+    );
+  });
+
+  it("refuses a per-address WAF limit that would cut off one application's whole allowance", () => {
+    expect(refusalOf({ wafRateLimit: '2999' })).toContain(
+      "- wafRateLimit: 2999 per 60 s is below one application's allowance (50/s × 60 s)",
+    );
+  });
+
+  it('refuses a WAF window AWS does not offer', () => {
+    expect(refusalOf({ wafWindowSeconds: '30' })).toContain(
+      '- wafWindowSeconds: must be one of 60, 120, 300, 600',
+    );
+  });
+
+  it('reads the limits from context', () => {
+    const settings = settingsFor({
+      rateLimitPerSecond: '20',
+      rateLimitBurst: '40',
+      wafRateLimit: '2400',
+      wafAnonymousRateLimit: '120',
+      wafWindowSeconds: '120',
+      throttleRate: '500',
+      throttleBurst: '800',
+    });
+
+    expect({ applicationLimit: settings.applicationLimit, edge: settings.edge }).toEqual({
+      applicationLimit: { perSecond: 20, burst: 40 },
+      edge: {
+        perAddress: 2400,
+        anonymousPerAddress: 120,
+        windowSeconds: 120,
+        stageRate: 500,
+        stageBurst: 800,
+      },
+    });
+  });
+});
+
+describe('isPrivateIpv4Cidr', () => {
+  it.each([
+    ['10.0.1.0/24', true],
+    ['10.0.0.0/8', true],
+    ['172.31.255.0/24', true],
+    ['192.168.10.10/32', true],
+    ['100.64.0.0/10', true],
+    ['172.32.0.0/16', false],
+    ['0.0.0.0/0', false],
+    ['8.8.8.8/32', false],
+    ['10.0.0.0/7', false],
+    ['10.0.0.256/32', false],
+    ['fd00::/8', false],
+  ])('says %s is private: %s', (cidr, expected) => {
+    expect(isPrivateIpv4Cidr(cidr)).toBe(expected);
+  });
+});
