@@ -57,7 +57,7 @@ export async function atScale(scale: number, media: BenchMediaServer) {
     clock: systemClock,
     ids: randomIds,
     logger: quiet,
-    settings: { claimLeaseMs: 10_000, stopSettleMs: 8000 },
+    settings: { claimLeaseMs: 10_000, stopSettleMs: 8000, publicApiUrl: 'http://127.0.0.1:3000' },
   };
   const handler = createRecordingsHandler(deps);
   const invoke = async (callId: string, action: string) => {

@@ -27,6 +27,7 @@ export async function coldStart(bundles: Awaited<ReturnType<typeof buildAll>>, m
     ...process.env,
     TABLE_NAME: table,
     WEBHOOK_QUEUE_URL: queueUrl,
+    PUBLIC_API_URL: 'http://127.0.0.1:3000',
     ...media.env,
   };
   const driver = join(import.meta.dirname, 'cold-start-driver.mjs');

@@ -92,7 +92,7 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
     clock: systemClock,
     ids: randomIds,
     logger: quiet,
-    settings: { claimLeaseMs: 10_000, stopSettleMs: 8000 },
+    settings: { claimLeaseMs: 10_000, stopSettleMs: 8000, publicApiUrl: 'http://127.0.0.1:3000' },
   });
   const senderSqs = sender.clients.sqs();
   const senderHandler = createWebhookSenderHandler({

@@ -19,8 +19,8 @@ import { MEDIA_EVENT_MAX_RECEIVES } from '../shared/media-events/media-event-mes
 import { DEFAULT_RETRY_POLICY, WEBHOOK_QUEUE_RETENTION_SECONDS } from '../shared/webhooks/retry-policy.ts';
 import {
   type DeploymentSettings,
-  MEDIA_SERVER_CHOICE,
   NETWORK_KEYS,
+  PROD_MEDIA_SERVER_KEY,
   prodNetworkRequired,
 } from './config/deployment-settings.ts';
 import { ApiFirewall } from './constructs/api-firewall.ts';
@@ -66,24 +66,29 @@ const OUTBOX_RELAY_TIMEOUT = Duration.seconds(30);
 const WEBHOOK_CRASH_RECEIVES = 5;
 
 /**
- * MiniVoice Recordings: a regional REST API (WAF per-address rate rules, every gateway answer in the
- * JSON envelope) → `recordings` Lambda → DynamoDB + FreeSWITCH over the Event Socket, on a private
- * network (the ESL functions in a VPC, the media servers' Event Socket open to them alone); the media
- * relay beside each FreeSWITCH → SQS media-events queue (with DLQ) → `media-events` Lambda (in the same
- * VPC), and audio → a private, KMS-encrypted S3 bucket (downloads pre-signed by `recordings`, purged by a
- * retention sweep every 10 minutes); webhook events committed as outbox items → the table's stream →
+ * MiniVoice Recordings: a regional REST API (WAF per-address and per-key rate rules, every gateway
+ * answer in the JSON envelope) → `recordings` Lambda → DynamoDB + FreeSWITCH over the Event Socket, on a
+ * private network (the ESL functions in a VPC, the media servers' Event Socket open to them alone); the
+ * media relay beside each FreeSWITCH → SQS media-events queue (with DLQ) → `media-events` Lambda (in the
+ * same VPC), and audio → a private, KMS-encrypted S3 bucket (downloads pre-signed by `recordings`, purged
+ * by a retention sweep every 10 minutes); webhook events committed as outbox items → the table's stream →
  * `outbox-relay` Lambda (with an on-failure queue) → an SQS webhook queue (with DLQ) → `webhook-sender`
  * Lambda (secrets sealed with a KMS key only it may decrypt with) → the customer's endpoint; customers
- * list and redeliver their events through the API; alarms to an SNS topic. Each function may touch only
- * the item types it needs (`dynamodb:LeadingKeys`).
+ * list and redeliver their events through the API; alarms to an SNS topic. Each function may read and
+ * write only the item types it needs (`dynamodb:LeadingKeys`, reads and writes granted apart).
  */
 export class RecordingsStack extends Stack {
   constructor(scope: Construct, id: string, props: RecordingsStackProps) {
     super(scope, id, props);
     const prod = props.stage === 'prod';
-    // The same refusal as infra/app.ts's, for a stack built some other way: prod never creates a network.
-    if (prod && !props.network) {
-      throw new Error(prodNetworkRequired([...NETWORK_KEYS, MEDIA_SERVER_CHOICE]));
+    // The same refusal as infra/app.ts's, for a stack built some other way: prod never creates a network,
+    // and always knows the media servers' group (it manages their Event Socket ingress).
+    if (prod && props.network?.mediaServerSecurityGroupId === undefined) {
+      throw new Error(
+        prodNetworkRequired(
+          props.network ? [PROD_MEDIA_SERVER_KEY] : [...NETWORK_KEYS, PROD_MEDIA_SERVER_KEY],
+        ),
+      );
     }
     const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = prod ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH;
@@ -150,7 +155,8 @@ export class RecordingsStack extends Stack {
       removalPolicy,
     });
     // Webhook secrets are sealed with this key (encryption context: application_id) by operators through
-    // the admin CLI, with their own credentials; only the webhook sender may decrypt them.
+    // the admin CLI, with their own credentials; only the webhook sender may decrypt them (its IAM
+    // statement, and the key policy's deny to everyone else: openWebhookSecrets).
     const webhookSecretsKey = new Key(this, 'WebhookSecretsKey', {
       description: `MiniVoice Recordings ${props.stage}: seals applications' webhook secrets (admin CLI encrypts, webhook-sender decrypts)`,
       enableKeyRotation: true,
@@ -197,13 +203,23 @@ export class RecordingsStack extends Stack {
         RATE_LIMIT_BURST: String(props.applicationLimit.burst),
       },
     }).fn;
-    // API keys (authentication), calls with their recordings and outbox events, applications (the webhook
-    // endpoint), delivery records (redeliveries) and each application's allowance; GSI1 lists an
-    // application's deliveries. Its own events leave through the stream, so the queue only takes
-    // redeliveries. No other item type (customers, for one) is within its reach.
+    // Reads API keys (authentication), calls with their recordings, applications (the webhook endpoint,
+    // retention) and delivery records; GSI1 lists an application's deliveries. Writes only calls (claims,
+    // and the recording and outbox event committed with each), delivery records (a redelivery marks one
+    // pending: UpdateItem) and its allowances (the limiter's conditional UpdateItem, never a Put, which
+    // would replace the item and with it a disabled application's flag). Its own events leave through
+    // the stream, so the queue only takes redeliveries. It can write no API key, no application, and
+    // reaches no other item type (customers, for one). IAM cannot narrow the allowance write to `tat`
+    // and `expires_at` (docs/production-edge.md, "Least privilege").
     useTable(recordings, table, {
-      actions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Query'],
-      items: [ITEM_KEYS.apiKey, ITEM_KEYS.call, ITEM_KEYS.application, ITEM_KEYS.delivery, ITEM_KEYS.rate],
+      reads: {
+        actions: ['GetItem', 'BatchGetItem', 'Query'],
+        items: [ITEM_KEYS.apiKey, ITEM_KEYS.call, ITEM_KEYS.application, ITEM_KEYS.delivery],
+      },
+      writes: [
+        { actions: ['PutItem', 'UpdateItem'], items: [ITEM_KEYS.call] },
+        { actions: ['UpdateItem'], items: [ITEM_KEYS.delivery, ITEM_KEYS.rate] },
+      ],
       index: { name: GSI1.name, keys: [INDEX_KEYS.deliveries] },
     });
     sendToQueue(recordings, queue);
@@ -219,11 +235,16 @@ export class RecordingsStack extends Stack {
       logRetention,
       removalPolicy,
     });
+    // A stored recording's file_url is rebuilt from it at read time. No cycle: the URL names the API by
+    // its id and the stage by its name (RecordingsApi.baseUrl), so the function waits for neither the
+    // stage nor the deployment, which wait for the function.
+    recordings.addEnvironment('PUBLIC_API_URL', api.baseUrl);
     const firewall = new ApiFirewall(this, 'Firewall', {
       stage: api.api.deploymentStage,
       name: `minivoice-recordings-${props.stage}`,
       perAddress: props.edge.perAddress,
       anonymousPerAddress: props.edge.anonymousPerAddress,
+      perKey: props.edge.perKey,
       windowSeconds: props.edge.windowSeconds,
     });
 
@@ -249,17 +270,17 @@ export class RecordingsStack extends Stack {
       environment: {
         ...mediaServerEnvironment,
         MEDIA_EVENTS_QUEUE_URL: mediaEvents.queueUrl,
-        // A completed recording's file_url is the API's download route. No cycle: this function is not
-        // an integration of the API, so the API never depends on it.
+        // A completed recording's file_url is the API's download route; the same value as the recordings
+        // function's.
         PUBLIC_API_URL: api.baseUrl,
       },
     }).fn;
-    // Calls with their recordings and outbox events (its webhook events are outbox items committed with
-    // the recording; the stream takes them from there), applications' retention; GSI2 finds a hung-up
-    // channel's call.
+    // Reads calls with their recordings and applications' retention; GSI2 finds a hung-up channel's
+    // call. Writes calls only: claims, ends, and the recording and outbox events committed with them (its
+    // webhook events are outbox items; the stream takes them from there).
     useTable(mediaEventsFunction, table, {
-      actions: ['GetItem', 'PutItem', 'UpdateItem'],
-      items: [ITEM_KEYS.call, ITEM_KEYS.application],
+      reads: { actions: ['GetItem'], items: [ITEM_KEYS.call, ITEM_KEYS.application] },
+      writes: [{ actions: ['PutItem', 'UpdateItem'], items: [ITEM_KEYS.call] }],
       index: { name: GSI2.name, keys: [INDEX_KEYS.channel] },
     });
     eslSecret.grantRead(mediaEventsFunction);
@@ -303,8 +324,8 @@ export class RecordingsStack extends Stack {
     // Recordings due for purge are found through GSI1; each purge and its webhook event (an outbox item,
     // relayed from the stream) are committed on the table after the audio is deleted.
     useTable(retentionSweep, table, {
-      actions: ['GetItem', 'PutItem', 'UpdateItem'],
-      items: [ITEM_KEYS.call],
+      reads: { actions: ['GetItem'], items: [ITEM_KEYS.call] },
+      writes: [{ actions: ['PutItem', 'UpdateItem'], items: [ITEM_KEYS.call] }],
       index: { name: GSI1.name, keys: [INDEX_KEYS.purge] },
     });
     useRecordings(retentionSweep, storage, { s3: ['DeleteObject'] });
@@ -328,15 +349,16 @@ export class RecordingsStack extends Stack {
         WEBHOOK_DISABLE_AFTER_DAYS: '5',
       },
     }).fn;
-    // Reads applications and delivery records, records attempts and endpoint health; GSI1 lists the
-    // parked deliveries a redrive queues again.
+    // Reads applications and delivery records; records attempts on delivery records and endpoint health
+    // on applications (conditional updates only); GSI1 lists the parked deliveries a redrive queues again.
     useTable(sender, table, {
-      actions: ['GetItem', 'UpdateItem'],
-      items: [ITEM_KEYS.application, ITEM_KEYS.delivery],
+      reads: { actions: ['GetItem'], items: [ITEM_KEYS.application, ITEM_KEYS.delivery] },
+      writes: [{ actions: ['UpdateItem'], items: [ITEM_KEYS.application, ITEM_KEYS.delivery] }],
       index: { name: GSI1.name, keys: [INDEX_KEYS.deliveries] },
     });
     // Signs with each application's secret, sealed under the webhook secrets key: it may open them, and
-    // only it (the recordings function has no right on the key).
+    // only it (the key policy denies decrypting to every other principal; the recordings function has no
+    // right on the key at all).
     openWebhookSecrets(sender, webhookSecretsKey);
     // Redrive requests and their redeliveries go back on its own queue; messages that are not webhooks at
     // all go straight to the DLQ, for an operator.

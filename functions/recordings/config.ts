@@ -2,12 +2,15 @@ import * as z from 'zod/mini';
 import { DEFAULT_ALLOWANCE } from '../../shared/accounts/gcra.ts';
 import { checkFreeSwitchConfig, freeSwitchEnv } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
 import { storageEnv } from '../../shared/adapters/s3/s3-config.ts';
-import { type Env, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
+import { baseUrl, type Env, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
 
 const schema = z.object({
   TABLE_NAME: text(3),
   WEBHOOK_QUEUE_URL: z.url(),
   CLAIM_LEASE_MS: positiveInt(10_000),
+  // The API's public base URL (stage included): a completed recording's file_url is built from it each
+  // time the API shows the recording, so it follows the URL when the URL changes.
+  PUBLIC_API_URL: baseUrl,
   // How long a stop waits for the stopped file to be stored and reported before answering 502 (retry).
   STOP_SETTLE_MS: positiveInt(8000),
   // Each application's allowance (the spec's Part 2 defaults): requests per second on average, and the

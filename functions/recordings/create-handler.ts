@@ -9,6 +9,8 @@ import { getOwnedRecording, listCallRecordings } from '../../shared/archive/read
 import type { ScopedLogger } from '../../shared/kernel/logger.ts';
 import { controlRecording } from '../../shared/recordings/control-recording.ts';
 import type { RecordingDeps } from '../../shared/recordings/ports.ts';
+import { recordingView } from '../../shared/recordings/recording-object.ts';
+import type { Recording } from '../../shared/recordings/types.ts';
 import type { WebhookEventsDeps } from '../../shared/webhook-events/ports.ts';
 import {
   getWebhookEndpoint,
@@ -25,13 +27,17 @@ import { parseRecordingCommand } from './request-schema.ts';
 
 /**
  * Ports of the `recordings` Lambda: the recording, stored-recording and webhook-event use cases' ports,
- * the per-application request allowance every route takes from after authentication, and a logger that
- * makes per-request children.
+ * the per-application request allowance every route takes from after authentication, a logger that
+ * makes per-request children, and the API's public base URL (`PUBLIC_API_URL`) that completed
+ * recordings' `file_url` is built from.
  */
-export type RecordingsHandlerDeps = Omit<RecordingDeps, 'logger'> &
+export type RecordingsHandlerDeps = Omit<RecordingDeps, 'logger' | 'settings'> &
   Omit<ArchiveDeps, 'logger'> &
   WebhookEventsDeps &
-  AdmissionDeps & { logger: ScopedLogger };
+  AdmissionDeps & {
+    logger: ScopedLogger;
+    settings: RecordingDeps['settings'] & { publicApiUrl: string };
+  };
 
 /**
  * The `recordings` Lambda behind API Gateway's REST API (Lambda proxy integration, payload format 1.0),
@@ -39,6 +45,8 @@ export type RecordingsHandlerDeps = Omit<RecordingDeps, 'logger'> &
  * case; every `ApiError` becomes the JSON envelope in `errorEnvelope`.
  */
 export function createRecordingsHandler(deps: RecordingsHandlerDeps) {
+  // Every answer that shows a recording shows it through this (webhook payloads keep what they were sent).
+  const view = (recording: Recording) => recordingView(recording, deps.settings.publicApiUrl);
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(errorEnvelope(deps.logger))
     .handler(async (event, context) => {
@@ -55,7 +63,7 @@ export function createRecordingsHandler(deps: RecordingsHandlerDeps) {
         case 'control-recording': {
           const command = parseRecordingCommand(event);
           const data = await controlRecording({ apiKey, callId: route.callId, command }, scoped);
-          return jsonResponse(200, { data });
+          return jsonResponse(200, { data: { ...data, recording: view(data.recording) } });
         }
         case 'list-recordings': {
           const page = await listCallRecordings(
@@ -67,15 +75,15 @@ export function createRecordingsHandler(deps: RecordingsHandlerDeps) {
             },
             scoped,
           );
-          return jsonResponse(200, page);
+          return jsonResponse(200, { ...page, data: page.data.map(view) });
         }
         case 'get-recording':
           return jsonResponse(200, {
-            data: await getOwnedRecording({ apiKey, recordingId: route.recordingId }, scoped),
+            data: view(await getOwnedRecording({ apiKey, recordingId: route.recordingId }, scoped)),
           });
         case 'delete-recording':
           return jsonResponse(200, {
-            data: await deleteRecording({ apiKey, recordingId: route.recordingId }, scoped),
+            data: view(await deleteRecording({ apiKey, recordingId: route.recordingId }, scoped)),
           });
         case 'download-recording': {
           const download = await recordingDownload(

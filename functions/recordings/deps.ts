@@ -38,6 +38,10 @@ export async function createRecordingsDeps(
     clock: systemClock,
     ids: randomIds,
     logger: createJsonLogger({ service: 'recordings' }),
-    settings: { claimLeaseMs: config.CLAIM_LEASE_MS, stopSettleMs: config.STOP_SETTLE_MS },
+    settings: {
+      claimLeaseMs: config.CLAIM_LEASE_MS,
+      stopSettleMs: config.STOP_SETTLE_MS,
+      publicApiUrl: config.PUBLIC_API_URL,
+    },
   };
 }

@@ -12,21 +12,29 @@ export interface ImportedNetwork {
   /** The private subnets' availability zones, in the same order as `privateSubnetIds`. */
   availabilityZones: string[];
   privateSubnetIds: string[];
-  /** The media servers' security group: the stack lets the functions' group (only) reach ESL on it. */
+  /**
+   * The media servers' security group: the stack lets the functions' group (only) reach ESL on it.
+   * Required in prod: without it nothing of the stack manages the media servers' inbound side.
+   */
   mediaServerSecurityGroupId?: string;
   /** The media servers' private addresses, when their security group is not given (or as well). */
   mediaServerCidrs: string[];
 }
 
-/** The edge's limits: the per-address WAF rules and the stage's global backstop. */
+/** The edge's limits: the per-address and per-key WAF rules and the stage's global backstop. */
 export interface EdgeLimits {
   /** Requests one source address may send per window, any request. */
   perAddress: number;
   /** Requests one source address may send per window without a Bearer key at all. */
   anonymousPerAddress: number;
+  /** Requests one `Authorization` value (one API key) may send per window, from any addresses. */
+  perKey: number;
   /** The window WAF counts over, in seconds (60, 120, 300 or 600). */
   windowSeconds: number;
-  /** The stage's throttle: far above one application's allowance, so it only guards the account. */
+  /**
+   * The stage's throttle: far above what many customers use at their allowance, so it only guards the
+   * account (docs/production-edge.md, "Limits").
+   */
   stageRate: number;
   stageBurst: number;
 }
@@ -53,10 +61,15 @@ export interface DeploymentSettings {
 
 /** The context keys of the imported network, as the prod refusal names them. */
 export const NETWORK_KEYS = ['vpcId', 'availabilityZones', 'privateSubnetIds'] as const;
-/** One of these says where the media servers are (both may be given). */
+/** One of these says where the media servers are (both may be given; prod needs the group). */
 export const MEDIA_SERVER_KEYS = ['mediaServerSecurityGroupId', 'mediaServerCidrs'] as const;
 /** How a missing choice of {@link MEDIA_SERVER_KEYS} is named. */
 export const MEDIA_SERVER_CHOICE = `(${MEDIA_SERVER_KEYS.join(' or ')})`;
+/**
+ * The key prod needs beside the network keys: the stack adds the Event Socket ingress from the
+ * functions' group to this group, so the media servers' inbound side is managed with the stack.
+ */
+export const PROD_MEDIA_SERVER_KEY = 'mediaServerSecurityGroupId';
 
 /** The default fleet of a non-prod stage: one node by the old default host name. */
 export const DEFAULT_ESL_NODES = 'fs-a=freeswitch.internal:8021';
@@ -64,6 +77,19 @@ export const DEFAULT_ESL_NODES = 'fs-a=freeswitch.internal:8021';
 const WAF_WINDOWS = [60, 120, 300, 600];
 // AWS WAF's own floor for a rate-based rule's limit is lower; below 100 a busy office NAT trips it.
 const MIN_WAF_LIMIT = 100;
+/** The per-key WAF limit's default headroom over the most one application's allowance admits per window. */
+export const KEY_LIMIT_HEADROOM = 1.2;
+
+/**
+ * The most requests one application's allowance admits in one window: a full burst, then the rate
+ * for the whole window. A key that stays within its allowance never sends more than this.
+ */
+export function allowancePerWindow(
+  limit: { perSecond: number; burst: number },
+  windowSeconds: number,
+): number {
+  return limit.perSecond * windowSeconds + limit.burst;
+}
 
 /**
  * The message `cdk synth -c stage=prod` fails with when the network settings are missing; `missing`
@@ -73,6 +99,7 @@ export function prodNetworkRequired(missing: string[]): string {
   return [
     `Stage prod needs the media servers' private network; missing context keys: ${missing.join(', ')}.`,
     'The functions that speak ESL (recordings, media-events) run in that VPC; prod never creates a network of its own.',
+    "The media servers' security group is required: the stack opens their Event Socket to those functions alone.",
     'Example (README "Deploy"): -c vpcId=vpc-0123456789abcdef0 -c availabilityZones=eu-west-1a,eu-west-1b',
     '  -c privateSubnetIds=subnet-0123456789abcdef0,subnet-0fedcba9876543210 -c mediaServerSecurityGroupId=sg-0123456789abcdef0',
     '  -c eslNodes=fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8021',
@@ -93,6 +120,25 @@ const PRIVATE_IPV4 = [
   { base: [192, 168, 0, 0], bits: 16 },
   { base: [100, 64, 0, 0], bits: 10 }, // carrier-grade NAT space, used by some private networks
 ];
+
+/** The address of an IPv4 literal (`10.0.1.10`) as a number; undefined for anything else. */
+function ipv4Address(host: string): number | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  if (octets.some((octet) => octet > 255)) return undefined;
+  return octets.reduce((sum, octet) => sum * 256 + octet, 0);
+}
+
+/** True when the IPv4 literal `host` is inside the IPv4 block `cidr`. */
+export function ipv4InCidr(host: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const address = ipv4Address(host);
+  const network = ipv4Address(base ?? '');
+  const size = 2 ** (32 - Number(bits));
+  if (address === undefined || network === undefined || !(size >= 1)) return false;
+  return Math.floor(address / size) === Math.floor(network / size);
+}
 
 /** True when `cidr` is an IPv4 block inside the private ranges (RFC 1918, RFC 6598), never /0. */
 export function isPrivateIpv4Cidr(cidr: string): boolean {
@@ -142,9 +188,12 @@ export function deploymentSettings(context: ContextReader): DeploymentSettings {
     }
   }
 
-  // Prod never creates a network: every network key (and the fleet) must be given, named in one message.
+  // Prod never creates a network: every network key, the media servers' group and the fleet must be
+  // given, named in one message. (Addresses alone would leave the media servers' inbound side to
+  // whatever their group already allows.) Other stages may name the media servers by address only.
   const missing: string[] = NETWORK_KEYS.filter((key) => context(key) === undefined);
-  if (MEDIA_SERVER_KEYS.every((key) => context(key) === undefined)) missing.push(MEDIA_SERVER_CHOICE);
+  if (prod && context(PROD_MEDIA_SERVER_KEY) === undefined) missing.push(PROD_MEDIA_SERVER_KEY);
+  else if (MEDIA_SERVER_KEYS.every((key) => context(key) === undefined)) missing.push(MEDIA_SERVER_CHOICE);
   if (prod && rawNodes === undefined) missing.push('eslNodes');
   const anyGiven = [...NETWORK_KEYS, ...MEDIA_SERVER_KEYS].some((key) => context(key) !== undefined);
   if (prod && missing.length > 0) {
@@ -153,18 +202,35 @@ export function deploymentSettings(context: ContextReader): DeploymentSettings {
     problems.push(`${missing.join(', ')}: required too when the network is imported (any of its keys given)`);
   }
   const network = anyGiven && missing.length === 0 ? importedNetwork(context, problems) : undefined;
+  // The functions' group reaches the media servers' addresses only inside these blocks: a node given by
+  // address outside them would be unreachable (and is most likely a typo).
+  if (network && network.mediaServerCidrs.length > 0) {
+    for (const node of eslNodes) {
+      const literal = ipv4Address(node.host) !== undefined;
+      if (literal && !network.mediaServerCidrs.some((cidr) => ipv4InCidr(node.host, cidr))) {
+        problems.push(
+          `eslNodes: ${node.name}'s address ${node.host} is outside mediaServerCidrs (${network.mediaServerCidrs.join(', ')}); the ESL functions may reach only those blocks`,
+        );
+      }
+    }
+  }
 
   const eslPasswordRevision = integer('eslPasswordRevision', 1);
   const applicationLimit = {
     perSecond: integer('rateLimitPerSecond', 50),
     burst: integer('rateLimitBurst', 100),
   };
+  const windowSeconds = integer('wafWindowSeconds', 60);
+  const keyAllowance = allowancePerWindow(applicationLimit, windowSeconds);
   const edge: EdgeLimits = {
     perAddress: integer('wafRateLimit', 6000, MIN_WAF_LIMIT),
     anonymousPerAddress: integer('wafAnonymousRateLimit', 300, MIN_WAF_LIMIT),
-    windowSeconds: integer('wafWindowSeconds', 60),
-    stageRate: integer('throttleRate', 1000),
-    stageBurst: integer('throttleBurst', 2000),
+    perKey: integer('wafKeyRateLimit', Math.ceil(keyAllowance * KEY_LIMIT_HEADROOM), MIN_WAF_LIMIT),
+    windowSeconds,
+    // Room for 100 applications at their full default allowance at once, within the account's default
+    // API Gateway quota (10,000 requests/s, burst 5,000, per region); docs/production-edge.md, "Limits".
+    stageRate: integer('throttleRate', 5000),
+    stageBurst: integer('throttleBurst', 5000),
   };
   if (!WAF_WINDOWS.includes(edge.windowSeconds)) {
     problems.push(`wafWindowSeconds: must be one of ${WAF_WINDOWS.join(', ')}`);
@@ -177,6 +243,12 @@ export function deploymentSettings(context: ContextReader): DeploymentSettings {
   if (edge.stageRate <= applicationLimit.perSecond || edge.stageBurst <= applicationLimit.burst) {
     problems.push(
       "throttleRate and throttleBurst: the stage limit is a global backstop and must stay above one application's allowance (rateLimitPerSecond, rateLimitBurst)",
+    );
+  }
+  // A key within its allowance must never be cut off by WAF: the function answers its excess itself.
+  if (edge.perKey < keyAllowance) {
+    problems.push(
+      `wafKeyRateLimit: ${edge.perKey} per ${edge.windowSeconds} s is below what one application's allowance admits in that window (${applicationLimit.burst} + ${applicationLimit.perSecond}/s × ${edge.windowSeconds} s = ${keyAllowance})`,
     );
   }
   // An address sending one application's whole allowance must not be cut off by WAF first.

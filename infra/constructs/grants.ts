@@ -1,6 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
@@ -31,11 +31,31 @@ export const INDEX_KEYS = {
   channel: 'CHAN#*',
 } as const;
 
-/** What a function may do on the table: actions on some item types, and optionally Query on one index. */
-export interface TableAccess {
-  actions: string[];
+/** The item reads a grant may allow: single items, a few items at once, one partition's items. */
+export type ReadAction = 'GetItem' | 'BatchGetItem' | 'Query';
+
+/**
+ * The item writes a grant may allow. No DeleteItem or BatchWriteItem: no function deletes an item (TTL
+ * does). A transaction needs the action of each of its items, on that item's key (`Put` → PutItem,
+ * `Update` → UpdateItem, `ConditionCheck` → ConditionCheckItem); there is no TransactWriteItems action.
+ */
+export type WriteAction = 'PutItem' | 'UpdateItem' | 'ConditionCheckItem';
+
+/** Some actions on some item types: one statement. */
+export interface ItemAccess<A extends string> {
+  actions: A[];
   /** Partition-key patterns ({@link ITEM_KEYS}) of the only items these actions may touch. */
   items: string[];
+}
+
+/**
+ * What a function may do on the table: one read statement; write statements, one per set of actions
+ * (so an action one item type needs never reaches another: PutItem on a call is no PutItem on an
+ * allowance); optionally Query on one index.
+ */
+export interface TableAccess {
+  reads?: ItemAccess<ReadAction>;
+  writes?: ItemAccess<WriteAction>[];
   index?: { name: string; keys: string[] };
 }
 
@@ -48,34 +68,42 @@ export function leadingKeys(patterns: string[]) {
  * Gives a function exactly these DynamoDB actions on exactly these item types (a `dynamodb:LeadingKeys`
  * condition on every statement), Query on the index's partitions if asked, and sets `TABLE_NAME` in the
  * same call, so the permission and the name can never drift apart. The function never Scans: a Scan has
- * no leading key, and the condition would not hold it back.
+ * no leading key, and the condition would not hold it back. Each statement has an id (`TableRead`,
+ * `TableWrite…`, `IndexQuery`), which also keeps CDK from merging a read and a write statement of the
+ * same items into one.
  */
 export function useTable(fn: NodejsFunction, table: TableV2, access: TableAccess) {
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: access.actions.map((a) => `dynamodb:${a}`),
-      resources: [table.tableArn],
-      conditions: leadingKeys(access.items),
-    }),
-  );
-  if (access.index) {
+  const grant = (sid: string, actions: string[], resource: string, items: string[]) =>
     fn.addToRolePolicy(
       new PolicyStatement({
+        sid,
         effect: Effect.ALLOW,
-        actions: ['dynamodb:Query'],
-        resources: [`${table.tableArn}/index/${access.index.name}`],
-        conditions: leadingKeys(access.index.keys),
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [resource],
+        conditions: leadingKeys(items),
       }),
     );
+  if (access.reads) grant('TableRead', access.reads.actions, table.tableArn, access.reads.items);
+  for (const [i, write] of (access.writes ?? []).entries()) {
+    grant(`TableWrite${i === 0 ? '' : i + 1}`, write.actions, table.tableArn, write.items);
+  }
+  if (access.index) {
+    grant('IndexQuery', ['Query'], `${table.tableArn}/index/${access.index.name}`, access.index.keys);
   }
   fn.addEnvironment('TABLE_NAME', table.tableName);
 }
 
+/** The key policy statement that keeps every principal but one from reading what a key sealed. */
+export const ONLY_OPENER_SID = 'OnlyTheWebhookSenderDecrypts';
+
 /**
  * Lets a function decrypt webhook secrets and names the key in `WEBHOOK_SECRETS_KEY_ID`: `kms:Decrypt`
  * on that key alone, and only with an encryption context made of `application_id` (the secret's own
- * application), as the sealer always sends.
+ * application), as the sealer always sends. And makes it the only principal that can: the key policy
+ * denies kms:Decrypt and kms:ReEncryptFrom (which would re-encrypt a secret under a key the caller can
+ * decrypt) to every other principal, whatever IAM or grants allow it, the account root and
+ * administrators included. Nothing else is denied: the root keeps administering the key (so it cannot
+ * be locked out, and can lift this statement, in CloudTrail), operators keep kms:Encrypt to seal.
  */
 export function openWebhookSecrets(fn: NodejsFunction, key: IKey) {
   fn.addToRolePolicy(
@@ -87,6 +115,18 @@ export function openWebhookSecrets(fn: NodejsFunction, key: IKey) {
         'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['application_id'] },
         Null: { 'kms:EncryptionContext:application_id': 'false' },
       },
+    }),
+  );
+  if (!fn.role) throw new Error(`${fn.node.path} has no role to open webhook secrets with`);
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: ONLY_OPENER_SID,
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['kms:Decrypt', 'kms:ReEncryptFrom'],
+      resources: ['*'],
+      // A role's sessions carry the role's ARN here (not the session's), whatever the session name.
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': fn.role.roleArn } },
     }),
   );
   fn.addEnvironment('WEBHOOK_SECRETS_KEY_ID', key.keyArn);

@@ -33,8 +33,9 @@ export interface OperationsAlarmsProps {
 /**
  * The alarms an on-call person needs: API 5xx rate, anything in any DLQ, old messages in the webhook
  * and media-events queues, an outbox relay falling behind the table's stream, orphan recordings,
- * recordings whose audio was not stored, failed purges, disabled webhook endpoints, and errors or
- * throttles of each function. All notify the alarm topic.
+ * recordings whose audio was not stored, failed purges, disabled webhook endpoints, webhook secrets
+ * still in plaintext or that cannot be decrypted, and errors or throttles of each function. All notify
+ * the alarm topic; each description says what to do.
  */
 export class OperationsAlarms extends Construct {
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
@@ -147,6 +148,18 @@ export class OperationsAlarms extends Construct {
       'WebhookEndpointsDisabled',
       'A customer\'s webhook endpoint failed for days and was disabled: its events are parked until the webhook is set again. Check the webhook-sender logs ("webhook endpoint disabled").',
       count('WebhookEndpointsDisabled', 'webhook-sender'),
+      0,
+    );
+    above(
+      'WebhookSecretsUnsealed',
+      'The webhook sender met a webhook secret stored in plaintext (written before secrets were sealed with KMS): it does not sign with it, and that application\'s events wait and are retried until it is sealed. Run `npm run admin -- seal-webhook-secrets` (again until changed_meanwhile is empty); the webhook-sender logs name the application ("webhook secret stored in plaintext").',
+      count('WebhookSecretsUnsealed', 'webhook-sender'),
+      0,
+    );
+    above(
+      'WebhookSecretsUnreadable',
+      'The webhook sender could not decrypt an application\'s webhook secret (wrong key, key disabled or pending deletion, or a damaged value): its events are parked. Find the application in the webhook-sender logs ("webhook secret cannot be decrypted"), check the webhook secrets key (output WebhookSecretsKeyArn) is enabled, then set a new secret: `npm run admin -- set-webhook --application ID --url URL --generate-secret` (requeues the parked events; give the customer the new secret).',
+      count('WebhookSecretsUnreadable', 'webhook-sender'),
       0,
     );
     for (const [name, fn] of Object.entries(props.functions)) {

@@ -46,7 +46,12 @@ export interface RecordingsApiProps {
  */
 export class RecordingsApi extends Construct {
   readonly api: RestApi;
-  /** `https://<id>.execute-api.<region>.<suffix>/<stage>`: no trailing slash, the spec's PUBLIC_API_URL. */
+  /**
+   * `https://<id>.execute-api.<region>.<suffix>/<stage>`: no trailing slash, the spec's PUBLIC_API_URL.
+   * Built from the REST API's id and the stage's name as a string, not from the Stage resource: the
+   * recordings function (the API's own integration) takes it too, and a reference to the Stage would
+   * make the function wait for the deployment that waits for the function.
+   */
   readonly baseUrl: string;
   readonly accessLogs: LogGroup;
 
@@ -137,7 +142,7 @@ export class RecordingsApi extends Construct {
       '.',
       Aws.URL_SUFFIX,
       '/',
-      this.api.deploymentStage.stageName,
+      props.stageName,
     ]);
   }
 }

@@ -62,7 +62,9 @@ const USAGE = `usage: npm run admin -- [--local] <command> [options]
   webhook-endpoint --application ID                        (its status: active, failing, disabled, gone)
   redeliver-parked --application ID [--since RFC3339]      (queues the parked events again)
   set-application-status --application ID --status active|disabled
-                                                           (in force for every key at once; run again if interrupted)
+                                                           (disabled: every key refused at once; active: each key
+                                                            accepted again once its copy is updated, all of them
+                                                            when the command ends; run again if interrupted)
   set-retention --application ID --days N                  (days recordings are kept; 0 = forever)
   create-call --application ID [--id call_x] [--provider-call-id UUID] [--media-node NAME]
               [--status S] [--direction D] [--from N] [--to N]

@@ -5,8 +5,15 @@ import { MEDIA_NODE_NAME } from '../../shared/recordings/media-node.ts';
 import { checkPathTemplate } from '../../shared/recordings/recording-files.ts';
 
 const schema = z.object({
-  // This host's FreeSWITCH only: a relay serves the one media server it runs beside.
-  ESL_HOST: z._default(text(), '127.0.0.1'),
+  // This host's FreeSWITCH only (a relay serves the one media server it runs beside), at the address its
+  // Event Socket listens on: the host's private address (event_socket.conf.xml listen-ip), where the
+  // functions reach it too. No default: 127.0.0.1 is not where a fleet node listens.
+  ESL_HOST: z
+    .string({
+      error:
+        "required: the private address this host's Event Socket listens on (event_socket.conf.xml listen-ip)",
+    })
+    .check(z.minLength(1)),
   ESL_PORT: positiveInt(8021),
   ESL_PASSWORD: text(),
   ESL_TIMEOUT_MS: positiveInt(3000),

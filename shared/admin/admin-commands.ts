@@ -268,9 +268,13 @@ export async function replayOutbox(
 /**
  * Disables or enables an application, whatever its number of keys. First the application and the
  * limiter's copy of its status (its `RATE` item, which every authenticated request passes through)
- * change in one transaction: from then on every key of the application is refused (or accepted again).
- * Then each key's own copy of the status follows, a page at a time, so a key read alone agrees too. If
- * that stops part way (a crash, a timeout), running the command again finishes it.
+ * change in one transaction. Then each key's own copy of the status follows, a page at a time.
+ *
+ * The two directions do not take effect alike, because a request is accepted only when both copies say
+ * `active` (authentication reads the key's `application_status`, the limiter its `RATE` item):
+ * disabling refuses every key at once, with the first transaction; enabling accepts a key again only
+ * once its own copy is updated, so keys come back page by page and all of them once this returns. If
+ * the copying stops part way (a crash, a timeout), running the command again finishes it.
  */
 export async function setApplicationStatus(
   input: { applicationId: string; status: string },

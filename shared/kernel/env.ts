@@ -24,6 +24,15 @@ export const flag = z.pipe(
   z.transform((value: 'true' | 'false') => value === 'true'),
 );
 
+/**
+ * A public base URL such as the API's (`https://<api-id>.execute-api.<region>.amazonaws.com/<stage>`,
+ * stage included): http or https, read without a trailing slash, so paths can be appended to it.
+ */
+export const baseUrl = z.pipe(
+  z.url({ protocol: /^https?$/ }),
+  z.transform((value: string) => value.replace(/\/+$/, '')),
+);
+
 /** A TCP port, `0` meaning "any free port". */
 export const port = z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65_535));
 

@@ -1,13 +1,13 @@
 import type { ArchiveStore, RecordingMedia } from '../archive/ports.ts';
 import type { Metrics } from '../kernel/metrics.ts';
 import { isCallActive, isClaimStale } from '../recordings/call-rules.ts';
-import { ClaimLostError } from '../recordings/errors.ts';
+import { ClaimLostError, MediaNodeUnnamedError } from '../recordings/errors.ts';
 import type { Claim, RecordingDeps, RecordingEnd } from '../recordings/ports.ts';
 import type { FileRef } from '../recordings/recording-files.ts';
 import { mediaUrlOf, objectKeyOf } from '../recordings/recording-object.ts';
 import { type FileEnd, newRecording, recordingEnd, recordingEvent } from '../recordings/recording-records.ts';
 import type { ActiveRecording, Call, EndReason, RecordableCall } from '../recordings/types.ts';
-import type { FileOutcome, MediaEvent } from './types.ts';
+import type { FileOutcome, ReceivedMediaEvent } from './types.ts';
 
 /**
  * Ports of {@link applyMediaEvent}: the recording use cases' ports, the stored audio (to check an
@@ -53,7 +53,8 @@ const MAX_CONFLICTS = 5;
  * Steps:
  * - recording_started: ours and committed → nothing; ours and the API's commit in flight → try again
  *   later (the request may still die); ours from a request that died → adopt it (`started`); a file no
- *   live recording owns → an orphan: stop it on the node that reported it, log it, count it.
+ *   live recording owns → an orphan: stop it on the node that reported it, log it, count it (an event
+ *   naming no node, with several configured: it cannot be stopped; logged, counted, not retried).
  * - recording_stopped: ends the live recording of that file. Stored → `completed` (end_reason hangup /
  *   stopped / media_server) with the audio's length and the stored object's size, once the object is
  *   confirmed to exist; nothing kept → `failed`, reason empty; not storable → `failed`, reason
@@ -63,7 +64,7 @@ const MAX_CONFLICTS = 5;
  * - channel_hangup: ends the call if it is still active.
  */
 export async function applyMediaEvent(
-  event: MediaEvent,
+  event: ReceivedMediaEvent,
   deps: ApplyMediaEventDeps,
 ): Promise<MediaEventOutcome> {
   for (let attempt = 1; ; attempt += 1) {
@@ -81,7 +82,7 @@ export async function applyMediaEvent(
 }
 
 async function applyStarted(
-  event: Extract<MediaEvent, { kind: 'recording_started' }>,
+  event: Extract<ReceivedMediaEvent, { kind: 'recording_started' }>,
   ref: FileRef,
   deps: ApplyMediaEventDeps,
 ): Promise<MediaEventOutcome> {
@@ -98,12 +99,31 @@ async function applyStarted(
     return { kind: 'applied', action: 'adopted' };
   }
   // No live recording owns this file (unknown, or one the API shows as ended): it must not record.
-  // On the media server that reported it: the channel and its file live there.
-  const stopped = await deps.provider.stopFile({
-    mediaNode: event.media_node,
-    channelUuid: event.channel_uuid,
-    path: event.path,
-  });
+  // On the media server that reported it: the channel and its file live there. An event naming none (a
+  // version 2 message) goes to the only node; with several, no retry can ever choose one.
+  let stopped: Awaited<ReturnType<typeof deps.provider.stopFile>>;
+  try {
+    stopped = await deps.provider.stopFile({
+      mediaNode: event.media_node,
+      channelUuid: event.channel_uuid,
+      path: event.path,
+    });
+  } catch (error) {
+    if (!(error instanceof MediaNodeUnnamedError)) throw error;
+    deps.metrics.count('OrphanRecordings');
+    deps.logger.error('orphan recording cannot be stopped', {
+      reason:
+        `the event names no media server (a version 2 message, from a relay older than the fleet) and ` +
+        `several are configured (${error.configured.join(', ')}): it may still be recording; stop it on ` +
+        'its node by hand (uuid_record <channel_uuid> stop <path>) or hang its channel up',
+      channel_uuid: event.channel_uuid,
+      path: event.path,
+      recording_id: ref.recordingId,
+      call_id: ref.callId,
+      source: event.source,
+    });
+    return { kind: 'applied', action: 'orphan not stopped: the event names no media server' };
+  }
   if (stopped === 'not_recording') return { kind: 'applied', action: 'ignored: late start of a closed file' };
   deps.metrics.count('OrphanRecordings');
   deps.logger.error('orphan recording stopped', {
@@ -117,7 +137,7 @@ async function applyStarted(
 }
 
 async function applyStopped(
-  event: Extract<MediaEvent, { kind: 'recording_stopped' }>,
+  event: Extract<ReceivedMediaEvent, { kind: 'recording_stopped' }>,
   ref: FileRef,
   deps: ApplyMediaEventDeps,
 ): Promise<MediaEventOutcome> {
@@ -183,7 +203,7 @@ async function fileEnd(
  * audio the API does not show, so it is removed, logged and counted (`OrphanAudioRemoved`).
  */
 async function settleUnowned(
-  event: Extract<MediaEvent, { kind: 'recording_stopped' }>,
+  event: Extract<ReceivedMediaEvent, { kind: 'recording_stopped' }>,
   ref: FileRef,
   deps: ApplyMediaEventDeps,
 ): Promise<MediaEventOutcome> {
@@ -207,7 +227,7 @@ async function settleUnowned(
 }
 
 async function applyHangup(
-  event: Extract<MediaEvent, { kind: 'channel_hangup' }>,
+  event: Extract<ReceivedMediaEvent, { kind: 'channel_hangup' }>,
   deps: ApplyMediaEventDeps,
 ): Promise<MediaEventOutcome> {
   const call = await deps.store.findCallByChannel(event.channel_uuid);

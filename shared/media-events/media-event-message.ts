@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { MediaEvent } from './types.ts';
+import type { MediaEvent, ReceivedMediaEvent } from './types.ts';
 
 /**
  * Receives of a media event before its queue parks it in the dead-letter queue: an event waiting for an
@@ -14,63 +14,80 @@ export const MEDIA_EVENT_MAX_RECEIVES = 10;
  * stored, or known not storable; 3: the media server is named `media_node`, a name of `ESL_NODES`).
  */
 const VERSION = 3;
-/** Version 2 named the media server `node`; such messages may still wait on the queue after an upgrade. */
+/**
+ * Version 2 (relays older than the fleet) named the media server `node`: the relay's host name by
+ * default, not a name of `ESL_NODES`. Such messages may still wait on the queue after an upgrade; they
+ * are read as naming no media server.
+ */
 const PREVIOUS_VERSION = 2;
-const base = {
-  v: z.literal(VERSION),
-  media_node: z.string().check(z.minLength(1)),
-  core_uuid: z.string(),
-  at: z.string().check(z.minLength(1)),
-  source: z.enum(['event', 'reconcile', 'scan']),
-};
 const text = z.string().check(z.minLength(1));
 
-const schema = z.discriminatedUnion('kind', [
-  z.object({ ...base, kind: z.literal('recording_started'), channel_uuid: text, path: text }),
-  z.object({
-    ...base,
-    kind: z.literal('recording_stopped'),
-    channel_uuid: z.optional(text),
-    path: text,
-    file: z.discriminatedUnion('kind', [
-      z.object({
-        kind: z.literal('stored'),
-        duration_ms: z.number().check(z.int(), z.nonnegative()),
-        size_bytes: z.number().check(z.int(), z.nonnegative()),
-      }),
-      z.object({ kind: z.literal('discarded') }),
-      z.object({ kind: z.literal('storage_failed') }),
-    ]),
-    channel_ended: z.optional(z.boolean()),
-  }),
-  z.object({
-    ...base,
-    kind: z.literal('channel_hangup'),
-    channel_uuid: text,
-    hangup_cause: z.optional(z.string()),
-  }),
-]);
+/** The body of one version: `server` is how it names the media server (its fields, merged in). */
+function schemaOf<V extends number, S extends z.core.$ZodLooseShape>(version: V, server: S) {
+  const base = {
+    v: z.literal(version),
+    ...server,
+    core_uuid: z.string(),
+    at: text,
+    source: z.enum(['event', 'reconcile', 'scan']),
+  };
+  return z.discriminatedUnion('kind', [
+    z.object({ ...base, kind: z.literal('recording_started'), channel_uuid: text, path: text }),
+    z.object({
+      ...base,
+      kind: z.literal('recording_stopped'),
+      channel_uuid: z.optional(text),
+      path: text,
+      file: z.discriminatedUnion('kind', [
+        z.object({
+          kind: z.literal('stored'),
+          duration_ms: z.number().check(z.int(), z.nonnegative()),
+          size_bytes: z.number().check(z.int(), z.nonnegative()),
+        }),
+        z.object({ kind: z.literal('discarded') }),
+        z.object({ kind: z.literal('storage_failed') }),
+      ]),
+      channel_ended: z.optional(z.boolean()),
+    }),
+    z.object({
+      ...base,
+      kind: z.literal('channel_hangup'),
+      channel_uuid: text,
+      hangup_cause: z.optional(z.string()),
+    }),
+  ]);
+}
+
+const current = schemaOf(VERSION, { media_node: text });
+// Its `node` is read and left aside: it cannot name a node of ESL_NODES.
+const previous = schemaOf(PREVIOUS_VERSION, { node: z.optional(z.string()) });
 
 /** The queued body of a media event. */
 export function serializeMediaEvent(event: MediaEvent): string {
   return JSON.stringify({ v: VERSION, ...event });
 }
 
-/** Reads a queued body as a media event, or says why it is not one. */
+/**
+ * Reads a queued body as a media event, or says why it is not one. A version 2 body names no media
+ * server (`media_node` undefined): commands about it go where a call naming none goes.
+ */
 export function parseMediaEvent(
   body: string,
-): { ok: true; event: MediaEvent } | { ok: false; reason: string } {
+): { ok: true; event: ReceivedMediaEvent } | { ok: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
     return { ok: false, reason: 'body is not JSON' };
   }
-  const parsed = schema.safeParse(upgraded(json));
+  const isPrevious = (json as { v?: unknown } | null)?.v === PREVIOUS_VERSION;
+  const parsed = isPrevious ? previous.safeParse(json) : current.safeParse(json);
   if (!parsed.success) {
     return { ok: false, reason: `not a media event: ${parsed.error.issues[0]?.path.join('.') ?? '?'}` };
   }
-  const { v: _version, ...event } = parsed.data;
+  const { v: _version, ...fields } = parsed.data;
+  const { node: _node, ...rest } = fields as typeof fields & { node?: string };
+  const event = { ...rest, media_node: 'media_node' in rest ? rest.media_node : undefined };
   // Optional fields arrive absent; the domain type names them explicitly.
   if (event.kind === 'recording_stopped') {
     return {
@@ -81,11 +98,4 @@ export function parseMediaEvent(
   if (event.kind === 'channel_hangup')
     return { ok: true, event: { ...event, hangup_cause: event.hangup_cause } };
   return { ok: true, event };
-}
-
-/** A version 2 body read as version 3 (its `node` is the media server's name); anything else as it is. */
-function upgraded(json: unknown): unknown {
-  if (typeof json !== 'object' || json === null) return json;
-  const { v, node, ...rest } = json as Record<string, unknown>;
-  return v === PREVIOUS_VERSION ? { ...rest, v: VERSION, media_node: node } : json;
 }

@@ -45,3 +45,14 @@ export type MediaEvent =
       channel_ended: boolean | undefined;
     })
   | (MediaEventBase & { kind: 'channel_hangup'; channel_uuid: string; hangup_cause: string | undefined });
+
+/**
+ * A media event as the media-events function receives it. A version 2 message (sent by a relay older
+ * than the fleet) names no media server: its `media_node` is undefined, and a command about it (an
+ * orphan's stop) goes where a call naming no node goes (the only node, when there is one).
+ */
+export type ReceivedMediaEvent = {
+  [K in MediaEvent['kind']]: Omit<Extract<MediaEvent, { kind: K }>, 'media_node'> & {
+    media_node: string | undefined;
+  };
+}[MediaEvent['kind']];

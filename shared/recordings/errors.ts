@@ -81,3 +81,18 @@ export class ProviderError extends Error {
     return this.reason === 'no_reply';
   }
 }
+
+/**
+ * A command about a call (or a media event) naming no media server while several are configured: no
+ * node can be chosen, so nothing was sent (`unreachable`), and trying again cannot change that; only a
+ * named node can (call control writing the call's `media_node`, a relay sending it in its events).
+ */
+export class MediaNodeUnnamedError extends ProviderError {
+  constructor(readonly configured: readonly string[]) {
+    super(
+      `the call names no media server (media_node) and several are configured (${configured.join(', ')})`,
+      'unreachable',
+    );
+    this.name = 'MediaNodeUnnamedError';
+  }
+}

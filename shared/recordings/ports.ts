@@ -88,8 +88,11 @@ export interface ProviderRecordingRequest {
 
 /** A file recording on a channel of one media server (as a media event reports it). */
 export interface MediaServerFile {
-  /** The media server the event came from (its `media_node`). */
-  mediaNode: string;
+  /**
+   * The media server the event came from (its `media_node`); absent when the event names none (a
+   * version 2 message), like a call naming none.
+   */
+  mediaNode: string | undefined;
   channelUuid: string;
   path: string;
 }

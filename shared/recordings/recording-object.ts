@@ -1,3 +1,5 @@
+import type { Recording } from './types.ts';
+
 /** The prefix every recording object is stored under (IAM grants are scoped to it). */
 export const RECORDING_OBJECT_PREFIX = 'recordings/';
 
@@ -32,4 +34,17 @@ export function objectKeyOfRecording(recording: { customer_id: string; call_id: 
  */
 export function mediaUrlOf(publicApiUrl: string, recordingId: string): string {
   return `${publicApiUrl.replace(/\/+$/, '')}/v1/recordings/${recordingId}/media`;
+}
+
+/**
+ * A recording as the API shows it. A completed recording's `file_url` is built now, from the API's base
+ * URL as this function knows it (`PUBLIC_API_URL`), and its id: the value stored when it completed
+ * names the base URL of that moment, which a move (HTTP to REST API, a custom domain) leaves stale.
+ * Every other status has none (`""`).
+ */
+export function recordingView(recording: Recording, publicApiUrl: string): Recording {
+  return {
+    ...recording,
+    file_url: recording.status === 'completed' ? mediaUrlOf(publicApiUrl, recording.id) : '',
+  };
 }

@@ -42,17 +42,6 @@ export function providerRequest(
   };
 }
 
-/** The provider request naming a recording's own file. */
-export function requestOf(recording: Recording): ProviderRecordingRequest {
-  return {
-    providerCallId: recording.provider_call_id,
-    recordingId: recording.id,
-    callId: recording.call_id,
-    customerId: recording.customer_id,
-    applicationId: recording.application_id,
-  };
-}
-
 /** One event of a recording, stamped now with a fresh id. */
 export function recordingEvent(
   call: Call,

@@ -2,7 +2,15 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_BODY_LIMIT_BYTES } from '../../infra/constructs/gateway-answers.ts';
 import { PayloadTooLargeError, RateLimitedError, RouteNotFoundError } from '../../shared/kernel/api-error.ts';
-import { attOf, environmentOf, functionId, refOf, resourceOf, synth } from './stack-template.ts';
+import {
+  attOf,
+  environmentOf,
+  functionId,
+  PROD_CONTEXT,
+  refOf,
+  resourceOf,
+  synth,
+} from './stack-template.ts';
 
 let template: Template;
 beforeAll(() => {
@@ -151,7 +159,7 @@ describe('RecordingsStack REST API', () => {
     ]);
   });
 
-  it("throttles the stage only as a global backstop, far above one application's allowance, and logs errors but never bodies", () => {
+  it("throttles the stage only as a global backstop, far above many applications' allowances, and logs errors but never bodies", () => {
     const [, stage] = resourceOf(template, 'AWS::ApiGateway::Stage', STAGE);
     const recordings = environmentOf(template, 'Recordings');
 
@@ -160,8 +168,9 @@ describe('RecordingsStack REST API', () => {
       {
         HttpMethod: '*',
         ResourcePath: '/*',
-        ThrottlingRateLimit: 1000,
-        ThrottlingBurstLimit: 2000,
+        // 100 applications at their full allowance (50/s) at once.
+        ThrottlingRateLimit: 5000,
+        ThrottlingBurstLimit: 5000,
         LoggingLevel: 'ERROR',
         DataTraceEnabled: false,
         MetricsEnabled: false,
@@ -208,7 +217,7 @@ describe('RecordingsStack REST API', () => {
     );
   });
 
-  it('outputs the base URL with the stage and no trailing slash, the one media-events builds file_url from', () => {
+  it('outputs the base URL with the stage and no trailing slash, the one media-events and the recordings function build file_url from', () => {
     const baseUrl = {
       'Fn::Join': [
         '',
@@ -219,15 +228,33 @@ describe('RecordingsStack REST API', () => {
           { Ref: 'AWS::Region' },
           '.',
           { Ref: 'AWS::URLSuffix' },
-          '/',
-          refOf(template, 'AWS::ApiGateway::Stage', STAGE),
+          // The stage's name, not a reference to the Stage resource (see the next test).
+          '/dev',
         ],
       ],
     };
 
     expect(template.findOutputs('*')).toMatchObject({ ApiUrl: { Value: baseUrl } });
-    expect(environmentOf(template, 'MediaEvents').PUBLIC_API_URL).toEqual(baseUrl);
+    expect({
+      recordings: environmentOf(template, 'Recordings').PUBLIC_API_URL,
+      mediaEvents: environmentOf(template, 'MediaEvents').PUBLIC_API_URL,
+    }).toEqual({ recordings: baseUrl, mediaEvents: baseUrl });
   });
+
+  it.each([
+    ['dev', {}],
+    ['prod', PROD_CONTEXT],
+  ])(
+    'synthesizes %s though the recordings function names the API that invokes it: no dependency cycle',
+    (_, context) => {
+      // Template.fromStack refuses a template whose resources wait for each other in a cycle.
+      const source = synth(context);
+
+      expect(environmentOf(source, 'Recordings').PUBLIC_API_URL).toEqual(
+        environmentOf(source, 'MediaEvents').PUBLIC_API_URL,
+      );
+    },
+  );
 });
 
 describe('RecordingsStack gateway answers', () => {
@@ -362,7 +389,7 @@ describe('RecordingsStack firewall', () => {
     });
   });
 
-  it("limits every source address, and anonymous requests far more, answering 429 in the spec's envelope with Retry-After", () => {
+  it("limits every source address, anonymous requests far more, and every API key whatever its addresses, answering 429 in the spec's envelope with Retry-After", () => {
     const [, webAcl] = resourceOf(template, 'AWS::WAFv2::WebACL', /^Firewall/);
     const block = {
       Block: {
@@ -412,6 +439,33 @@ describe('RecordingsStack firewall', () => {
         VisibilityConfig: visibility('minivoice-recordings-dev-per-address'),
         Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 6000, EvaluationWindowSec: 60 } },
       },
+      {
+        // One key spread over many addresses: counted by the Authorization header's value (the scheme's
+        // case and spacing ignored), so it cannot take the stage's shared throttle.
+        Name: 'PerKey',
+        Priority: 2,
+        Action: block,
+        VisibilityConfig: visibility('minivoice-recordings-dev-per-key'),
+        Statement: {
+          RateBasedStatement: {
+            AggregateKeyType: 'CUSTOM_KEYS',
+            CustomKeys: [
+              {
+                Header: {
+                  Name: 'authorization',
+                  TextTransformations: [
+                    { Priority: 0, Type: 'COMPRESS_WHITE_SPACE' },
+                    { Priority: 1, Type: 'LOWERCASE' },
+                  ],
+                },
+              },
+            ],
+            // 1.2 × (100 + 50/s × 60 s): comfortably above what one application's allowance admits.
+            Limit: 3720,
+            EvaluationWindowSec: 60,
+          },
+        },
+      },
     ]);
   });
 
@@ -427,8 +481,13 @@ describe('RecordingsStack firewall', () => {
     });
   });
 
-  it('takes the per-address limits and window from context', () => {
-    const custom = synth({ wafRateLimit: '12000', wafAnonymousRateLimit: '500', wafWindowSeconds: '120' });
+  it('takes the per-address and per-key limits and the window from context', () => {
+    const custom = synth({
+      wafRateLimit: '12000',
+      wafAnonymousRateLimit: '500',
+      wafKeyRateLimit: '9000',
+      wafWindowSeconds: '120',
+    });
     const [, webAcl] = resourceOf(custom, 'AWS::WAFv2::WebACL', /^Firewall/);
     const rules = webAcl.Properties.Rules as {
       Name: string;
@@ -451,6 +510,7 @@ describe('RecordingsStack firewall', () => {
         headers: [{ Name: 'Retry-After', Value: '120' }],
       },
       { name: 'PerAddress', limit: 12000, window: 120, headers: [{ Name: 'Retry-After', Value: '120' }] },
+      { name: 'PerKey', limit: 9000, window: 120, headers: [{ Name: 'Retry-After', Value: '120' }] },
     ]);
   });
 

@@ -24,6 +24,7 @@ function without(context: Context, ...keys: string[]): Context {
 
 const EXAMPLE = [
   'The functions that speak ESL (recordings, media-events) run in that VPC; prod never creates a network of its own.',
+  "The media servers' security group is required: the stack opens their Event Socket to those functions alone.",
   'Example (README "Deploy"): -c vpcId=vpc-0123456789abcdef0 -c availabilityZones=eu-west-1a,eu-west-1b',
   '  -c privateSubnetIds=subnet-0123456789abcdef0,subnet-0fedcba9876543210 -c mediaServerSecurityGroupId=sg-0123456789abcdef0',
   '  -c eslNodes=fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8021',
@@ -34,7 +35,7 @@ describe('deploymentSettings', () => {
     expect(refusalOf({ stage: 'prod' })).toBe(
       [
         'Cannot synthesize minivoice-recordings-prod:',
-        "- Stage prod needs the media servers' private network; missing context keys: vpcId, availabilityZones, privateSubnetIds, (mediaServerSecurityGroupId or mediaServerCidrs), eslNodes.",
+        "- Stage prod needs the media servers' private network; missing context keys: vpcId, availabilityZones, privateSubnetIds, mediaServerSecurityGroupId, eslNodes.",
         EXAMPLE,
       ].join('\n'),
     );
@@ -46,10 +47,69 @@ describe('deploymentSettings', () => {
     );
   });
 
-  it('refuses prod that says neither where the media servers are by group nor by address', () => {
-    expect(refusalOf(without(PROD_CONTEXT, 'mediaServerSecurityGroupId'))).toContain(
-      'missing context keys: (mediaServerSecurityGroupId or mediaServerCidrs).',
+  it("refuses prod without the media servers' security group, even with their addresses: nothing would manage their inbound side", () => {
+    const byAddress = {
+      ...without(PROD_CONTEXT, 'mediaServerSecurityGroupId'),
+      mediaServerCidrs: '10.0.0.0/16',
+    };
+
+    expect(refusalOf(byAddress)).toBe(
+      [
+        'Cannot synthesize minivoice-recordings-prod:',
+        "- Stage prod needs the media servers' private network; missing context keys: mediaServerSecurityGroupId.",
+        EXAMPLE,
+      ].join('\n'),
     );
+  });
+
+  it('refuses a non-prod network that says neither where the media servers are by group nor by address', () => {
+    expect(refusalOf({ ...without(PROD_CONTEXT, 'mediaServerSecurityGroupId'), stage: 'staging' })).toContain(
+      '- (mediaServerSecurityGroupId or mediaServerCidrs): required too when the network is imported (any of its keys given)',
+    );
+  });
+
+  it('reads a non-prod network whose media servers are given by address only', () => {
+    const settings = settingsFor({
+      ...without(PROD_CONTEXT, 'mediaServerSecurityGroupId'),
+      stage: 'staging',
+      mediaServerCidrs: '10.0.1.0/24,10.0.2.0/24',
+    });
+
+    expect(settings.network).toEqual({
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+      mediaServerCidrs: ['10.0.1.0/24', '10.0.2.0/24'],
+    });
+  });
+
+  it("refuses a node whose address is outside the media servers' blocks, naming it", () => {
+    expect(
+      refusalOf({
+        ...PROD_CONTEXT,
+        mediaServerCidrs: '10.0.1.0/24',
+        eslNodes: 'fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8021,fs-c=10.0.1.255:8021',
+      }),
+    ).toBe(
+      [
+        'Cannot synthesize minivoice-recordings-prod:',
+        "- eslNodes: fs-b's address 10.0.2.10 is outside mediaServerCidrs (10.0.1.0/24); the ESL functions may reach only those blocks",
+      ].join('\n'),
+    );
+  });
+
+  it("accepts nodes inside any of the media servers' blocks, and nodes named by host name (which synth cannot resolve)", () => {
+    const settings = settingsFor({
+      ...PROD_CONTEXT,
+      mediaServerCidrs: '10.0.1.0/24,10.0.2.0/23',
+      eslNodes: 'fs-a=10.0.1.10:8021,fs-b=10.0.3.254:8021,fs-c=fs-c.media.internal:8021',
+    });
+
+    expect(settings.eslNodes.map((node) => node.host)).toEqual([
+      '10.0.1.10',
+      '10.0.3.254',
+      'fs-c.media.internal',
+    ]);
   });
 
   it('reads a prod deployment into an existing network', () => {
@@ -72,9 +132,12 @@ describe('deploymentSettings', () => {
       edge: {
         perAddress: 6000,
         anonymousPerAddress: 300,
+        // 1.2 × the most one application's allowance admits in 60 s: 100 + 50/s × 60 s = 3100.
+        perKey: 3720,
         windowSeconds: 60,
-        stageRate: 1000,
-        stageBurst: 2000,
+        // 100 applications at 50/s.
+        stageRate: 5000,
+        stageBurst: 5000,
       },
     });
   });
@@ -98,9 +161,7 @@ describe('deploymentSettings', () => {
   it.each([['0.0.0.0/0'], ['203.0.113.0/24'], ['10.0.0.0/7'], ['::/0']])(
     "refuses %s as the media servers' addresses: the Event Socket is only ever opened to private ones",
     (cidr) => {
-      expect(
-        refusalOf({ ...without(PROD_CONTEXT, 'mediaServerSecurityGroupId'), mediaServerCidrs: cidr }),
-      ).toBe(
+      expect(refusalOf({ ...PROD_CONTEXT, mediaServerCidrs: cidr })).toBe(
         [
           'Cannot synthesize minivoice-recordings-prod:',
           `- mediaServerCidrs: "${cidr}" is not a private IPv4 block (10/8, 172.16/12, 192.168/16, 100.64/10)`,
@@ -157,6 +218,18 @@ describe('deploymentSettings', () => {
     );
   });
 
+  it("refuses a per-key WAF limit below what one application's allowance admits in the window: a key within its allowance is never cut off", () => {
+    expect(refusalOf({ wafKeyRateLimit: '3099' })).toContain(
+      "- wafKeyRateLimit: 3099 per 60 s is below what one application's allowance admits in that window (100 + 50/s × 60 s = 3100)",
+    );
+  });
+
+  it("derives the per-key WAF limit from the allowance and window unless given: 1.2 × the allowance's most per window", () => {
+    const settings = settingsFor({ rateLimitPerSecond: '20', rateLimitBurst: '40', wafWindowSeconds: '300' });
+
+    expect(settings.edge.perKey).toBe(Math.ceil(1.2 * (40 + 20 * 300)));
+  });
+
   it('refuses a WAF window AWS does not offer', () => {
     expect(refusalOf({ wafWindowSeconds: '30' })).toContain(
       '- wafWindowSeconds: must be one of 60, 120, 300, 600',
@@ -169,6 +242,7 @@ describe('deploymentSettings', () => {
       rateLimitBurst: '40',
       wafRateLimit: '2400',
       wafAnonymousRateLimit: '120',
+      wafKeyRateLimit: '3000',
       wafWindowSeconds: '120',
       throttleRate: '500',
       throttleBurst: '800',
@@ -179,6 +253,7 @@ describe('deploymentSettings', () => {
       edge: {
         perAddress: 2400,
         anonymousPerAddress: 120,
+        perKey: 3000,
         windowSeconds: 120,
         stageRate: 500,
         stageBurst: 800,

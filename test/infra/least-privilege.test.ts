@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INDEX_KEYS, ITEM_KEYS } from '../../infra/constructs/grants.ts';
+import { documentSdk } from '../../shared/adapters/aws/aws-sdk.ts';
 import {
   deliveryIndexKeys,
   GSI1,
@@ -18,6 +19,15 @@ import {
   statementsOf,
   synth,
 } from './stack-template.ts';
+import {
+  depsSourceOf,
+  FUNCTION_TABLE_USE,
+  portCallsIn,
+  requestsOf,
+  TABLE_ADAPTERS,
+  type TableRequest,
+  tableRequestsOf,
+} from './table-requests.ts';
 
 let template: Template;
 let prod: Template;
@@ -25,6 +35,10 @@ beforeAll(() => {
   template = synth();
   prod = synth(PROD_CONTEXT);
 });
+
+const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'ConditionCheckItem', 'DeleteItem'].map(
+  (a) => `dynamodb:${a}`,
+);
 
 const FUNCTIONS = ['Recordings', 'MediaEvents', 'OutboxRelay', 'RetentionSweep', 'WebhookSender'];
 
@@ -44,76 +58,147 @@ function targetOf(statement: Statement): string {
   return index ? `index ${index}` : 'table';
 }
 
-/** A function's DynamoDB grants: per target (table, index …), its actions and leading-key patterns. */
-function tableGrantsOf(source: Template, name: string) {
+/** A function's DynamoDB item statements (its stream's excluded). */
+function tableStatementsOf(source: Template, name: string) {
   return statementsOf(source, name)
     .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')))
-    .filter((statement) => !JSON.stringify(statement.Resource).includes('StreamArn'))
-    .map((statement) => ({
-      target: targetOf(statement),
-      actions: [statement.Action].flat(),
-      leadingKeys: statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
-    }));
+    .filter((statement) => !JSON.stringify(statement.Resource).includes('StreamArn'));
+}
+
+/** A function's DynamoDB grants: per statement, its id, target (table, index …), actions and leading-key patterns. */
+function tableGrantsOf(source: Template, name: string) {
+  return tableStatementsOf(source, name).map((statement) => ({
+    sid: statement.Sid,
+    target: targetOf(statement),
+    actions: [statement.Action].flat(),
+    leadingKeys: statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
+  }));
+}
+
+/** True when this statement allows this item request (LeadingKeys being its only condition). */
+function allows(statement: Statement, request: TableRequest): boolean {
+  const { 'ForAllValues:StringLike': like, ...otherConditions } = statement.Condition ?? {};
+  const patterns = (like?.['dynamodb:LeadingKeys'] ?? []) as string[];
+  return (
+    statement.Effect === 'Allow' &&
+    [statement.Action].flat().includes(`dynamodb:${request.action}`) &&
+    targetOf(statement) === request.target &&
+    Object.keys(otherConditions).length === 0 &&
+    request.partition !== undefined &&
+    patterns.some((pattern) => stringLike(pattern, request.partition as string))
+  );
 }
 
 const webhookSecretsKey = (source: Template) => attOf(source, 'AWS::KMS::Key', /^WebhookSecretsKey/, 'Arn');
+const senderRoleArn = (source: Template) =>
+  attOf(source, 'AWS::IAM::Role', /^WebhookSenderFunctionServiceRole[0-9A-F]{8}$/, 'Arn');
 
 describe('RecordingsStack table grants', () => {
   it.each([
     [
+      // Reads keys, calls, applications and deliveries; writes calls, marks deliveries pending, and
+      // updates its allowances: it can write no API key and no application.
       'Recordings',
       [
         {
+          sid: 'TableRead',
           target: 'table',
-          actions: [
-            'dynamodb:BatchGetItem',
-            'dynamodb:GetItem',
-            'dynamodb:PutItem',
-            'dynamodb:Query',
-            'dynamodb:UpdateItem',
-          ],
-          leadingKeys: ['APP#*', 'CALL#*', 'DELIVERY#*', 'KEY#*', 'RATE#*'],
+          actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+          leadingKeys: ['APP#*', 'CALL#*', 'DELIVERY#*', 'KEY#*'],
         },
-        { target: 'index gsi1', actions: ['dynamodb:Query'], leadingKeys: ['DELIVERIES#*'] },
+        {
+          sid: 'TableWrite',
+          target: 'table',
+          actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          leadingKeys: ['CALL#*'],
+        },
+        {
+          sid: 'TableWrite2',
+          target: 'table',
+          actions: ['dynamodb:UpdateItem'],
+          leadingKeys: ['DELIVERY#*', 'RATE#*'],
+        },
+        {
+          sid: 'IndexQuery',
+          target: 'index gsi1',
+          actions: ['dynamodb:Query'],
+          leadingKeys: ['DELIVERIES#*'],
+        },
       ],
     ],
     [
+      // Reads applications (retention) but writes calls only.
       'MediaEvents',
       [
         {
+          sid: 'TableRead',
           target: 'table',
-          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          actions: ['dynamodb:GetItem'],
           leadingKeys: ['APP#*', 'CALL#*'],
         },
-        { target: 'index gsi2', actions: ['dynamodb:Query'], leadingKeys: ['CHAN#*'] },
+        {
+          sid: 'TableWrite',
+          target: 'table',
+          actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          leadingKeys: ['CALL#*'],
+        },
+        { sid: 'IndexQuery', target: 'index gsi2', actions: ['dynamodb:Query'], leadingKeys: ['CHAN#*'] },
       ],
     ],
     [
       'RetentionSweep',
       [
+        { sid: 'TableRead', target: 'table', actions: ['dynamodb:GetItem'], leadingKeys: ['CALL#*'] },
         {
+          sid: 'TableWrite',
           target: 'table',
-          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
           leadingKeys: ['CALL#*'],
         },
-        { target: 'index gsi1', actions: ['dynamodb:Query'], leadingKeys: ['PURGE'] },
+        { sid: 'IndexQuery', target: 'index gsi1', actions: ['dynamodb:Query'], leadingKeys: ['PURGE'] },
       ],
     ],
     [
       'WebhookSender',
       [
         {
+          sid: 'TableRead',
           target: 'table',
-          actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          actions: ['dynamodb:GetItem'],
           leadingKeys: ['APP#*', 'DELIVERY#*'],
         },
-        { target: 'index gsi1', actions: ['dynamodb:Query'], leadingKeys: ['DELIVERIES#*'] },
+        {
+          sid: 'TableWrite',
+          target: 'table',
+          actions: ['dynamodb:UpdateItem'],
+          leadingKeys: ['APP#*', 'DELIVERY#*'],
+        },
+        {
+          sid: 'IndexQuery',
+          target: 'index gsi1',
+          actions: ['dynamodb:Query'],
+          leadingKeys: ['DELIVERIES#*'],
+        },
       ],
     ],
     // The relay reads the stream only; it never reads or writes an item.
     ['OutboxRelay', []],
-  ])('limits %s to exactly the item types it uses', (name, grants) => {
+  ])('limits %s to exactly the reads and writes it makes, each on its own item types', (name, grants) => {
     expect(tableGrantsOf(template, name)).toEqual(grants);
+  });
+
+  it("lets no function put or delete an allowance item (either would drop a disabled application's flag)", () => {
+    const rate = keys.rate('app_1').pk;
+
+    const putters = FUNCTIONS.filter((name) =>
+      tableStatementsOf(template, name).some((statement) =>
+        ['PutItem', 'DeleteItem'].some((action) =>
+          allows(statement, { action, target: 'table', partition: rate }),
+        ),
+      ),
+    );
+
+    expect(putters).toEqual([]);
   });
 
   it('puts a LeadingKeys condition on every DynamoDB item statement of every policy', () => {
@@ -196,6 +281,90 @@ describe('RecordingsStack table grants', () => {
   });
 });
 
+describe('RecordingsStack table grants against the adapters', () => {
+  const uses = Object.entries(FUNCTION_TABLE_USE);
+
+  it.each(uses)(
+    "lists exactly the port methods %s's use cases call (found in the modules its handler imports)",
+    (_, use) => {
+      const listed = Object.values(use.ports).flatMap((port) => port.methods as string[]);
+
+      expect(portCallsIn(use)).toEqual(
+        [...new Set([...listed, ...Object.keys(use.reachedButNotCalled ?? {})])].sort(),
+      );
+    },
+  );
+
+  it.each(uses)('wires each table port of %s to the adapter listed for it', (_, use) => {
+    const source = depsSourceOf(use);
+
+    const wired = Object.entries(use.ports).filter(([port, { adapter }]) =>
+      new RegExp(`\\b${port}: ${TABLE_ADAPTERS[adapter].factory}\\(`).test(source),
+    );
+
+    expect(wired.map(([port]) => port)).toEqual(Object.keys(use.ports));
+  });
+
+  it.each(uses)('grants %s every table request its adapters make for its use cases', async (name, use) => {
+    const statements = tableStatementsOf(template, name);
+    const requests = await tableRequestsOf(use);
+
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((request) => !statements.some((statement) => allows(statement, request)))).toEqual(
+      [],
+    );
+  });
+
+  it.each(uses)(
+    'grants %s no table read or item type its adapters never use, and no write action on an item type it never writes that way',
+    async (name, use) => {
+      const requests = await tableRequestsOf(use);
+
+      const unused = tableStatementsOf(template, name).flatMap((statement) => {
+        const actions = [statement.Action].flat();
+        const patterns = statement.Condition?.['ForAllValues:StringLike']?.[
+          'dynamodb:LeadingKeys'
+        ] as string[];
+        const served = (action: string, pattern: string) =>
+          requests.some(
+            (request) =>
+              allows(statement, request) &&
+              (action === '*' || `dynamodb:${request.action}` === action) &&
+              (pattern === '*' || stringLike(pattern, request.partition as string)),
+          );
+        // A read statement's actions and item types must each be used; a write statement's every pair.
+        const pairs = actions.some((action) => WRITE_ACTIONS.includes(action))
+          ? actions.flatMap((action) => patterns.map((pattern) => [action, pattern] as const))
+          : [
+              ...actions.map((action) => [action, '*'] as const),
+              ...patterns.map((pattern) => ['*', pattern] as const),
+            ];
+        return pairs
+          .filter(([action, pattern]) => !served(action, pattern))
+          .map(([action, pattern]) => `${statement.Sid}: ${action} on ${pattern}`);
+      });
+
+      expect(unused).toEqual([]);
+    },
+  );
+
+  it('sees a transaction as the put and update of each of its items, on its own key', () => {
+    const transaction = new documentSdk.TransactWriteCommand({
+      TransactItems: [
+        { Update: { TableName: 't', Key: keys.call('call_1'), UpdateExpression: 'SET a = :a' } },
+        { Put: { TableName: 't', Item: { ...keys.outboxEvent('call_1', 'evt_1') } } },
+        { ConditionCheck: { TableName: 't', Key: keys.application('app_1'), ConditionExpression: 'a' } },
+      ],
+    });
+
+    expect(requestsOf(transaction)).toEqual([
+      { action: 'UpdateItem', target: 'table', partition: 'CALL#call_1' },
+      { action: 'PutItem', target: 'table', partition: 'CALL#call_1' },
+      { action: 'ConditionCheckItem', target: 'table', partition: 'APP#app_1' },
+    ]);
+  });
+});
+
 describe('RecordingsStack webhook secrets key', () => {
   it('is a customer-managed key that rotates (deleted with a dev stack)', () => {
     const [, key] = resourceOf(template, 'AWS::KMS::Key', /^WebhookSecretsKey/);
@@ -223,6 +392,63 @@ describe('RecordingsStack webhook secrets key', () => {
         },
       },
     ]);
+  });
+
+  it("keeps the account root's administration of the key and denies only decrypting (or re-encrypting elsewhere) to every principal but the webhook sender's role", () => {
+    const [, key] = resourceOf(template, 'AWS::KMS::Key', /^WebhookSecretsKey/);
+
+    expect(key.Properties.KeyPolicy).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Action: 'kms:*',
+          Effect: 'Allow',
+          Principal: {
+            AWS: {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root'],
+              ],
+            },
+          },
+          Resource: '*',
+        },
+        {
+          Sid: 'OnlyTheWebhookSenderDecrypts',
+          Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Resource: '*',
+          // A Lambda role's sessions are this ARN in aws:PrincipalArn.
+          Condition: { ArnNotEquals: { 'aws:PrincipalArn': senderRoleArn(template) } },
+        },
+      ],
+    });
+  });
+
+  it.each([
+    ['the webhook sender', 'kms:Decrypt', false],
+    ['the recordings function', 'kms:Decrypt', true],
+    ['the account root', 'kms:Decrypt', true],
+    ['an operator', 'kms:ReEncryptFrom', true],
+    ['an operator', 'kms:Encrypt', false],
+    ['the account root', 'kms:PutKeyPolicy', false],
+    ['the account root', 'kms:ScheduleKeyDeletion', false],
+  ])('answers whether the key policy denies %s %s: %s', (who, action, denied) => {
+    const [, key] = resourceOf(template, 'AWS::KMS::Key', /^WebhookSecretsKey/);
+    const principalArn = who === 'the webhook sender' ? senderRoleArn(template) : { other: who };
+    const statements = (key.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
+
+    // Only the statements' own shape is evaluated: actions, and an ArnNotEquals on aws:PrincipalArn.
+    const denies = statements.some(
+      (statement) =>
+        statement.Effect === 'Deny' &&
+        [statement.Action].flat().includes(action) &&
+        JSON.stringify(statement.Condition?.ArnNotEquals?.['aws:PrincipalArn']) !==
+          JSON.stringify(principalArn),
+    );
+
+    expect(denies).toBe(denied);
   });
 
   it('gives the recordings function no KMS action but decrypting recordings', () => {

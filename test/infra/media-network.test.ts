@@ -12,20 +12,24 @@ import {
   synth,
 } from './stack-template.ts';
 
-/** Prod with the media servers given by address only, on two Event Socket ports. */
-const PROD_BY_ADDRESS: Context = {
+/**
+ * A non-prod stage in an existing network with the media servers given by address only, on two Event
+ * Socket ports (prod also needs their security group).
+ */
+const STAGING_BY_ADDRESS: Context = {
   ...Object.fromEntries(Object.entries(PROD_CONTEXT).filter(([key]) => key !== 'mediaServerSecurityGroupId')),
+  stage: 'staging',
   mediaServerCidrs: '10.0.1.0/24,10.0.2.0/24',
   eslNodes: 'fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8022',
 };
 
 let dev: Template;
 let prod: Template;
-let prodByAddress: Template;
+let stagingByAddress: Template;
 beforeAll(() => {
   dev = synth();
   prod = synth(PROD_CONTEXT);
-  prodByAddress = synth(PROD_BY_ADDRESS);
+  stagingByAddress = synth(STAGING_BY_ADDRESS);
 });
 
 const ESL_CLIENTS = /^MediaNetworkEslClients[0-9A-F]{8}$/;
@@ -187,7 +191,7 @@ describe('RecordingsStack media network', () => {
   });
 
   it("lets the ESL clients reach each media servers' block on each fleet port when only addresses are given", () => {
-    expect(rulesOfGroup(prodByAddress, eslClients(prodByAddress))).toEqual(
+    expect(rulesOfGroup(stagingByAddress, eslClients(stagingByAddress))).toEqual(
       sorted([
         { direction: 'egress', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' },
         { direction: 'egress', IpProtocol: 'tcp', FromPort: 8021, ToPort: 8021, CidrIp: '10.0.1.0/24' },
@@ -201,7 +205,7 @@ describe('RecordingsStack media network', () => {
   it.each([
     ['dev', () => dev],
     ['prod', () => prod],
-    ['prod by address', () => prodByAddress],
+    ['staging by address', () => stagingByAddress],
   ])('opens no Event Socket port to the internet (%s)', (_name, source) => {
     const open = rulesOf(source()).filter(
       (rule) =>
@@ -243,7 +247,13 @@ describe('RecordingsStack media network', () => {
 
   it('refuses to build prod without a network, naming the context keys', () => {
     expect(() => build({}, { stage: 'prod' })).toThrow(
-      "Stage prod needs the media servers' private network; missing context keys: vpcId, availabilityZones, privateSubnetIds, (mediaServerSecurityGroupId or mediaServerCidrs).",
+      "Stage prod needs the media servers' private network; missing context keys: vpcId, availabilityZones, privateSubnetIds, mediaServerSecurityGroupId.",
+    );
+  });
+
+  it("refuses to build prod into a network without the media servers' security group", () => {
+    expect(() => build(STAGING_BY_ADDRESS, { stage: 'prod' })).toThrow(
+      "Stage prod needs the media servers' private network; missing context keys: mediaServerSecurityGroupId.",
     );
   });
 });

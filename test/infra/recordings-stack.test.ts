@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/dynamodb/outbox-stream.ts';
 import { createTableInput } from '../../shared/adapters/dynamodb/table-schema.ts';
+import { METRICS_NAMESPACE } from '../../shared/kernel/metrics.ts';
 import {
   DEFAULT_RETRY_POLICY,
   WEBHOOK_QUEUE_RETENTION_SECONDS,
@@ -518,7 +520,6 @@ describe('RecordingsStack functions', () => {
   it('gives media-events its table, queue, media servers, bucket and the public API URL for download links, but no webhook queue', () => {
     const [bucket] = resourceOf('AWS::S3::Bucket', RECORDINGS_BUCKET);
     const [api] = resourceOf('AWS::ApiGateway::RestApi', /^Api/);
-    const [stage] = resourceOf('AWS::ApiGateway::Stage', /^Api/);
 
     expect(environmentOf('MediaEvents')).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
@@ -539,8 +540,7 @@ describe('RecordingsStack functions', () => {
             { Ref: 'AWS::Region' },
             '.',
             { Ref: 'AWS::URLSuffix' },
-            '/',
-            { Ref: stage },
+            '/dev',
           ],
         ],
       },
@@ -567,21 +567,31 @@ describe('RecordingsStack functions', () => {
 });
 
 describe('RecordingsStack permissions', () => {
-  it("lets the recordings function touch API keys, calls, applications, deliveries and allowances, list an application's deliveries through GSI1, send redeliveries to the queue, read its secret and read, decrypt and delete recording objects", () => {
+  it("lets the recordings function read API keys, calls, applications and deliveries, write calls, mark deliveries pending, update allowances, list an application's deliveries through GSI1, send redeliveries to the queue, read its secret and read, decrypt and delete recording objects", () => {
     expect(statementsOf('Recordings')).toEqual([
       {
-        Action: [
-          'dynamodb:BatchGetItem',
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:Query',
-          'dynamodb:UpdateItem',
-        ],
-        Condition: leadingKeys('APP#*', 'CALL#*', 'DELIVERY#*', 'KEY#*', 'RATE#*'),
+        Sid: 'TableRead',
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+        Condition: leadingKeys('APP#*', 'CALL#*', 'DELIVERY#*', 'KEY#*'),
         Effect: 'Allow',
         Resource: tableArn(),
       },
       {
+        Sid: 'TableWrite',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Condition: leadingKeys('CALL#*'),
+        Effect: 'Allow',
+        Resource: tableArn(),
+      },
+      {
+        Sid: 'TableWrite2',
+        Action: ['dynamodb:UpdateItem'],
+        Condition: leadingKeys('DELIVERY#*', 'RATE#*'),
+        Effect: 'Allow',
+        Resource: tableArn(),
+      },
+      {
+        Sid: 'IndexQuery',
         Action: ['dynamodb:Query'],
         Condition: leadingKeys('DELIVERIES#*'),
         Effect: 'Allow',
@@ -605,12 +615,21 @@ describe('RecordingsStack permissions', () => {
   it('lets the webhook sender read and update applications and delivery records, list parked deliveries through GSI1, open webhook secrets, send to its queue and its DLQ and consume the queue', () => {
     expect(statementsOf('WebhookSender')).toEqual([
       {
-        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Sid: 'TableRead',
+        Action: ['dynamodb:GetItem'],
         Condition: leadingKeys('APP#*', 'DELIVERY#*'),
         Effect: 'Allow',
         Resource: tableArn(),
       },
       {
+        Sid: 'TableWrite',
+        Action: ['dynamodb:UpdateItem'],
+        Condition: leadingKeys('APP#*', 'DELIVERY#*'),
+        Effect: 'Allow',
+        Resource: tableArn(),
+      },
+      {
+        Sid: 'IndexQuery',
         Action: ['dynamodb:Query'],
         Condition: leadingKeys('DELIVERIES#*'),
         Effect: 'Allow',
@@ -649,15 +668,24 @@ describe('RecordingsStack permissions', () => {
     ]);
   });
 
-  it("lets the media-events function read calls (by channel too) and applications' retention, commit recordings and their events, read its secret, head recording objects and delete audio no recording owns", () => {
+  it("lets the media-events function read calls (by channel too) and applications' retention, write calls only (recordings and their events committed with them), read its secret, head recording objects and delete audio no recording owns", () => {
     expect(statementsOf('MediaEvents')).toEqual([
       {
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Sid: 'TableRead',
+        Action: ['dynamodb:GetItem'],
         Condition: leadingKeys('APP#*', 'CALL#*'),
         Effect: 'Allow',
         Resource: tableArn(),
       },
       {
+        Sid: 'TableWrite',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Condition: leadingKeys('CALL#*'),
+        Effect: 'Allow',
+        Resource: tableArn(),
+      },
+      {
+        Sid: 'IndexQuery',
         Action: ['dynamodb:Query'],
         Condition: leadingKeys('CHAN#*'),
         Effect: 'Allow',
@@ -730,12 +758,21 @@ describe('RecordingsStack permissions', () => {
   it('lets the retention sweep find due recordings through GSI1, commit purges and their events and delete recording objects', () => {
     expect(statementsOf('RetentionSweep')).toEqual([
       {
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Sid: 'TableRead',
+        Action: ['dynamodb:GetItem'],
         Condition: leadingKeys('CALL#*'),
         Effect: 'Allow',
         Resource: tableArn(),
       },
       {
+        Sid: 'TableWrite',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Condition: leadingKeys('CALL#*'),
+        Effect: 'Allow',
+        Resource: tableArn(),
+      },
+      {
+        Sid: 'IndexQuery',
         Action: ['dynamodb:Query'],
         Condition: leadingKeys('PURGE'),
         Effect: 'Allow',
@@ -783,7 +820,7 @@ describe('RecordingsStack permissions', () => {
 });
 
 describe('RecordingsStack operations', () => {
-  it('alarms on 5xx rate, dead letters, old messages, a lagging outbox relay, orphans, storage and purge failures, disabled endpoints and each function errors and throttles', () => {
+  it('alarms on 5xx rate, dead letters, old messages, a lagging outbox relay, orphans, storage and purge failures, disabled endpoints, unsealed or unreadable webhook secrets and each function errors and throttles', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) =>
       id.replace(/[0-9A-F]{8}$/, ''),
     );
@@ -801,6 +838,8 @@ describe('RecordingsStack operations', () => {
         'AlarmsOutboxRelayIteratorAge',
         'AlarmsOutboxDeadLetters',
         'AlarmsWebhookEndpointsDisabled',
+        'AlarmsWebhookSecretsUnsealed',
+        'AlarmsWebhookSecretsUnreadable',
         'AlarmsMediaEventsErrors',
         'AlarmsMediaEventsThrottles',
         'AlarmsMediaEventDeadLetters',
@@ -917,6 +956,52 @@ describe('RecordingsStack operations', () => {
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
       OKActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+    });
+  });
+
+  it.each([
+    [
+      'WebhookSecretsUnsealed',
+      // What to do: seal them.
+      'Run `npm run admin -- seal-webhook-secrets`',
+    ],
+    [
+      'WebhookSecretsUnreadable',
+      // What to do: set a new secret (which also requeues the parked events).
+      'then set a new secret: `npm run admin -- set-webhook --application ID --url URL --generate-secret`',
+    ],
+  ])('alarms on any %s the webhook sender counts, saying what to do', (metric, remedy) => {
+    const [, alarm] = resourceOf('AWS::CloudWatch::Alarm', new RegExp(`^Alarms${metric}[0-9A-F]{8}$`));
+
+    expect(alarm.Properties).toEqual({
+      AlarmDescription: expect.stringContaining(remedy),
+      Namespace: 'MiniVoice/Recordings',
+      MetricName: metric,
+      Dimensions: [{ Name: 'service', Value: 'webhook-sender' }],
+      Period: 300,
+      Statistic: 'Sum',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+      OKActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+    });
+  });
+
+  it('watches the very metrics the webhook sender emits, under its own service dimension', () => {
+    const root = new URL('../../', import.meta.url);
+    const sender = readFileSync(new URL('shared/webhooks/deliver-webhook.ts', root), 'utf8');
+    const wiring = readFileSync(new URL('functions/webhook-sender/deps.ts', root), 'utf8');
+
+    expect({
+      counted: [...sender.matchAll(/metrics\.count\('(WebhookSecrets\w+)'\)/g)].map((m) => m[1]).sort(),
+      emitted: /createEmfMetrics\(METRICS_NAMESPACE, '([\w-]+)'\)/.exec(wiring)?.[1],
+      namespace: METRICS_NAMESPACE,
+    }).toEqual({
+      counted: ['WebhookSecretsUnreadable', 'WebhookSecretsUnsealed'],
+      emitted: 'webhook-sender',
+      namespace: 'MiniVoice/Recordings',
     });
   });
 

@@ -70,6 +70,7 @@ export function environmentOf(source: Template, name: string): Record<string, un
 
 /** An IAM statement as a policy holds it (Action and Resource may be one value or a list). */
 export interface Statement {
+  Sid?: string;
   Effect: string;
   Action: string | string[];
   Resource: unknown;

@@ -136,7 +136,7 @@ describe('npm run synth', () => {
 
     expect(prodRefusal.code).not.toBe(0);
     expect(printed).toContain(
-      "- Stage prod needs the media servers' private network; missing context keys: vpcId, availabilityZones, privateSubnetIds, (mediaServerSecurityGroupId or mediaServerCidrs), eslNodes.",
+      "- Stage prod needs the media servers' private network; missing context keys: vpcId, availabilityZones, privateSubnetIds, mediaServerSecurityGroupId, eslNodes.",
     );
     // The message, not a stack trace.
     expect(prodRefusal.output).not.toMatch(/^\s+at /m);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
+import { createEslPool } from '../../shared/adapters/freeswitch/esl-pool.ts';
 import { createMediaServer } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
 import { ProviderError } from '../../shared/recordings/errors.ts';
 import type { ProviderRecordingRequest } from '../../shared/recordings/ports.ts';
@@ -201,6 +202,38 @@ describe("the functions' Event Socket connections", () => {
       freeswitch.recordings(lost.providerCallId),
       since(before),
     ]).toEqual(['no_reply', 1, [files.pathOf(lost)], { connections: 1, authentications: 1 }]);
+  });
+
+  it('never let the next operation read the late reply of an operation that timed out', async () => {
+    const pool = createEslPool(
+      { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password },
+      { timeoutMs: 1000, maxConnections: 1 },
+    );
+    const channel = freeswitch.addChannel();
+    // The first reply comes 200 ms after its operation gave up, while the next operation (on the only
+    // connection the pool may have) still waits for its own, 600 ms late: on a reused connection the
+    // next operation would take the first reply ("true") for its own.
+    freeswitch.setFault((command) =>
+      command === `uuid_exists ${channel}`
+        ? { kind: 'late', ms: 1200 }
+        : command === 'uuid_exists no-such-channel'
+          ? { kind: 'late', ms: 600 }
+          : undefined,
+    );
+    const before = freeswitch.counts;
+
+    const first = await pool
+      .run((esl) => esl.api(`uuid_exists ${channel}`))
+      .catch((error: unknown) => (error instanceof ProviderError ? error.reason : String(error)));
+    const next = await pool.run((esl) => esl.api('uuid_exists no-such-channel'));
+    pool.close();
+
+    expect([first, next, sent('uuid_exists no-such-channel'), since(before)]).toEqual([
+      'no_reply',
+      'false',
+      1,
+      { connections: 2, authentications: 2 },
+    ]);
   });
 
   it('let a script end once its work is done, though a connection is kept', async () => {

@@ -7,6 +7,7 @@ import type { MediaEvent } from '../../shared/media-events/types.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { connectRaw } from '../support/esl-test-client.ts';
 import { type ApiAnswer, createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
+import { requeueStartAsVersion2 } from '../support/version-2-events.ts';
 
 // The recording follows the media server: each scenario of the issue, end to end through the real
 // handlers, DynamoDB Local, the SQS and S3 emulators, the simulated FreeSWITCH and the media relay. Each
@@ -190,6 +191,29 @@ describe('orphans', () => {
     expect(await storedSize(call, `rec_${call.id}_7`)).toBeUndefined();
     expect(existsSync(pathOf(call, `rec_${call.id}_7`))).toBe(false);
     expect(await h.webhooks()).toEqual([]);
+  });
+});
+
+describe('a version 2 media event (from a relay older than the fleet)', () => {
+  it("stops an orphan on the only media server, though the event named the relay's host", async () => {
+    const orphan = pathOf(call, `rec_${call.id}_7`);
+    const before = h.counted('OrphanRecordings');
+    h.hold();
+    const esl = await connectRaw(h.freeswitch.port);
+    await esl.waitFor(1);
+    await esl.ask('auth ClueCon');
+    await esl.ask(`api uuid_record ${call.provider_call_id} start ${orphan}`);
+    esl.close();
+
+    await requeueStartAsVersion2(h, orphan);
+    h.release();
+    await h.settle();
+
+    expect([
+      h.recordingOn(call),
+      h.counted('OrphanRecordings') - before,
+      h.freeswitch.commands.filter((c) => c === `uuid_record ${call.provider_call_id} stop ${orphan}`),
+    ]).toEqual([[], 1, [`uuid_record ${call.provider_call_id} stop ${orphan}`]]);
   });
 });
 

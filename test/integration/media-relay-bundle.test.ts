@@ -42,6 +42,7 @@ beforeAll(async () => {
       AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3,
       RECORDINGS_BUCKET: bucket,
       S3_FORCE_PATH_STYLE: 'true',
+      ESL_HOST: '127.0.0.1',
       ESL_PORT: String(freeswitch.port),
       ESL_PASSWORD: freeswitch.password,
       MEDIA_EVENTS_QUEUE_URL: queueUrl,

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +13,12 @@ import type { Call } from '../../shared/recordings/types.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
 import { type SeededTenant, seedTenant } from '../support/aws-fixtures.ts';
 import { errorBody, expectedData } from '../support/expectations.ts';
-import { type ApiAnswer, createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
+import {
+  type ApiAnswer,
+  createServiceHarness,
+  type ServiceHarness,
+  TEST_API_URL,
+} from '../support/service-harness.ts';
 
 // Per-application limits through the real handler, against DynamoDB Local and the simulated FreeSWITCH,
 // with the spec's default allowance (50 requests/s, bursts of 100) unless a test says otherwise.
@@ -49,11 +56,17 @@ function handlerWith(policy: { perSecond: number; burst: number }) {
     ...h.deps,
     allowance: createDynamoDbRequestAllowance(h.documents, h.table, policy, systemClock),
   });
-  return async (call: Call, apiKey: string, action: 'start' | 'stop' = 'start'): Promise<ApiAnswer> => {
+  /** A start or stop with a key (`null`: no `Authorization` header, or the header given). */
+  return async (
+    call: Call,
+    apiKey: string | null,
+    action: 'start' | 'stop' = 'start',
+    authorization = apiKey === null ? undefined : `Bearer ${apiKey}`,
+  ): Promise<ApiAnswer> => {
     const result = (await handler(
       apiEvent({
         path: `/v1/calls/${call.id}/recordings`,
-        headers: { authorization: `Bearer ${apiKey}` },
+        headers: authorization === undefined ? {} : { authorization },
         body: JSON.stringify({ action }),
       }),
       lambdaContext(),
@@ -114,6 +127,65 @@ describe('a flood from one application', () => {
         duration_seconds: expect.any(Number),
         size_bytes: expect.any(Number),
       }),
+    ]);
+  });
+});
+
+describe('a flood from anonymous clients', () => {
+  const flood: ApiAnswer[] = [];
+  let other: { call: Call; start: ApiAnswer; stop: ApiAnswer };
+
+  beforeAll(async () => {
+    // An allowance so small (2 at once, then one every 5 s) that a single request of the flood taken
+    // from it, or from anything the victim shares, would get the victim's start or stop refused.
+    const send = handlerWith({ perSecond: 0.2, burst: 2 });
+    const victim = await tenantWithCall();
+    // Aimed at the victim's own call: no key, keys that are nobody's, and a malformed header.
+    const wave = () =>
+      Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          i % 3 === 0
+            ? send(victim.call, null, 'stop')
+            : i % 3 === 1
+              ? send(victim.call, `mv_test_${randomBytes(12).toString('hex')}`, 'stop')
+              : send(victim.call, null, 'stop', `Bearer ${victim.tenant.apiKey}!`),
+        ),
+      );
+    flood.push(...(await wave()), ...(await wave()));
+    // The victim starts in the middle of the flood and stops once it is over.
+    const [start] = await Promise.all([
+      send(victim.call, victim.tenant.apiKey, 'start'),
+      wave().then((answers) => flood.push(...answers)),
+    ]);
+    flood.push(...(await wave()), ...(await wave()));
+    const stop = await send(victim.call, victim.tenant.apiKey, 'stop');
+    other = { call: victim.call, start, stop };
+  });
+
+  it('answers every request without a valid key 401 unauthorized in the JSON envelope', () => {
+    expect([flood.length, flood.filter((answer) => !isDeepStrictEqual(answer, unauthorized))]).toEqual([
+      300,
+      [],
+    ]);
+  });
+
+  it('leaves another application’s start and stop answering normally', () => {
+    expect([other.start, other.stop]).toEqual([
+      {
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+        body: expectedData(other.call, 'start', { status: 'started' }),
+      },
+      {
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+        body: expectedData(other.call, 'stop', {
+          status: 'completed',
+          file_url: `${TEST_API_URL}/v1/recordings/rec_${other.call.id}/media`,
+          duration_seconds: expect.any(Number),
+          size_bytes: expect.any(Number),
+        }),
+      },
     ]);
   });
 });

@@ -134,6 +134,7 @@ beforeAll(async () => {
       ...process.env,
       RELAY_STATE_FILE: join(await mkdtemp(join(tmpdir(), 'minivoice-sample-relay-')), 'state.json'),
       // The relay reaches the switch it runs beside (the functions reach the fleet through ESL_NODES).
+      ESL_HOST: '127.0.0.1',
       ESL_PORT: String(freeswitch.port),
       MEDIA_NODE: 'local-fs',
     }),

@@ -150,7 +150,7 @@ beforeAll(async () => {
     clock: systemClock,
     ids: randomIds,
     logger: quiet,
-    settings: { claimLeaseMs: LEASE_MS, stopSettleMs: 500 },
+    settings: { claimLeaseMs: LEASE_MS, stopSettleMs: 500, publicApiUrl: 'https://api.minivoice.test' },
   });
   const sender = createWebhookSenderHandler({
     store: createDynamoDbWebhookStore(documents, TABLE),

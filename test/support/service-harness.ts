@@ -107,6 +107,11 @@ export interface ServiceHarnessOptions {
    * reaches ({@link UNREACHED_ALLOWANCE}): tests of limits pass the spec's `DEFAULT_ALLOWANCE`.
    */
   allowance?: AllowancePolicy;
+  /**
+   * The recordings function's `PUBLIC_API_URL` (default {@link TEST_API_URL}). Media events always
+   * complete recordings under `TEST_API_URL`: another value here is a base URL that changed since.
+   */
+  publicApiUrl?: string;
 }
 
 /**
@@ -185,7 +190,11 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     ),
     deliveries: createDynamoDbWebhookStore(clients.documents, table),
     queue: createSqsEventQueue(clients.sqs, queueUrl),
-    settings: { claimLeaseMs, stopSettleMs: options.stopSettleMs ?? 4000 },
+    settings: {
+      claimLeaseMs,
+      stopSettleMs: options.stopSettleMs ?? 4000,
+      publicApiUrl: options.publicApiUrl ?? TEST_API_URL,
+    },
   };
   const handler = createRecordingsHandler(deps);
   const mediaEvents = createMediaEventsHandler({

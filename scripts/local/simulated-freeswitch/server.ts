@@ -51,7 +51,7 @@ const EVENT_NAMES = new Set(['RECORD_START', 'RECORD_STOP', 'CHANNEL_HANGUP_COMP
  * event connections, hang channels up and restart the switch.
  */
 export async function startSimulatedFreeSwitch(options: SimulatedFreeSwitchOptions = {}) {
-  const password = options.password ?? 'ClueCon';
+  let password = options.password ?? 'ClueCon';
   const connections = new Set<Connection>();
   const commands: string[] = [];
   let fault: ((command: string) => ReplyFault | undefined) | undefined;
@@ -255,7 +255,10 @@ export async function startSimulatedFreeSwitch(options: SimulatedFreeSwitchOptio
 
   return {
     port,
-    password,
+    /** The Event Socket password now. */
+    get password() {
+      return password;
+    },
     /** Every `api` command received, in order. */
     commands,
     /** Creates a channel (as `originate … &park` would) and returns its uuid. */
@@ -278,6 +281,14 @@ export async function startSimulatedFreeSwitch(options: SimulatedFreeSwitchOptio
     },
     setRefuseAuth(value: boolean) {
       refuseAuth = value;
+    },
+    /**
+     * A new password, as an operator sets it (`event_socket.conf.xml`, then `reload mod_event_socket`):
+     * the reload closes every Event Socket connection, and only the new password is accepted from then on.
+     */
+    reloadWithPassword(value: string) {
+      password = value;
+      for (const connection of connections) connection.socket.destroy();
     },
     /** Closes every connection that subscribed to events (a network blip for the media relay). */
     dropEventConnections() {

@@ -9,6 +9,17 @@ export interface EslEndpoint {
   password: string;
 }
 
+/**
+ * FreeSWITCH answered `auth` with `-ERR invalid` (and closes the connection): no command was sent. The
+ * password may have been rotated meanwhile (`EslPasswordSource`).
+ */
+export class EslPasswordRefusedError extends ProviderError {
+  constructor() {
+    super('FreeSWITCH refused the event socket password', 'unreachable');
+    this.name = 'EslPasswordRefusedError';
+  }
+}
+
 /** An event received on a subscribed connection: its headers, decoded. */
 export type EslEvent = Record<string, string>;
 
@@ -60,9 +71,7 @@ export class EslConnection {
       const reply = await connection.send(`auth ${endpoint.password}`, timeoutMs).catch((error: unknown) => {
         throw unreachable(error);
       });
-      if (!(reply.headers['Reply-Text'] ?? '').startsWith('+OK')) {
-        throw new ProviderError('FreeSWITCH refused the event socket password', 'unreachable');
-      }
+      if (!(reply.headers['Reply-Text'] ?? '').startsWith('+OK')) throw new EslPasswordRefusedError();
       return connection;
     } catch (error) {
       connection.destroy();

@@ -1,11 +1,12 @@
-import { ProviderError } from '../../recordings/errors.ts';
+import { MediaNodeUnnamedError, ProviderError } from '../../recordings/errors.ts';
 import type { EslSessions } from './esl-client.ts';
 
 /** The media servers of the fleet, each reached through its own sessions (a pool per node). */
 export interface EslFleet {
   /**
    * The sessions of the node holding a call's channel. A call naming no node may use the only one;
-   * with several, or naming a node not configured, it throws `unreachable` (nothing was sent).
+   * with several it throws `MediaNodeUnnamedError`, and naming a node not configured `unreachable`
+   * (either way nothing was sent).
    */
   sessionsFor(mediaNode: string | undefined): EslSessions;
   /** Closes every node's kept connections. */
@@ -20,10 +21,7 @@ export function createEslFleet(nodes: ReadonlyMap<string, EslSessions>): EslFlee
       if (mediaNode === undefined) {
         const [only, ...others] = nodes.values();
         if (only && others.length === 0) return only;
-        throw new ProviderError(
-          `the call names no media server (media_node) and several are configured (${names})`,
-          'unreachable',
-        );
+        throw new MediaNodeUnnamedError([...nodes.keys()]);
       }
       const sessions = nodes.get(mediaNode);
       if (!sessions) {

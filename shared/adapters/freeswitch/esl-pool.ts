@@ -1,6 +1,10 @@
 import { ProviderError } from '../../recordings/errors.ts';
 import type { EslSession, EslSessions } from './esl-client.ts';
-import { EslConnection, type EslEndpoint } from './esl-connection.ts';
+import { EslConnection, type EslEndpoint, EslPasswordRefusedError } from './esl-connection.ts';
+import { type EslPasswordSource, fixedEslPassword } from './esl-password.ts';
+
+/** One media server's Event Socket, and the fleet's password (fixed, or a source that may change). */
+export type EslPoolEndpoint = Omit<EslEndpoint, 'password'> & { password: string | EslPasswordSource };
 
 /** Settings of {@link createEslPool}. */
 export interface EslPoolOptions {
@@ -48,9 +52,16 @@ interface IdleConnection {
  * first command is written, so replacing it cannot repeat a command. A connection whose command failed
  * (no reply in time, dropped mid-reply) is dropped, and that failure reaches the caller as it is
  * (`no_reply`: the command may have run): a command is never sent twice.
+ *
+ * After FreeSWITCH refuses the password, its source is asked for another (a rotated secret), which is
+ * tried once on a fresh connection, within the operation's budget. Authentication comes before any command,
+ * so this retry cannot run a command twice.
  */
-export function createEslPool(endpoint: EslEndpoint, options: EslPoolOptions): EslSessions {
+export function createEslPool(endpoint: EslPoolEndpoint, options: EslPoolOptions): EslSessions {
   const settings = { ...ESL_POOL_DEFAULTS, ...options };
+  const passwords =
+    typeof endpoint.password === 'string' ? fixedEslPassword(endpoint.password) : endpoint.password;
+  const { host, port } = endpoint;
   /** Connections open and not dropped: idle ones and those in use. */
   const live = new Set<EslConnection>();
   /** Most recently used last: reuse takes the warmest, the others grow old and are closed. */
@@ -68,10 +79,23 @@ export function createEslPool(endpoint: EslEndpoint, options: EslPoolOptions): E
     wakeOne();
   }
 
+  /** Connects and authenticates; after a refused password, once more with another from its source. */
+  async function authenticated(deadline: number): Promise<EslConnection> {
+    const password = passwords.current();
+    try {
+      return await EslConnection.open({ host, port, password }, Math.max(1, deadline - Date.now()));
+    } catch (error) {
+      if (!(error instanceof EslPasswordRefusedError)) throw error;
+      const next = await withinBudget(passwords.afterRefusal(password), deadline, error);
+      if (next === undefined) throw error;
+      return EslConnection.open({ host, port, password: next }, Math.max(1, deadline - Date.now()));
+    }
+  }
+
   async function open(deadline: number): Promise<EslConnection> {
     opening += 1;
     try {
-      const connection = await EslConnection.open(endpoint, Math.max(1, deadline - Date.now()));
+      const connection = await authenticated(deadline);
       live.add(connection);
       // Closed while idle (the switch restarted, or said goodbye): forget it at once.
       connection.onClose(() => {
@@ -181,4 +205,30 @@ export function createEslPool(endpoint: EslEndpoint, options: EslPoolOptions): E
       for (const wake of waiting.splice(0)) wake();
     },
   };
+}
+
+/**
+ * The password to try after a refusal, if it comes before the operation's deadline; otherwise (or if
+ * reading it failed) the refusal stands. A read still running goes on and serves the next connection.
+ */
+async function withinBudget(
+  next: Promise<string | undefined>,
+  deadline: number,
+  refusal: EslPasswordRefusedError,
+): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(1, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([next, late]);
+  } catch (error) {
+    throw new ProviderError(
+      `${refusal.message}, and reading it again failed: ${error instanceof Error ? error.message : String(error)}`,
+      'unreachable',
+      { cause: error },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
 }

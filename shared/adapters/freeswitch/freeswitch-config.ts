@@ -1,3 +1,4 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { positiveInt, text } from '../../kernel/env.ts';
 import type { RecordingProvider } from '../../recordings/ports.ts';
@@ -6,9 +7,11 @@ import {
   createRecordingFiles,
   type RecordingFiles,
 } from '../../recordings/recording-files.ts';
+import { secretsManagerSdk } from '../aws/aws-sdk.ts';
 import { readSecretString } from '../secrets/secrets-manager-secret.ts';
 import { createEslFleet } from './esl-fleet.ts';
 import { ESL_NODES_FORMAT, type EslNode, parseEslNodes } from './esl-nodes.ts';
+import { fixedEslPassword, rereadableEslPassword } from './esl-password.ts';
 import { createEslPool } from './esl-pool.ts';
 import { createFreeSwitchProvider } from './freeswitch-provider.ts';
 
@@ -64,14 +67,18 @@ export function checkFreeSwitchConfig<T extends FreeSwitchConfig>(config: T): T 
 /**
  * The media server adapter and file naming of a function, built once per container: a pool of
  * authenticated Event Socket connections per node, kept across invocations. The password (one for the
- * fleet) comes from Secrets Manager in AWS (read at cold start), or from the environment locally.
+ * fleet) comes from Secrets Manager in AWS (read at cold start, and read again when FreeSWITCH refuses
+ * it, at most every 30 s: the secret was rotated), or from the environment locally (fixed).
+ * `readSecret` reads the secret (Secrets Manager unless given).
  */
 export async function createMediaServer(
   config: FreeSwitchConfig,
+  readSecret: (secretId: string) => Promise<string> = secretsManagerReader(),
 ): Promise<{ provider: RecordingProvider; files: RecordingFiles }> {
-  const password = config.ESL_PASSWORD_SECRET_ARN
-    ? await readSecretString(config.ESL_PASSWORD_SECRET_ARN)
-    : (config.ESL_PASSWORD as string);
+  const secretId = config.ESL_PASSWORD_SECRET_ARN;
+  const password = secretId
+    ? await rereadableEslPassword(() => readSecret(secretId))
+    : fixedEslPassword(config.ESL_PASSWORD as string);
   const files = createRecordingFiles(config.RECORDING_PATH_TEMPLATE);
   const fleet = createEslFleet(
     new Map(
@@ -82,4 +89,13 @@ export async function createMediaServer(
     ),
   );
   return { provider: createFreeSwitchProvider({ fleet, files }), files };
+}
+
+/** Reads secrets through one Secrets Manager client, made on the first read (none without a secret). */
+function secretsManagerReader(): (secretId: string) => Promise<string> {
+  let client: SecretsManagerClient | undefined;
+  return (secretId) => {
+    client ??= new (secretsManagerSdk().SecretsManagerClient)({});
+    return readSecretString(secretId, client);
+  };
 }

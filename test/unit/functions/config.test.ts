@@ -21,15 +21,18 @@ const freeswitch = {
   RECORDINGS_BUCKET: 'minivoice-recordings-dev',
 };
 
+/** The recordings function's environment: the FreeSWITCH settings and the API's public base URL. */
+const recordings = { ...freeswitch, PUBLIC_API_URL: 'https://api.minivoice.example/prod' };
+
 describe('loadRecordingsConfig', () => {
   it('applies the documented defaults', () => {
     expect(
       loadRecordingsConfig({
-        ...freeswitch,
+        ...recordings,
         ESL_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:esl',
       }),
     ).toEqual({
-      ...freeswitch,
+      ...recordings,
       ESL_NODES: [
         { name: 'fs-a', host: '10.0.1.10', port: 8021 },
         { name: 'fs-b', host: '10.0.2.10', port: 8021 },
@@ -46,13 +49,13 @@ describe('loadRecordingsConfig', () => {
   });
 
   it('names a missing variable', () => {
-    const { TABLE_NAME: _, ...rest } = { ...freeswitch, ESL_PASSWORD: 'x' };
+    const { TABLE_NAME: _, ...rest } = { ...recordings, ESL_PASSWORD: 'x' };
     expect(() => loadRecordingsConfig(rest)).toThrow(/TABLE_NAME/);
   });
 
   it('reads the per-application allowance from RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST', () => {
     const config = loadRecordingsConfig({
-      ...freeswitch,
+      ...recordings,
       ESL_PASSWORD: 'x',
       RATE_LIMIT_PER_SECOND: '10',
       RATE_LIMIT_BURST: '25',
@@ -62,13 +65,13 @@ describe('loadRecordingsConfig', () => {
   });
 
   it('refuses an allowance of zero requests', () => {
-    expect(() => loadRecordingsConfig({ ...freeswitch, ESL_PASSWORD: 'x', RATE_LIMIT_BURST: '0' })).toThrow(
+    expect(() => loadRecordingsConfig({ ...recordings, ESL_PASSWORD: 'x', RATE_LIMIT_BURST: '0' })).toThrow(
       /RATE_LIMIT_BURST/,
     );
   });
 
   it('names ESL_NODES, and its format, when the media servers are missing', () => {
-    const { ESL_NODES: _, ...rest } = { ...freeswitch, ESL_PASSWORD: 'x' };
+    const { ESL_NODES: _, ...rest } = { ...recordings, ESL_PASSWORD: 'x' };
     expect(() => loadRecordingsConfig({ ...rest, ESL_HOST: '10.0.0.5' })).toThrow(
       'invalid configuration: ESL_NODES: required: comma-separated name=host:port, e.g. fs-a=10.0.1.10:8021,fs-b=10.0.2.10:8021 (it replaces ESL_HOST and ESL_PORT)',
     );
@@ -77,7 +80,7 @@ describe('loadRecordingsConfig', () => {
   it('names ESL_NODES and the entry that is wrong', () => {
     expect(() =>
       loadRecordingsConfig({
-        ...freeswitch,
+        ...recordings,
         ESL_PASSWORD: 'x',
         ESL_NODES: 'fs-a=10.0.1.10:8021,fs-b=10.0.2.10',
       }),
@@ -87,7 +90,7 @@ describe('loadRecordingsConfig', () => {
   });
 
   it('asks for exactly one source of the event socket password', () => {
-    expect(() => loadRecordingsConfig(freeswitch)).toThrow(
+    expect(() => loadRecordingsConfig(recordings)).toThrow(
       'invalid configuration: ESL_PASSWORD_SECRET_ARN: set exactly one of ESL_PASSWORD and ESL_PASSWORD_SECRET_ARN',
     );
   });
@@ -95,7 +98,7 @@ describe('loadRecordingsConfig', () => {
   it('refuses a path template that does not name the recording', () => {
     expect(() =>
       loadRecordingsConfig({
-        ...freeswitch,
+        ...recordings,
         ESL_PASSWORD: 'x',
         RECORDING_PATH_TEMPLATE: '/rec/{customer_id}/{call_id}.wav',
       }),
@@ -105,15 +108,40 @@ describe('loadRecordingsConfig', () => {
   it('refuses a path template that does not name the customer (the storage prefix)', () => {
     expect(() =>
       loadRecordingsConfig({
-        ...freeswitch,
+        ...recordings,
         ESL_PASSWORD: 'x',
         RECORDING_PATH_TEMPLATE: '/rec/{recording_id}.wav',
       }),
     ).toThrow('invalid configuration: RECORDING_PATH_TEMPLATE: must contain {customer_id}');
   });
 
+  it("needs PUBLIC_API_URL, the base of completed recordings' file_url", () => {
+    const { PUBLIC_API_URL: _, ...rest } = { ...recordings, ESL_PASSWORD: 'x' };
+    expect(() => loadRecordingsConfig(rest)).toThrow(/^invalid configuration: PUBLIC_API_URL: /);
+  });
+
+  it('reads PUBLIC_API_URL without its trailing slash', () => {
+    const config = loadRecordingsConfig({
+      ...recordings,
+      ESL_PASSWORD: 'x',
+      PUBLIC_API_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/',
+    });
+
+    expect(config.PUBLIC_API_URL).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com/prod');
+  });
+
+  it('refuses a PUBLIC_API_URL that is not http(s)', () => {
+    expect(() =>
+      loadRecordingsConfig({
+        ...recordings,
+        ESL_PASSWORD: 'x',
+        PUBLIC_API_URL: 'ftp://api.minivoice.example',
+      }),
+    ).toThrow(/^invalid configuration: PUBLIC_API_URL: /);
+  });
+
   it('needs the recordings bucket', () => {
-    const { RECORDINGS_BUCKET: _, ...rest } = { ...freeswitch, ESL_PASSWORD: 'x' };
+    const { RECORDINGS_BUCKET: _, ...rest } = { ...recordings, ESL_PASSWORD: 'x' };
     expect(() => loadRecordingsConfig(rest)).toThrow(/RECORDINGS_BUCKET/);
   });
 });
@@ -163,6 +191,7 @@ describe('loadRetentionSweepConfig', () => {
 describe('loadMediaRelayConfig', () => {
   it("needs this media server's name in the functions' ESL_NODES", () => {
     const relay = {
+      ESL_HOST: '10.0.1.10',
       ESL_PASSWORD: 'ClueCon',
       MEDIA_EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/media-events',
       RECORDINGS_BUCKET: 'minivoice-recordings-prod',
@@ -175,8 +204,22 @@ describe('loadMediaRelayConfig', () => {
     );
   });
 
+  it("needs the address of this host's Event Socket: it listens on the private address, not 127.0.0.1", () => {
+    expect(() =>
+      loadMediaRelayConfig({
+        ESL_PASSWORD: 'ClueCon',
+        MEDIA_EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/media-events',
+        MEDIA_NODE: 'fs1',
+        RECORDINGS_BUCKET: 'minivoice-recordings-prod',
+      }),
+    ).toThrow(
+      "invalid configuration: ESL_HOST: required: the private address this host's Event Socket listens on (event_socket.conf.xml listen-ip)",
+    );
+  });
+
   it('applies the documented defaults and finds the recordings directory in the path template', () => {
     const config = loadMediaRelayConfig({
+      ESL_HOST: '10.0.1.10',
       ESL_PASSWORD: 'ClueCon',
       MEDIA_EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/media-events',
       MEDIA_NODE: 'fs1',
@@ -184,7 +227,7 @@ describe('loadMediaRelayConfig', () => {
     });
 
     expect(config).toEqual({
-      ESL_HOST: '127.0.0.1',
+      ESL_HOST: '10.0.1.10',
       ESL_PORT: 8021,
       ESL_PASSWORD: 'ClueCon',
       ESL_TIMEOUT_MS: 3000,

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { applyMediaEvent } from '../../../shared/media-events/apply-media-event.ts';
 import type { MediaEvent } from '../../../shared/media-events/types.ts';
+import { MediaNodeUnnamedError, ProviderError } from '../../../shared/recordings/errors.ts';
 import { startRecording } from '../../../shared/recordings/start-recording.ts';
 import { stopRecording } from '../../../shared/recordings/stop-recording.ts';
 import {
@@ -134,6 +135,54 @@ describe('applyMediaEvent: recording_started', () => {
         source: 'event',
       },
     ]);
+  });
+
+  it('logs and counts, without retrying, an orphan whose event names no media server while several are configured', async () => {
+    const unnamed = { ...started(), media_node: undefined };
+    const fleet = {
+      ...f.applyDeps,
+      provider: {
+        ...f.applyDeps.provider,
+        stopFile: async () => {
+          throw new MediaNodeUnnamedError(['fs-a', 'fs-b']);
+        },
+      },
+    };
+
+    expect(await applyMediaEvent(unnamed, fleet)).toEqual({
+      kind: 'applied',
+      action: 'orphan not stopped: the event names no media server',
+    });
+    expect(f.counted('OrphanRecordings')).toBe(1);
+    expect(f.logger.lines.map((line) => JSON.parse(line))).toEqual([
+      {
+        level: 'error',
+        message: 'orphan recording cannot be stopped',
+        reason:
+          'the event names no media server (a version 2 message, from a relay older than the fleet) and ' +
+          'several are configured (fs-a, fs-b): it may still be recording; stop it on its node by hand ' +
+          '(uuid_record <channel_uuid> stop <path>) or hang its channel up',
+        channel_uuid: 'uuid',
+        path: PATH,
+        recording_id: 'rec_call_123',
+        call_id: 'call_123',
+        source: 'event',
+      },
+    ]);
+  });
+
+  it('lets any other failure to stop an orphan fail the event, so the queue tries it again', async () => {
+    const failing = {
+      ...f.applyDeps,
+      provider: {
+        ...f.applyDeps.provider,
+        stopFile: async () => {
+          throw new ProviderError('connection refused', 'unreachable');
+        },
+      },
+    };
+
+    await expect(applyMediaEvent(started(), failing)).rejects.toThrow('connection refused');
   });
 
   it('counts no orphan for the late start of a file that has closed already', async () => {
