@@ -13,7 +13,8 @@ export async function requeueStartAsVersion2(
   path: string,
   node = 'ip-10-0-1-10',
 ): Promise<Record<string, unknown>> {
-  const until = Date.now() + 5000;
+  // Generous: on a loaded machine the relay may take seconds to see the file and report it.
+  const until = Date.now() + 20_000;
   while (Date.now() < until) {
     const messages = await drainQueue(h.sqs, h.mediaQueueUrl);
     const bodies = messages.map((message) => JSON.parse(message.Body ?? '{}') as Record<string, unknown>);
