@@ -20,6 +20,7 @@ import {
   context,
   freshTable,
   LATENCY_SAMPLES,
+  noMetrics,
   percentile,
   quiet,
   round,
@@ -57,6 +58,7 @@ export async function atScale(scale: number, media: BenchMediaServer) {
     clock: systemClock,
     ids: randomIds,
     logger: quiet,
+    metrics: noMetrics,
     settings: { claimLeaseMs: 10_000, stopSettleMs: 8000, publicApiUrl: 'http://127.0.0.1:3000' },
   };
   const handler = createRecordingsHandler(deps);

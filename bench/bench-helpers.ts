@@ -11,6 +11,7 @@ import type { Context } from 'aws-lambda';
 import { apiGatewayEvent } from '../scripts/local/api-gateway-event.ts';
 import { createTableInput } from '../shared/adapters/dynamodb/table-schema.ts';
 import { createJsonLogger } from '../shared/adapters/system/json-logger.ts';
+import type { Metrics } from '../shared/kernel/metrics.ts';
 
 export const BASE_TENANTS = 300;
 export const LATENCY_SAMPLES = 200;
@@ -18,6 +19,8 @@ export const COLD_STARTS = 7;
 export const LOAD_SECONDS = 5;
 export const WEBHOOKS = 300;
 export const quiet = createJsonLogger({}, () => undefined);
+/** Metrics nobody reads (the bench measures; it does not watch). */
+export const noMetrics: Metrics = { count: () => undefined, duration: () => undefined };
 
 export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -29,6 +29,7 @@ import { systemClock } from '../shared/adapters/system/system-clock.ts';
 import { createMediaRelay } from '../shared/media-events/media-relay.ts';
 import { createRecordingFiles } from '../shared/recordings/recording-files.ts';
 import { objectKeyOf } from '../shared/recordings/recording-object.ts';
+import { noMetrics } from './bench-helpers.ts';
 import { BUILD_DIR } from './build-bundles.ts';
 
 /** The bucket the bench's recordings are stored in (in the S3 emulator). */
@@ -75,7 +76,7 @@ export async function startBenchMediaServer() {
       clock: systemClock,
       ids: randomIds,
       logger: quiet,
-      metrics: { count: () => undefined },
+      metrics: noMetrics,
       settings: { claimLeaseMs: 10_000, publicApiUrl: 'http://127.0.0.1:3000' },
     });
     const source = createSqsEventSource({
@@ -122,6 +123,8 @@ export async function startBenchMediaServer() {
       handler: createOutboxRelayHandler({
         queue: createSqsEventQueue(sqs, options.webhookQueueUrl),
         logger: quiet,
+        metrics: noMetrics,
+        clock: systemClock,
       }) as unknown as StreamLambda,
       filter: OUTBOX_STREAM_FILTER,
       functionName: 'outbox-relay',

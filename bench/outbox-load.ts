@@ -8,8 +8,9 @@ import { toOutboxItem } from '../shared/adapters/dynamodb/item-mappers.ts';
 import { OUTBOX_STREAM_FILTER } from '../shared/adapters/dynamodb/outbox-stream.ts';
 import { GSI1, keys } from '../shared/adapters/dynamodb/table-schema.ts';
 import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
+import { systemClock } from '../shared/adapters/system/system-clock.ts';
 import type { OutboxEvent } from '../shared/webhooks/types.ts';
-import { freshTable, quiet, round } from './bench-helpers.ts';
+import { freshTable, noMetrics, quiet, round } from './bench-helpers.ts';
 
 /** Calls whose recordings commit events during the load, two events each (started, completed). */
 const CALLS = 500;
@@ -60,6 +61,8 @@ export async function outboxLoad() {
     handler: createOutboxRelayHandler({
       queue: createSqsEventQueue(sqs, queueUrl),
       logger: quiet,
+      metrics: noMetrics,
+      clock: systemClock,
     }) as unknown as StreamLambda,
     filter: OUTBOX_STREAM_FILTER,
     functionName: 'outbox-relay',

@@ -22,7 +22,7 @@ import { cacheOpenedSecrets } from '../shared/webhooks/secret-cache.ts';
 import { approveWebhookTarget } from '../shared/webhooks/target-policy.ts';
 import type { OutboxEvent } from '../shared/webhooks/types.ts';
 import { serializeWebhookMessage } from '../shared/webhooks/webhook-message.ts';
-import { cpuMs, listen, quiet, round, WEBHOOKS } from './bench-helpers.ts';
+import { cpuMs, listen, noMetrics, quiet, round, WEBHOOKS } from './bench-helpers.ts';
 
 /** Webhooks delivered/s by the sender (SQS → handler → HTTP) next to bare HTTP POSTs to the same receiver. */
 export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: SQSClient, table: string) {
@@ -90,7 +90,7 @@ export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: 
     store: createDynamoDbWebhookStore(documents, table),
     queue: createSqsEventQueue(sqs, queueUrl),
     deadLetters: createSqsDeadLetters(sqs, queueUrl),
-    metrics: { count: () => undefined },
+    metrics: noMetrics,
     transport,
     approveTarget: (target) =>
       approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),

@@ -26,7 +26,16 @@ import { systemClock } from '../shared/adapters/system/system-clock.ts';
 import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
 import { cacheOpenedSecrets } from '../shared/webhooks/secret-cache.ts';
 import { approveWebhookTarget } from '../shared/webhooks/target-policy.ts';
-import { apiEvent, BENCH_ALLOWANCE, context, freshTable, listen, quiet, round } from './bench-helpers.ts';
+import {
+  apiEvent,
+  BENCH_ALLOWANCE,
+  context,
+  freshTable,
+  listen,
+  noMetrics,
+  quiet,
+  round,
+} from './bench-helpers.ts';
 import type { BenchMediaServer } from './bench-media-server.ts';
 import { createCapacityMeter } from './capacity-meter.ts';
 import { seedBenchTenant } from './seed-data.ts';
@@ -92,6 +101,7 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
     clock: systemClock,
     ids: randomIds,
     logger: quiet,
+    metrics: noMetrics,
     settings: { claimLeaseMs: 10_000, stopSettleMs: 8000, publicApiUrl: 'http://127.0.0.1:3000' },
   });
   const senderSqs = sender.clients.sqs();
@@ -99,7 +109,7 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
     store: createDynamoDbWebhookStore(sender.clients.documents, table),
     queue: createSqsEventQueue(senderSqs, queueUrl),
     deadLetters: createSqsDeadLetters(senderSqs, queueUrl),
-    metrics: { count: () => undefined },
+    metrics: noMetrics,
     transport: createHttpWebhookTransport(),
     approveTarget: (target) =>
       approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),

@@ -36,6 +36,7 @@ import {
 } from './constructs/grants.ts';
 import { MediaNetwork } from './constructs/media-network.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
+import { OperationsDashboard } from './constructs/operations-dashboard.ts';
 import { RecordingBucket } from './constructs/recording-bucket.ts';
 import { RecordingsApi } from './constructs/recordings-api.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
@@ -418,7 +419,7 @@ export class RecordingsStack extends Stack {
       enforceSSL: true,
     });
     if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
-    new OperationsAlarms(this, 'Alarms', {
+    const alarms = new OperationsAlarms(this, 'Alarms', {
       apiStage: api.api.deploymentStage,
       functions: {
         Recordings: recordings,
@@ -434,6 +435,29 @@ export class RecordingsStack extends Stack {
       mediaEvents,
       mediaEventDeadLetters,
       topic: alarmTopic,
+      ...(props.runbookUrl ? { runbookUrl: props.runbookUrl } : {}),
+    });
+    new OperationsDashboard(this, 'Dashboard', {
+      name: `minivoice-recordings-${props.stage}`,
+      apiStage: api.api.deploymentStage,
+      functions: {
+        Recordings: recordings,
+        MediaEvents: mediaEventsFunction,
+        OutboxRelay: outboxRelay,
+        WebhookSender: sender,
+        RetentionSweep: retentionSweep,
+      },
+      outboxRelay,
+      queues: {
+        Webhooks: queue,
+        MediaEvents: mediaEvents,
+      },
+      deadLetterQueues: {
+        Webhooks: deadLetterQueue,
+        MediaEvents: mediaEventDeadLetters,
+        Outbox: outboxDeadLetters,
+      },
+      alarms: alarms.alarms,
     });
 
     new CfnOutput(this, 'ApiUrl', {
@@ -515,6 +539,13 @@ export class RecordingsStack extends Stack {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
         reason:
           'A function in a VPC needs to create, describe and delete its network interfaces; those EC2 actions take no resource scope, and the managed policy holds only them and CloudWatch Logs writes.',
+      });
+    }
+    for (const fn of [recordings, mediaEventsFunction, retentionSweep, sender, outboxRelay]) {
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource-level permissions, so Lambda tracing needs them on "*"; no other statement of a function role has a wildcard resource (test/infra/least-privilege.test.ts).',
       });
     }
     Validations.of(alarmTopic).acknowledge({

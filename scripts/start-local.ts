@@ -26,6 +26,7 @@ import { createJsonLogger } from '../shared/adapters/system/json-logger.ts';
 import { sealWebhookSecrets } from '../shared/admin/admin-commands.ts';
 import { DependencyUnavailableError } from '../shared/kernel/api-error.ts';
 import { LOCAL_WEBHOOK_SECRETS_KEY, startLocalKms } from './emulators/local-kms.ts';
+import { listenOn } from './emulators/ports.ts';
 import { startDynamoDbLocal, startS3Emulator, startSqsEmulator } from './emulators/start-emulators.ts';
 import { loadLocalConfig } from './local/config.ts';
 import { demoCurl, demoReadCommands, ensureDemoTenant } from './local/demo-tenant.ts';
@@ -34,8 +35,10 @@ import { localLambdaContext } from './local/lambda-context.ts';
 import { type ApiLambda, createLocalApiServer } from './local/local-api-server.ts';
 import { ensureMediaEventQueues, ensureQueues, ensureTable, LOCAL_NAMES } from './local/local-resources.ts';
 import { createMediaServerControl } from './local/media-server-control.ts';
+import { createProgress } from './local/progress.ts';
 import { startSimulatedFreeSwitch } from './local/simulated-freeswitch/server.ts';
 import { createSqsEventSource, type SqsLambda } from './local/sqs-event-source.ts';
+import { describeStartupFailure, localPorts, preflight } from './local/startup-checks.ts';
 import { createWebhookInspector } from './local/webhook-inspector.ts';
 
 // The simulated FreeSWITCH's name in ESL_NODES, its relay's MEDIA_NODE and the demo call's media_node.
@@ -45,6 +48,8 @@ const LOCAL_MEDIA_NODE = 'local-fs';
 const RETENTION_SWEEP_EVERY_MS = 15_000;
 const config = loadLocalConfig(process.env);
 const dir = resolve(config.MINIVOICE_LOCAL_DIR);
+const ports = localPorts(config);
+const step = createProgress((line) => console.log(line));
 const stoppers: (() => Promise<void> | void)[] = [];
 let stopping = false;
 
@@ -64,31 +69,87 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 async function main() {
+  console.log(`Starting MiniVoice Recordings locally (data in ${dir})`);
+  // Java and every fixed port first: a taken port or a JRE is one line, before anything started.
+  // (The PATH spawn searches for java.)
+  await preflight(ports, process.env.PATH ?? '');
   await mkdir(join(dir, 'dynamodb'), { recursive: true });
   await mkdir(join(dir, 'recordings'), { recursive: true });
   await mkdir(join(dir, 's3'), { recursive: true });
 
-  const [dynamodb, sqs, s3, freeswitch, kms] = await Promise.all([
-    startDynamoDbLocal({ dbPath: join(dir, 'dynamodb'), port: config.LOCAL_DYNAMODB_PORT }),
-    startSqsEmulator({ port: config.LOCAL_SQS_PORT }),
-    startS3Emulator({
-      directory: join(dir, 's3'),
-      buckets: [LOCAL_NAMES.bucket],
-      credentials: [LOCAL_CREDENTIALS],
-      port: config.LOCAL_S3_PORT,
-    }),
-    startSimulatedFreeSwitch({
-      port: config.LOCAL_ESL_PORT,
-      soundsDir: join(dir, 'sounds'),
-      hostname: LOCAL_MEDIA_NODE,
-    }),
-    // Its key material persists beside the table, so the secrets sealed there still open after a restart.
-    startLocalKms({
-      keys: [LOCAL_WEBHOOK_SECRETS_KEY],
-      port: config.LOCAL_KMS_PORT,
-      materialFile: join(dir, 'kms', 'keys.json'),
-    }),
-  ]);
+  // The handlers are imported only once their environment is set, as Lambda would provide it; until
+  // then the server answers 503 (in the JSON envelope, like every answer). It listens first, so that
+  // its port is known (and its refusal, if taken) before the emulators start.
+  let apiHandler: ApiLambda | undefined;
+  let adminStore: ReturnType<typeof createDynamoDbAdminStore> | undefined;
+  let sealer: ReturnType<typeof createKmsSecretSealer> | undefined;
+  // The inspector verifies as a customer's receiver would: with the secret in clear, opened here.
+  const inspector = createWebhookInspector(async (applicationId) => {
+    const sealed = (await adminStore?.getApplication(applicationId))?.webhook_secret;
+    return sealed && sealer ? sealer.open(sealed, applicationId) : undefined;
+  });
+  const server = createLocalApiServer({
+    apiHandler: async (event, context) =>
+      apiHandler
+        ? apiHandler(event, context)
+        : errorResponse(new DependencyUnavailableError('the local service (still starting)')),
+    inspector,
+    onError: (error) => console.error('local API error:', error),
+    // One short line per request on stdout (method, path, status, time, request id).
+    accessLog: (line) => console.log(line),
+    // The WAF's per-address rule, off unless LOCAL_IP_RATE_LIMIT is set (per-application limits are
+    // the recordings function's own, with the spec's defaults).
+    ...(config.LOCAL_IP_RATE_LIMIT === undefined ? {} : { addressRateLimit: config.LOCAL_IP_RATE_LIMIT }),
+  });
+  const apiUrl = await step(
+    'API',
+    async () => {
+      await listenOn(server, config.PORT, 'the local API');
+      stoppers.push(
+        () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      );
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    (url) => `listening on ${url} (503 until started)`,
+  );
+
+  const [dynamodb, sqs, s3, freeswitch, kms] = await step(
+    'emulators',
+    () =>
+      Promise.all([
+        startDynamoDbLocal({ dbPath: join(dir, 'dynamodb'), port: config.LOCAL_DYNAMODB_PORT }),
+        startSqsEmulator({ port: config.LOCAL_SQS_PORT }),
+        startS3Emulator({
+          directory: join(dir, 's3'),
+          buckets: [LOCAL_NAMES.bucket],
+          credentials: [LOCAL_CREDENTIALS],
+          port: config.LOCAL_S3_PORT,
+        }),
+        startSimulatedFreeSwitch({
+          port: config.LOCAL_ESL_PORT,
+          soundsDir: join(dir, 'sounds'),
+          hostname: LOCAL_MEDIA_NODE,
+        }),
+        // Its key material persists beside the table, so the secrets sealed there still open after a restart.
+        startLocalKms({
+          keys: [LOCAL_WEBHOOK_SECRETS_KEY],
+          port: config.LOCAL_KMS_PORT,
+          materialFile: join(dir, 'kms', 'keys.json'),
+        }),
+      ]),
+    ([dynamodb, sqs, s3, freeswitch, kms]) =>
+      [
+        `DynamoDB Local ${portOf(dynamodb.endpoint)}`,
+        `SQS ${portOf(sqs.endpoint)}`,
+        `S3 ${portOf(s3.endpoint)}`,
+        `KMS ${portOf(kms.endpoint)}`,
+        `FreeSWITCH Event Socket :${freeswitch.port}`,
+      ].join(', '),
+  );
   stoppers.push(
     () => dynamodb.stop(),
     () => sqs.stop(),
@@ -97,44 +158,12 @@ async function main() {
     () => kms.stop(),
   );
   const secretsKeyId = LOCAL_WEBHOOK_SECRETS_KEY.alias as string;
-  const sealer = createKmsSecretSealer(
+  const secrets = createKmsSecretSealer(
     lazyKmsClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: kms.endpoint }),
     secretsKeyId,
   );
+  sealer = secrets;
   const esl = { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password };
-
-  // The handlers are imported only once their environment is set, as Lambda would provide it; until
-  // then the server answers 503 (in the JSON envelope, like every answer).
-  let apiHandler: ApiLambda | undefined;
-  // The inspector verifies as a customer's receiver would: with the secret in clear, opened here.
-  const inspector = createWebhookInspector(async (applicationId) => {
-    const sealed = (await adminStore?.getApplication(applicationId))?.webhook_secret;
-    return sealed ? sealer.open(sealed, applicationId) : undefined;
-  });
-  let adminStore: ReturnType<typeof createDynamoDbAdminStore> | undefined;
-  const server = createLocalApiServer({
-    apiHandler: async (event, context) =>
-      apiHandler
-        ? apiHandler(event, context)
-        : errorResponse(new DependencyUnavailableError('the local service (still starting)')),
-    inspector,
-    onError: (error) => console.error('local API error:', error),
-    // The WAF's per-address rule, off unless LOCAL_IP_RATE_LIMIT is set (per-application limits are
-    // the recordings function's own, with the spec's defaults).
-    ...(config.LOCAL_IP_RATE_LIMIT === undefined ? {} : { addressRateLimit: config.LOCAL_IP_RATE_LIMIT }),
-  });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(config.PORT, '127.0.0.1', done);
-  });
-  stoppers.push(
-    () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  );
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const clients = createLocalAwsClients({
     dynamodb: dynamodb.endpoint,
@@ -142,18 +171,23 @@ async function main() {
     s3: s3.endpoint,
   });
   const sqsClient = clients.sqs();
-  await ensureTable(clients.dynamodb, LOCAL_NAMES.table);
-  const [{ queueUrl, dlqUrl }, { mediaEventsUrl, mediaEventsDlqUrl }] = await Promise.all([
-    ensureQueues(sqsClient),
-    ensureMediaEventQueues(sqsClient),
-  ]);
   const { documents } = clients;
-  adminStore = createDynamoDbAdminStore(documents, LOCAL_NAMES.table);
-  // Data kept from a version that stored webhook secrets in plaintext is sealed now (the migration an
-  // operator runs in AWS); the sender refuses plaintext secrets.
-  const migrated = await sealWebhookSecrets({ store: adminStore, sealer });
-  if (migrated.sealed.length > 0)
-    console.log(`sealed the plaintext webhook secrets of ${migrated.sealed.join(', ')}`);
+  const store = createDynamoDbAdminStore(documents, LOCAL_NAMES.table);
+  const [{ queueUrl, dlqUrl }, { mediaEventsUrl, mediaEventsDlqUrl }] = await step(
+    'table',
+    async () => {
+      await ensureTable(clients.dynamodb, LOCAL_NAMES.table);
+      const queues = await Promise.all([ensureQueues(sqsClient), ensureMediaEventQueues(sqsClient)]);
+      // Data kept from a version that stored webhook secrets in plaintext is sealed now (the migration
+      // an operator runs in AWS); the sender refuses plaintext secrets.
+      const migrated = await sealWebhookSecrets({ store, sealer: secrets });
+      if (migrated.sealed.length > 0)
+        console.log(`  sealed the plaintext webhook secrets of ${migrated.sealed.join(', ')}`);
+      return queues;
+    },
+    () => `${LOCAL_NAMES.table} and its queues ready`,
+  );
+  adminStore = store;
   const pathTemplate = `${join(dir, 'recordings')}/{customer_id}/{call_id}/{recording_id}.wav`;
 
   Object.assign(process.env, {
@@ -180,12 +214,17 @@ async function main() {
     RATE_LIMIT_PER_SECOND: String(DEFAULT_ALLOWANCE.perSecond),
     RATE_LIMIT_BURST: String(DEFAULT_ALLOWANCE.burst),
   });
-  const recordings = await import('../functions/recordings/handler.ts');
-  const sender = await import('../functions/webhook-sender/handler.ts');
-  const outboxRelay = await import('../functions/outbox-relay/handler.ts');
-  const mediaEvents = await import('../functions/media-events/handler.ts');
-  const retention = await import('../functions/retention-sweep/handler.ts');
-  apiHandler = recordings.handler as unknown as ApiLambda;
+  const { recordings, sender, outboxRelay, mediaEvents, retention } = await step(
+    'functions',
+    async () => ({
+      recordings: await import('../functions/recordings/handler.ts'),
+      sender: await import('../functions/webhook-sender/handler.ts'),
+      outboxRelay: await import('../functions/outbox-relay/handler.ts'),
+      mediaEvents: await import('../functions/media-events/handler.ts'),
+      retention: await import('../functions/retention-sweep/handler.ts'),
+    }),
+    () => 'recordings, webhook-sender, media-events, outbox-relay, retention-sweep loaded',
+  );
 
   // Stand-ins for Lambda's event-source mappings (the table's stream, two queues) and the sweep's schedule.
   const outbox = createDynamoDbStreamSource({
@@ -201,7 +240,7 @@ async function main() {
     functionName: 'outbox-relay',
     checkpointFile: join(dir, 'outbox-stream.json'),
   });
-  outbox.start((error) => console.error('outbox stream poller error:', error));
+  outbox.start(unlessStopping('outbox stream poller error:'));
   stoppers.push(() => outbox.stop());
   // Media events poll short and often: a stop waits for them (the emulator's long poll would add 1 s).
   for (const [queue, handler, name, waitTimeSeconds] of [
@@ -216,39 +255,68 @@ async function main() {
       waitTimeSeconds,
       emptyPauseMs: 50,
     });
-    source.start((error) => console.error(`${name} poller error:`, error));
+    source.start(unlessStopping(`${name} poller error:`));
     stoppers.push(() => source.stop());
   }
   const retentionTimer = setInterval(() => {
     retention
       .handler({}, localLambdaContext('retention-sweep', 300_000))
-      .catch((error: unknown) => console.error('retention sweep error:', error));
+      .catch(unlessStopping('retention sweep error:'));
   }, RETENTION_SWEEP_EVERY_MS);
   stoppers.push(() => clearInterval(retentionTimer));
 
-  // The media relay, as it runs beside each FreeSWITCH in production.
-  const relay = createRelay(
-    {
-      ESL_HOST: esl.host,
-      ESL_PORT: esl.port,
-      ESL_PASSWORD: esl.password,
-      ESL_TIMEOUT_MS: 3000,
-      MEDIA_EVENTS_QUEUE_URL: mediaEventsUrl,
-      RECORDING_PATH_TEMPLATE: pathTemplate,
-      RELAY_STATE_FILE: join(dir, 'media-relay-state.json'),
-      MEDIA_NODE: LOCAL_MEDIA_NODE,
-      RECONCILE_EVERY_MS: 5000,
-      SCAN_MIN_AGE_MS: 2000,
-      RETENTION_DAYS: 7,
-      RECORDINGS_BUCKET: LOCAL_NAMES.bucket,
-      S3_FORCE_PATH_STYLE: true,
-      UPLOAD_GIVE_UP_MS: 24 * 3_600_000,
-      UPLOAD_CONCURRENCY: 4,
-    },
-    { sqs: sqsClient, s3: clients.s3() },
-    createJsonLogger({ service: 'media-relay' }, (level, line) => {
-      if (level !== 'info') console.error(line);
-    }),
+  const control = createMediaServerControl(esl);
+  const webhookUrl = config.MINIVOICE_WEBHOOK_URL ?? `${apiUrl}/_local/webhooks`;
+  const { demo, created } = await step(
+    'seed',
+    () =>
+      ensureDemoTenant({
+        file: join(dir, 'demo.json'),
+        apiUrl,
+        webhookUrl,
+        store,
+        sealer: secrets,
+        documents,
+        tableName: LOCAL_NAMES.table,
+        originate: (uuid) => control.originate(uuid),
+        mediaNode: LOCAL_MEDIA_NODE,
+      }),
+    (seeded) =>
+      seeded.created
+        ? `demo customer, application, key and call seeded`
+        : `demo data kept; its call ${seeded.demo.call_id} has a channel`,
+  );
+
+  // The media relay, as it runs beside each FreeSWITCH in production. It starts after the seed: its
+  // first reconciliation would otherwise find the demo call's channel missing (channels do not
+  // outlive the simulator; the seed gives it its channel again) and end the call.
+  const relay = await step(
+    'relay',
+    async () =>
+      createRelay(
+        {
+          ESL_HOST: esl.host,
+          ESL_PORT: esl.port,
+          ESL_PASSWORD: esl.password,
+          ESL_TIMEOUT_MS: 3000,
+          MEDIA_EVENTS_QUEUE_URL: mediaEventsUrl,
+          RECORDING_PATH_TEMPLATE: pathTemplate,
+          RELAY_STATE_FILE: join(dir, 'media-relay-state.json'),
+          MEDIA_NODE: LOCAL_MEDIA_NODE,
+          RECONCILE_EVERY_MS: 5000,
+          SCAN_MIN_AGE_MS: 2000,
+          RETENTION_DAYS: 7,
+          RECORDINGS_BUCKET: LOCAL_NAMES.bucket,
+          S3_FORCE_PATH_STYLE: true,
+          UPLOAD_GIVE_UP_MS: 24 * 3_600_000,
+          UPLOAD_CONCURRENCY: 4,
+        },
+        { sqs: sqsClient, s3: clients.s3() },
+        createJsonLogger({ service: 'media-relay' }, (level, line) => {
+          if (level !== 'info') console.error(line);
+        }),
+      ),
+    () => `media relay of ${LOCAL_MEDIA_NODE} running`,
   );
   const relaying = relay.run();
   stoppers.push(async () => {
@@ -256,19 +324,6 @@ async function main() {
     await relaying;
   });
 
-  const control = createMediaServerControl(esl);
-  const webhookUrl = config.MINIVOICE_WEBHOOK_URL ?? `${apiUrl}/_local/webhooks`;
-  const { demo, created } = await ensureDemoTenant({
-    file: join(dir, 'demo.json'),
-    apiUrl,
-    webhookUrl,
-    store: adminStore,
-    sealer,
-    documents,
-    tableName: LOCAL_NAMES.table,
-    originate: (uuid) => control.originate(uuid),
-    mediaNode: LOCAL_MEDIA_NODE,
-  });
   await writeFile(
     join(dir, 'runtime.json'),
     `${JSON.stringify(
@@ -295,6 +350,8 @@ async function main() {
     )}\n`,
   );
 
+  // Only now does the API answer with the handler: everything it relies on runs.
+  apiHandler = recordings.handler as unknown as ApiLambda;
   console.log(`
 MiniVoice Recordings is running locally${created ? ' (demo data seeded)' : ''}.
   API          ${apiUrl}
@@ -321,6 +378,22 @@ Ctrl-C stops everything.
 }
 
 main().catch(async (error: unknown) => {
-  console.error('npm start failed:', error instanceof Error ? error.message : error);
+  // One line: which port or program, and what to do (startup-checks.ts).
+  console.error(`npm start: ${await describeStartupFailure(error, ports)}`);
   await shutdown(1);
 });
+
+/**
+ * Reports a poller's error, except while stopping: Ctrl-C reaches DynamoDB Local (same process group)
+ * at once, so the pollers' last reads are refused before they stop; that is not worth a line.
+ */
+function unlessStopping(label: string) {
+  return (error: unknown) => {
+    if (!stopping) console.error(label, error);
+  };
+}
+
+/** `:8000` of `http://127.0.0.1:8000`. */
+function portOf(endpoint: string): string {
+  return `:${new URL(endpoint).port}`;
+}

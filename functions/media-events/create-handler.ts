@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { withLogContext } from '../../shared/adapters/system/log-context.ts';
 import type { ScopedLogger } from '../../shared/kernel/logger.ts';
 import { type ApplyMediaEventDeps, applyMediaEvent } from '../../shared/media-events/apply-media-event.ts';
 import { parseMediaEvent } from '../../shared/media-events/media-event-message.ts';
@@ -14,7 +15,9 @@ export type MediaEventsHandlerDeps = Omit<ApplyMediaEventDeps, 'logger'> & {
 /**
  * The `media-events` Lambda for any set of adapters: applies the media relay's events one by one, in
  * the order received. An event that must wait (the API's own commit is in flight) is postponed on the
- * queue and reported in `batchItemFailures`; one that can never apply is logged and dropped.
+ * queue and reported in `batchItemFailures`; one that can never apply is logged and dropped. Every line
+ * written for a record carries the request id, the message id, and the channel, call and recording the
+ * event is about (its log context).
  */
 export function createMediaEventsHandler(deps: MediaEventsHandlerDeps) {
   async function processRecord(
@@ -44,11 +47,26 @@ export function createMediaEventsHandler(deps: MediaEventsHandlerDeps) {
     return { itemIdentifier: record.messageId };
   }
 
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
+  /** The ids a record's lines carry: its message, and what its event names (when it is one). */
+  function recordFields(record: SQSRecord): Record<string, string> {
+    const parsed = parseMediaEvent(record.body);
+    if (!parsed.ok) return { message_id: record.messageId };
+    const { event } = parsed;
+    const ref = 'path' in event ? deps.files.parsePath(event.path) : undefined;
+    return {
+      message_id: record.messageId,
+      ...(event.channel_uuid ? { channel_uuid: event.channel_uuid } : {}),
+      ...(ref ? { call_id: ref.callId, recording_id: ref.recordingId } : {}),
+    };
+  }
+
+  const handle = middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
     const batchItemFailures: SQSBatchItemFailure[] = [];
     for (const record of event.Records) {
       try {
-        const failure = await processRecord(record, context.awsRequestId);
+        const failure = await withLogContext(recordFields(record), () =>
+          processRecord(record, context.awsRequestId),
+        );
         if (failure) batchItemFailures.push(failure);
       } catch (error) {
         deps.logger.error('media event failed; the queue will retry it', {
@@ -61,4 +79,6 @@ export function createMediaEventsHandler(deps: MediaEventsHandlerDeps) {
     }
     return { batchItemFailures };
   });
+  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    withLogContext({ request_id: context.awsRequestId }, () => handle(event, context));
 }

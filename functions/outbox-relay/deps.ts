@@ -1,6 +1,9 @@
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { createEmfMetrics } from '../../shared/adapters/system/emf-metrics.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import { METRICS_NAMESPACE } from '../../shared/kernel/metrics.ts';
 import type { OutboxRelayConfig } from './config.ts';
 import type { OutboxRelayDeps } from './create-handler.ts';
 
@@ -12,5 +15,7 @@ export function createOutboxRelayDeps(
   return {
     queue: createSqsEventQueue(clients.sqs, config.WEBHOOK_QUEUE_URL),
     logger: createJsonLogger({ service: 'outbox-relay' }),
+    metrics: createEmfMetrics(METRICS_NAMESPACE, 'outbox-relay'),
+    clock: systemClock,
   };
 }

@@ -7,9 +7,12 @@ import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynam
 import { createMediaServer } from '../../shared/adapters/freeswitch/freeswitch-config.ts';
 import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { createEmfMetrics } from '../../shared/adapters/system/emf-metrics.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
+import { METRICS_NAMESPACE } from '../../shared/kernel/metrics.ts';
+import { measureProvider } from '../../shared/recordings/measured-provider.ts';
 import type { RecordingsConfig } from './config.ts';
 import type { RecordingsHandlerDeps } from './create-handler.ts';
 
@@ -19,6 +22,7 @@ export async function createRecordingsDeps(
   clients: AwsClients = createAwsClients({ s3PathStyle: config.S3_FORCE_PATH_STYLE }),
 ): Promise<RecordingsHandlerDeps> {
   const { provider, files } = await createMediaServer(config);
+  const metrics = createEmfMetrics(METRICS_NAMESPACE, 'recordings');
   return {
     store: createDynamoDbRecordingStore(clients.documents, config.TABLE_NAME),
     archive: createDynamoDbArchiveStore(clients.documents, config.TABLE_NAME),
@@ -33,11 +37,12 @@ export async function createRecordingsDeps(
     deliveries: createDynamoDbWebhookStore(clients.documents, config.TABLE_NAME),
     // Only redeliveries: the request's own events go out through the table's stream.
     queue: createSqsEventQueue(clients.sqs, config.WEBHOOK_QUEUE_URL),
-    provider,
+    provider: measureProvider(provider, metrics, systemClock),
     files,
     clock: systemClock,
     ids: randomIds,
     logger: createJsonLogger({ service: 'recordings' }),
+    metrics,
     settings: {
       claimLeaseMs: config.CLAIM_LEASE_MS,
       stopSettleMs: config.STOP_SETTLE_MS,

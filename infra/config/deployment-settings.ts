@@ -57,6 +57,11 @@ export interface DeploymentSettings {
   applicationLimit: { perSecond: number; burst: number };
   edge: EdgeLimits;
   alarmEmail?: string;
+  /**
+   * Where the runbook is published (its https URL, e.g. the repository's docs/runbook.md page): alarm
+   * descriptions link `<runbookUrl>#<alarm>`. Absent: they name the file, `docs/runbook.md#<alarm>`.
+   */
+  runbookUrl?: string;
 }
 
 /** The context keys of the imported network, as the prod refusal names them. */
@@ -258,6 +263,13 @@ export function deploymentSettings(context: ContextReader): DeploymentSettings {
     );
   }
 
+  const runbookUrl = context('runbookUrl');
+  if (runbookUrl !== undefined && !isRunbookUrl(runbookUrl)) {
+    problems.push(
+      `runbookUrl: "${runbookUrl}" must be an https URL without a #fragment (alarms add their own)`,
+    );
+  }
+
   if (problems.length > 0) {
     throw new Error(`Cannot synthesize minivoice-recordings-${stage}:\n- ${problems.join('\n- ')}`);
   }
@@ -272,7 +284,18 @@ export function deploymentSettings(context: ContextReader): DeploymentSettings {
     applicationLimit,
     edge,
     ...optional('alarmEmail', context('alarmEmail')),
+    ...optional('runbookUrl', runbookUrl),
   };
+}
+
+/** An https URL alarm descriptions can append `#<alarm>` to. */
+function isRunbookUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hash === '' && !value.includes('#');
+  } catch {
+    return false;
+  }
 }
 
 /** `{ [key]: value }` when the value is set, else nothing (so optional props stay absent). */

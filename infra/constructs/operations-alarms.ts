@@ -15,6 +15,31 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/kernel/metrics.ts';
 
+/** The runbook's path in the repository: alarm descriptions link its sections when no URL is given. */
+export const RUNBOOK_PATH = 'docs/runbook.md';
+
+/**
+ * The link an alarm's description ends with: its section of the runbook, whose heading is the alarm's
+ * name (the construct id), so the anchor is the name in lower case (as GitHub and most renderers make
+ * it).
+ */
+export function runbookLink(alarmName: string, runbookUrl: string = RUNBOOK_PATH): string {
+  return `${runbookUrl}#${alarmName.toLowerCase()}`;
+}
+
+/** What each function's failed invocations mean, for its Errors alarm. */
+const FAILED_INVOCATIONS: Record<string, string> = {
+  Recordings:
+    'The recordings function crashed or timed out (an error of ours is answered, not thrown): those clients got 502 or 504 from the gateway.',
+  MediaEvents:
+    'Media-event batches failed as a whole (each record is handled on its own, so this is a crash or a timeout): the queue redelivers them; recordings may stay started meanwhile.',
+  WebhookSender:
+    'Webhook batches failed as a whole (a crash or a timeout): the queue redelivers them; deliveries are late meanwhile.',
+  OutboxRelay:
+    'The outbox relay failed stream batches: Lambda retries and bisects them, webhook events wait meanwhile.',
+  RetentionSweep: 'A retention sweep run failed: recordings past retention are purged by a later run.',
+};
+
 /** What the alarms watch and where they notify. */
 export interface OperationsAlarmsProps {
   /** The REST API's stage: its 5XXError and Count metrics (every answer, the gateway's own included). */
@@ -28,16 +53,22 @@ export interface OperationsAlarmsProps {
   mediaEvents: Queue;
   mediaEventDeadLetters: Queue;
   topic: Topic;
+  /** Where the runbook is published (https); absent: descriptions name docs/runbook.md. */
+  runbookUrl?: string;
 }
 
 /**
  * The alarms an on-call person needs: API 5xx rate, anything in any DLQ, old messages in the webhook
  * and media-events queues, an outbox relay falling behind the table's stream, orphan recordings,
  * recordings whose audio was not stored, failed purges, disabled webhook endpoints, webhook secrets
- * still in plaintext or that cannot be decrypted, and errors or throttles of each function. All notify
- * the alarm topic; each description says what to do.
+ * still in plaintext or that cannot be decrypted, media-server failures, and errors or throttles of each
+ * function. All notify the alarm topic; each description says what it means and links its runbook
+ * section (docs/runbook.md, one section per alarm, headed by the alarm's name).
  */
 export class OperationsAlarms extends Construct {
+  /** Every alarm, for the dashboard's alarm status widget. */
+  readonly alarms: Alarm[] = [];
+
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
     super(scope, id);
     const notify = new SnsAction(props.topic);
@@ -53,11 +84,11 @@ export class OperationsAlarms extends Construct {
       label: 'API 5xx rate (%)',
     });
     // Every alarm fires when its metric goes above the threshold in one period; no data is fine.
-    const alarms: Alarm[] = [];
+    const { alarms } = this;
     const above = (id: string, description: string, metric: IMetric, threshold: number) =>
       alarms.push(
         new Alarm(this, id, {
-          alarmDescription: description,
+          alarmDescription: `${description} Runbook: ${runbookLink(id, props.runbookUrl)}`,
           metric,
           threshold,
           evaluationPeriods: 1,
@@ -95,7 +126,7 @@ export class OperationsAlarms extends Construct {
     );
     above(
       'OutboxDeadLetters',
-      'The outbox relay gave up on stream records: their webhook events were not queued. Each message names the shard and sequence numbers; replay those records from the stream while it still holds them (24 hours after they were written).',
+      "The outbox relay gave up on stream records: their webhook events were not queued. Each message names the failed batch (shard, sequence numbers, when its records arrived); once the cause is fixed, `npm run admin -- outbox-replay --from-dlq` queues that window's events again from the table (outbox items are kept 7 days).",
       props.outboxDeadLetters.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: 'Maximum',
@@ -162,16 +193,30 @@ export class OperationsAlarms extends Construct {
       count('WebhookSecretsUnreadable', 'webhook-sender'),
       0,
     );
+    above(
+      'MediaServerErrors',
+      'More than 5 start or stop commands failed on the media servers in 5 minutes (unreachable, refused or unanswered): recordings are failing with 502. Check which node and why in the recordings logs ("answered with a server error").',
+      new MathExpression({
+        expression: 'recordings + mediaEvents',
+        usingMetrics: {
+          recordings: count('MediaServerErrors', 'recordings'),
+          mediaEvents: count('MediaServerErrors', 'media-events'),
+        },
+        period,
+        label: 'Media-server command failures',
+      }),
+      5,
+    );
     for (const [name, fn] of Object.entries(props.functions)) {
       above(
         `${name}Errors`,
-        `The ${name} function failed invocations.`,
+        FAILED_INVOCATIONS[name] ?? `The ${name} function failed invocations.`,
         fn.metricErrors({ period, statistic: 'Sum' }),
         0,
       );
       above(
         `${name}Throttles`,
-        `The ${name} function was throttled.`,
+        `The ${name} function was throttled: Lambda refused invocations for lack of concurrency.`,
         fn.metricThrottles({ period, statistic: 'Sum' }),
         0,
       );

@@ -82,6 +82,8 @@ export class RecordingsApi extends Construct {
         loggingLevel: MethodLoggingLevel.ERROR,
         // Request and response bodies may carry call data: never logged.
         dataTraceEnabled: false,
+        // X-Ray: the gateway's segment, then the recordings function's, in one trace per request.
+        tracingEnabled: true,
         metricsEnabled: false,
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
         accessLogFormat: AccessLogFormat.custom(
@@ -101,6 +103,8 @@ export class RecordingsApi extends Construct {
             errorType: AccessLogField.contextErrorResponseType(),
             wafStatus: AccessLogField.contextWafResponseCode(),
             wafLatency: AccessLogField.contextWafLatency(),
+            // The request's X-Ray trace (the stage is traced): from an access log line to its trace.
+            xrayTraceId: AccessLogField.contextXrayTraceId(),
           }),
         ),
       },

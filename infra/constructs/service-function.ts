@@ -6,6 +6,7 @@ import {
   LoggingFormat,
   Runtime,
   SystemLogLevel,
+  Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -29,7 +30,9 @@ export interface ServiceFunctionProps {
 
 /**
  * A Lambda function of this service: Node.js 24 (current LTS) on arm64, bundled locally by esbuild (no
- * Docker) into a minified ESM file with source maps, JSON logs in a log group with fixed retention.
+ * Docker) into a minified ESM file with source maps, JSON logs in a log group with fixed retention,
+ * X-Ray active tracing (Lambda's own segments; the AWS SDK passes the trace header on to SQS, whose
+ * consumers' traces link to it; docs/observability.md says why the SDK clients are not instrumented).
  */
 export class ServiceFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -52,6 +55,7 @@ export class ServiceFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
+      tracing: Tracing.ACTIVE,
       ...props.placement,
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, 'package-lock.json'),

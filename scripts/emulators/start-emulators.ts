@@ -1,12 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSqsServer } from 'local-aws-sqs';
+import { createRequestHandler } from 'local-aws-sqs';
 import S3rver from 's3rver';
+import { checkJavaForDynamoDbLocal } from './java-check.ts';
+import { assertPortsFree, listenOn, PortInUseError, portHolder } from './ports.ts';
+import { StartupProblem } from './startup-problem.ts';
 
 const require = createRequire(import.meta.url);
 const LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), 'LocalhostDynamoDB.java');
@@ -25,13 +28,25 @@ function dynamoDbLocalDir(): string {
   return join(lib, release);
 }
 
+/** How our programs are named in the one-line refusals (which program needed a taken port). */
+export const EMULATOR_NAMES = {
+  dynamodb: 'DynamoDB Local',
+  sqs: 'the SQS emulator',
+  s3: 'the S3 emulator',
+} as const;
+
 /**
  * Starts AWS's DynamoDB Local (Java 17+) bound to 127.0.0.1 on a free port. In memory by default;
- * with `dbPath` the data persists there and every credential sees the same tables.
+ * with `dbPath` the data persists there and every credential sees the same tables. A missing JDK or a
+ * taken port is a one-line {@link StartupProblem}, found before the JVM starts where it can be.
  */
 export async function startDynamoDbLocal(
   options: { dbPath?: string; port?: number } = {},
 ): Promise<RunningEmulator> {
+  // The PATH spawn searches for java below.
+  await checkJavaForDynamoDbLocal(process.env.PATH ?? '');
+  const port = options.port ?? 0;
+  await assertPortsFree([{ port, program: EMULATOR_NAMES.dynamodb }]);
   const dir = dynamoDbLocalDir();
   const storage = options.dbPath ? ['-dbPath', options.dbPath, '-sharedDb'] : ['-inMemory'];
   const child = spawn(
@@ -41,31 +56,32 @@ export async function startDynamoDbLocal(
       '-XX:+UseSerialGC',
       '-Xmx512m',
       '-Dddb.exitOnStdinEof=true',
-      `-Dddb.port=${options.port ?? 0}`,
+      `-Dddb.port=${port}`,
       `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
       '-cp',
       join(dir, 'DynamoDBLocal.jar'),
       LAUNCHER,
       ...storage,
       '-port',
-      '8000', // placeholder the CLI insists on; -Dddb.port above decides
+      // The CLI refuses 0 (-Dddb.port above decides); the real port otherwise, for its banner.
+      String(port || 8000),
       '-disableTelemetry',
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
-  const port = await waitForPort(child);
+  const listening = await waitForPort(child, port);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${listening}`,
     stop: () => stopChild(child),
   };
 }
 
-function waitForPort(child: ChildProcess): Promise<number> {
+function waitForPort(child: ChildProcess, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`DynamoDB Local did not start within 60 s:\n${output}`));
+      reject(new StartupProblem(`DynamoDB Local did not start within 60 s: ${firstProblem(output)}`));
     }, 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -83,13 +99,40 @@ function waitForPort(child: ChildProcess): Promise<number> {
     });
     child.once('error', (error) => {
       clearTimeout(timer);
-      reject(new Error(`cannot run java for DynamoDB Local (is a JDK 17+ installed?): ${error.message}`));
+      reject(
+        new StartupProblem(`cannot run java for DynamoDB Local (is a JDK 17+ installed?): ${error.message}`),
+      );
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`DynamoDB Local exited with code ${code}:\n${output}`));
+      // Only an exit before it listened is a failure to explain (a later one is its stop).
+      if (!/LISTENING \d+/.test(output)) void explainDynamoDbExit(output, code, port).then(reject);
     });
   });
+}
+
+const JDK = 'install a JDK 17+ (e.g. sudo apt-get install openjdk-17-jdk-headless)';
+
+/** Why DynamoDB Local exited before listening, in one line (its Java stack trace left out). */
+export async function explainDynamoDbExit(output: string, code: number | null, port: number): Promise<Error> {
+  const bind = /Failed to bind to \/?[\d.]+:(\d+)|BindException/.exec(output);
+  if (bind) {
+    const taken = Number(bind[1] ?? port);
+    return new PortInUseError(taken, EMULATOR_NAMES.dynamodb, await portHolder(taken));
+  }
+  if (/jdk\.compiler/.test(output))
+    return new StartupProblem(
+      `DynamoDB Local's launcher needs a Java compiler (jdk.compiler) that this java lacks: ${JDK}`,
+    );
+  if (/UnsupportedClassVersionError|release version \d+ not supported/.test(output))
+    return new StartupProblem(`DynamoDB Local needs Java 17+, and this java is older: ${JDK}`);
+  return new StartupProblem(`DynamoDB Local exited with code ${code}: ${firstProblem(output)}`);
+}
+
+/** The first line of Java's output naming an exception or error (what a stack trace is about). */
+function firstProblem(output: string): string {
+  const lines = output.split('\n').map((line) => line.trim());
+  return lines.find((line) => /Exception|Error/.test(line) && !line.startsWith('at ')) ?? lines.at(-1) ?? '';
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -101,19 +144,28 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts the in-process SQS emulator (`local-aws-sqs`, AWS JSON protocol) on 127.0.0.1. */
+/**
+ * Starts the in-process SQS emulator (`local-aws-sqs`, AWS JSON protocol) on 127.0.0.1; a taken port
+ * is a {@link PortInUseError}.
+ */
 export async function startSqsEmulator(options: { port?: number } = {}): Promise<RunningEmulator> {
-  const server: Server = await createSqsServer({
+  // Its own server, not the package's createSqsServer: that one has no error listener, so a taken
+  // port crashes the process with an unhandled 'error' event.
+  const { service, requestHandler } = createRequestHandler({
     port: options.port ?? 0,
     hostname: '127.0.0.1',
     emulateQueueCreationLifecycle: false,
   });
+  const server = createServer((req, res) => void requestHandler(req, res));
+  await listenOn(server, options.port ?? 0, EMULATOR_NAMES.sqs);
   const { port } = server.address() as AddressInfo;
+  // Queue URLs carry the port: the real one when it was picked (port 0).
+  service.PORT = port;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stop: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
+        server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
@@ -137,13 +189,22 @@ export async function startS3Emulator(options: {
   for (const { accessKeyId, secretAccessKey } of options.credentials) {
     account.DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);
   }
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: options.port ?? 0,
+  const s3 = new S3rver({
     silent: true,
     directory: options.directory,
     configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
   });
-  const { port } = await server.run();
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() };
+  await s3.configureBuckets();
+  // Its request handler on our own server: s3rver's run() leaves a taken port an unhandled 'error' event.
+  const server = createServer(s3.callback());
+  await listenOn(server, options.port ?? 0, EMULATOR_NAMES.s3);
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -16,6 +16,8 @@ export interface ApiGatewayRequest {
   isBase64Encoded?: boolean;
   sourceIp?: string;
   protocol?: string;
+  /** The gateway's id of the request (default: a new one), as its access log and answers show it. */
+  requestId?: string;
 }
 
 // The stage the local stand-in pretends to serve (the stack's REST API stage name).
@@ -80,7 +82,7 @@ export function apiGatewayEvent(request: ApiGatewayRequest): APIGatewayProxyEven
       },
       path: `/${STAGE}${request.path}`,
       protocol: request.protocol ?? 'HTTP/1.1',
-      requestId: randomUUID(),
+      requestId: request.requestId ?? randomUUID(),
       requestTime: now.toUTCString(),
       requestTimeEpoch: now.getTime(),
       resourceId: 'local',

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { errorResponse } from '../../functions/recordings/http/responses.ts';
+import { createApiReference } from '../../openapi/api-reference.ts';
 import {
   type ApiError,
   IntegrationFailedError,
@@ -8,6 +10,7 @@ import {
   PayloadTooLargeError,
   RateLimitedError,
 } from '../../shared/kernel/api-error.ts';
+import { logAccess } from './access-log.ts';
 import { createAddressRateLimit } from './address-rate-limit.ts';
 import { apiGatewayEvent } from './api-gateway-event.ts';
 import { localLambdaContext } from './lambda-context.ts';
@@ -40,7 +43,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
 }
 
 /** The event the REST API (Lambda proxy integration) would give the Lambda for this request. */
-function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
+function toApiGatewayEvent(req: IncomingMessage, body: Buffer, requestId: string): APIGatewayProxyEvent {
   const url = new URL(req.url ?? '/', 'http://local');
   // Names as the client sent them (rawHeaders keeps their case), every value of a repeated one.
   const multiValueHeaders: Record<string, string[]> = {};
@@ -60,6 +63,7 @@ function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyE
     isBase64Encoded: binary,
     sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
     protocol: `HTTP/${req.httpVersion}`,
+    requestId,
   });
 }
 
@@ -80,9 +84,17 @@ function sendLambdaResult(res: ServerResponse, result: APIGatewayProxyResult) {
   res.writeHead(result.statusCode, headers).end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
-/** One of the gateway's own answers, in our JSON envelope (as the stack's gateway responses are). */
-function sendGatewayAnswer(res: ServerResponse, error: ApiError) {
-  sendLambdaResult(res, errorResponse(error));
+/**
+ * One of the gateway's own answers, in our JSON envelope and with the request's id in `X-Request-Id`
+ * (as the stack's gateway responses are).
+ */
+function gatewayAnswer(error: ApiError, requestId: string): APIGatewayProxyResult {
+  const answer = errorResponse(error);
+  return { ...answer, headers: { ...answer.headers, 'X-Request-Id': requestId } };
+}
+
+function sendGatewayAnswer(res: ServerResponse, error: ApiError, requestId: string) {
+  sendLambdaResult(res, gatewayAnswer(error, requestId));
 }
 
 /** Runs the Lambda as the REST API's integration does: its answer, or the gateway's 502/504. */
@@ -101,14 +113,15 @@ async function invoke(
       handler(event, localLambdaContext('recordings', Math.min(FUNCTION_TIMEOUT_MS, timeoutMs))),
       timedOut,
     ]);
-    if (result === 'timeout') return errorResponse(new IntegrationTimeoutError());
+    if (result === 'timeout')
+      return gatewayAnswer(new IntegrationTimeoutError(), event.requestContext.requestId);
     if (isProxyResult(result)) return result;
     onError(new Error(`malformed Lambda proxy response: ${JSON.stringify(result)?.slice(0, 200)}`));
-    return errorResponse(new IntegrationFailedError());
+    return gatewayAnswer(new IntegrationFailedError(), event.requestContext.requestId);
   } catch (error) {
     // The function crashed: what API Gateway answers when the integration fails.
     onError(error);
-    return errorResponse(new IntegrationFailedError());
+    return gatewayAnswer(new IntegrationFailedError(), event.requestContext.requestId);
   } finally {
     clearTimeout(timer);
   }
@@ -126,6 +139,8 @@ export interface LocalApiServerOptions {
   addressRateLimit?: number;
   /** How long the gateway waits for the Lambda before answering 504 ({@link INTEGRATION_TIMEOUT_MS}). */
   integrationTimeoutMs?: number;
+  /** Receives one access line per request, once answered (see access-log.ts); none when undefined. */
+  accessLog?: (line: string) => void;
 }
 
 /**
@@ -140,8 +155,13 @@ export function createLocalApiServer(options: LocalApiServerOptions): Server {
   const perAddress =
     options.addressRateLimit === undefined ? undefined : createAddressRateLimit(options.addressRateLimit);
   const timeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
+  // GET /openapi.json and /docs (the API reference): no key, no limit; they hold nothing.
+  const reference = createApiReference();
   return createServer(async (req, res) => {
+    const access = options.accessLog ? logAccess(req, res, options.accessLog) : {};
+    let requestId = randomUUID();
     try {
+      if (reference.handle(req, res)) return;
       const path = new URL(req.url ?? '/', 'http://local').pathname;
       if (path === '/_local/health') {
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
@@ -157,25 +177,28 @@ export function createLocalApiServer(options: LocalApiServerOptions): Server {
         }
         return;
       }
+      // From here on the request is the gateway's: it has the request id the handler is given.
+      requestId = randomUUID();
+      access.requestId = requestId;
       // The WAF comes first: a refused address never reaches the gateway (nor anyone's allowance).
       const waitMs = perAddress?.take(req.socket.remoteAddress ?? '');
       if (waitMs !== undefined) {
         req.resume();
-        sendGatewayAnswer(res, new RateLimitedError(Math.ceil(waitMs / 1000)));
+        sendGatewayAnswer(res, new RateLimitedError(Math.ceil(waitMs / 1000)), requestId);
         return;
       }
       const body = await readBody(req);
       if (body === 'too_large') {
-        sendGatewayAnswer(res, new PayloadTooLargeError(GATEWAY_BODY_LIMIT_BYTES));
+        sendGatewayAnswer(res, new PayloadTooLargeError(GATEWAY_BODY_LIMIT_BYTES), requestId);
         return;
       }
       sendLambdaResult(
         res,
-        await invoke(options.apiHandler, toApiGatewayEvent(req, body), timeoutMs, options.onError),
+        await invoke(options.apiHandler, toApiGatewayEvent(req, body, requestId), timeoutMs, options.onError),
       );
     } catch (error) {
       options.onError(error);
-      if (!res.headersSent) sendGatewayAnswer(res, new IntegrationFailedError());
+      if (!res.headersSent) sendGatewayAnswer(res, new IntegrationFailedError(), requestId);
     }
   });
 }

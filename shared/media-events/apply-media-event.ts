@@ -12,7 +12,8 @@ import type { FileOutcome, ReceivedMediaEvent } from './types.ts';
 /**
  * Ports of {@link applyMediaEvent}: the recording use cases' ports, the stored audio (to check an
  * object exists and read its size, or remove audio nobody owns), the applications' retention, and
- * metrics for orphans and storage failures.
+ * metrics: orphans, storage failures, recordings a hangup ended (`HangupCompletions`, by the status
+ * they ended in).
  */
 export type ApplyMediaEventDeps = Omit<RecordingDeps, 'settings'> & {
   archive: Pick<ArchiveStore, 'retentionDays'>;
@@ -159,6 +160,7 @@ async function applyStopped(
     ...(endCall ? { endCall } : {}),
   });
   await deps.store.commitEnded(claimOf(call, active), end);
+  if (endReason === 'hangup') deps.metrics.count('HangupCompletions', 1, { status: end.recording.status });
   if (file.kind === 'storage_failed') {
     deps.metrics.count('StorageFailures');
     deps.logger.error('recording failed: its audio could not be stored', {

@@ -3,7 +3,7 @@ import { hashApiKey } from '../accounts/api-key.ts';
 import { ownedBy } from '../accounts/authenticate.ts';
 import { UnauthorizedError } from '../accounts/errors.ts';
 import type { AdmissionDeps } from '../accounts/ports.ts';
-import { type ApiError, InvalidRequestError } from '../kernel/api-error.ts';
+import { ApiError, InvalidRequestError } from '../kernel/api-error.ts';
 import { isValidCallId } from './call-rules.ts';
 import { ActiveCallNotFoundError } from './errors.ts';
 import type { RecordingDeps } from './ports.ts';
@@ -47,8 +47,27 @@ export interface ControlRecordingResult {
  * 2. Body errors: too large (413), invalid JSON, then malformed request or call id, then unknown action.
  * 3. A call of another application or customer is answered as missing (404).
  * 4. Start or stop.
+ *
+ * Counts every command in `RecordingCommands` by `command` (start, stop, or `invalid` when the body
+ * named none) and `outcome`: the recording's status after it, or the error's code.
  */
 export async function controlRecording(
+  input: ControlRecordingInput,
+  deps: RecordingDeps & AdmissionDeps,
+): Promise<ControlRecordingResult> {
+  const command = input.command.ok ? input.command.action : 'invalid';
+  try {
+    const result = await runCommand(input, deps);
+    deps.metrics.count('RecordingCommands', 1, { command, outcome: result.recording.status });
+    return result;
+  } catch (error) {
+    const outcome = error instanceof ApiError ? error.code : 'internal_error';
+    deps.metrics.count('RecordingCommands', 1, { command, outcome });
+    throw error;
+  }
+}
+
+async function runCommand(
   input: ControlRecordingInput,
   deps: RecordingDeps & AdmissionDeps,
 ): Promise<ControlRecordingResult> {

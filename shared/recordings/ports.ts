@@ -2,6 +2,7 @@ import type { ApiKey } from '../accounts/types.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { IdGenerator } from '../kernel/ids.ts';
 import type { Logger } from '../kernel/logger.ts';
+import type { Metrics } from '../kernel/metrics.ts';
 import type { OutboxEvent } from '../webhooks/types.ts';
 import type { RecordingFiles } from './recording-files.ts';
 import type { Call, MediaFacts, Recording, RecordingEnding } from './types.ts';
@@ -122,6 +123,8 @@ export interface RecordingDeps {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
+  /** Commands by outcome (`RecordingCommands`); the provider's own are measured around it. */
+  metrics: Metrics;
   settings: {
     /** How long a start/stop claim is honoured before another request may take it over. */
     claimLeaseMs: number;

@@ -64,6 +64,10 @@ export interface DeliverWebhookDeps {
  * 5. 2xx → delivered; if the endpoint had been failing, request the redrive of what was parked.
  *    410 → the endpoint is gone, the event parked. Anything else → retry with backoff; park after the
  *    last attempt; and once the endpoint has failed for `disableAfterMs` straight, disable it.
+ *
+ * Metrics: every recorded attempt (`WebhookAttempts` by `outcome`: delivered, retry, parked), every park
+ * (`WebhookEventsParked`), the receiver's answer time (`WebhookLatency` by `result`: 2xx…5xx, timeout,
+ * network), and for a delivered event the time since it happened (`WebhookDeliveryAge`).
  */
 export async function deliverWebhook(
   message: WebhookMessage,
@@ -100,6 +104,12 @@ export async function deliverWebhook(
     const status: DeliveryStatus = outcome === 'retry' ? 'failing' : outcome;
     await store.recordAttempt(event, attempt, status, outcome === 'parked' ? error : undefined);
     deps.logger.info('webhook attempt', { event_id: message.eventId, ...attempt });
+    deps.metrics.count('WebhookAttempts', 1, { outcome });
+    if (outcome === 'parked') deps.metrics.count('WebhookEventsParked');
+    if (outcome === 'delivered') {
+      // From the event to its delivery: what a customer waits, retries included.
+      deps.metrics.duration('WebhookDeliveryAge', clock.now().getTime() - Date.parse(event.occurred_at));
+    }
     return status;
   };
   const park = async (reason: string, statusCode = 0): Promise<DeliveryOutcome> => ({
@@ -196,12 +206,19 @@ export async function deliverWebhook(
   }
 
   let response: Awaited<ReturnType<WebhookTransport['post']>>;
+  const postedAt = clock.now().getTime();
   try {
     response = await deps.transport.post(target, headers, message.body, settings.timeoutMs);
   } catch (error) {
-    if (error instanceof TransportError) return failed(0, error.message);
+    if (error instanceof TransportError) {
+      deps.metrics.duration('WebhookLatency', clock.now().getTime() - postedAt, { result: error.kind });
+      return failed(0, error.message);
+    }
     throw error;
   }
+  deps.metrics.duration('WebhookLatency', clock.now().getTime() - postedAt, {
+    result: `${Math.floor(response.statusCode / 100)}xx`,
+  });
   const { statusCode } = response;
   if (statusCode >= 200 && statusCode < 300) {
     await record('delivered', statusCode);

@@ -118,9 +118,8 @@ describe('RecordingsStack REST API', () => {
             'Fn::Join': [
               '',
               [
-                'arn:',
-                { Ref: 'AWS::Partition' },
-                ':apigateway:eu-west-1:lambda:path/2015-03-31/functions/',
+                // The region is known, so the partition is too (cdk.json's enablePartitionLiterals).
+                'arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/',
                 { 'Fn::GetAtt': [functionId(template, 'Recordings'), 'Arn'] },
                 '/invocations',
               ],
@@ -145,9 +144,7 @@ describe('RecordingsStack REST API', () => {
           'Fn::Join': [
             '',
             [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':execute-api:eu-west-1:',
+              'arn:aws:execute-api:eu-west-1:',
               { Ref: 'AWS::AccountId' },
               ':',
               refOf(template, 'AWS::ApiGateway::RestApi', REST_API),
@@ -189,7 +186,18 @@ describe('RecordingsStack REST API', () => {
       Format: string;
     };
 
-    expect(DestinationArn).toEqual(attOf(template, 'AWS::Logs::LogGroup', /^ApiAccessLogs/, 'Arn'));
+    // The log group's ARN without the trailing ":*" (cdk.json's logGroupDestinationArnWithoutWildcard).
+    expect(DestinationArn).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:aws:logs:eu-west-1:',
+          { Ref: 'AWS::AccountId' },
+          ':log-group:',
+          refOf(template, 'AWS::Logs::LogGroup', /^ApiAccessLogs/),
+        ],
+      ],
+    });
     expect(JSON.parse(Format)).toEqual({
       requestId: '$context.requestId',
       ip: '$context.identity.sourceIp',
@@ -205,6 +213,7 @@ describe('RecordingsStack REST API', () => {
       errorType: '$context.error.responseType',
       wafStatus: '$context.wafResponseCode',
       wafLatency: '$context.waf.latency',
+      xrayTraceId: '$context.xrayTraceId',
     });
   });
 
@@ -374,9 +383,7 @@ describe('RecordingsStack firewall', () => {
           'Fn::Join': [
             '',
             [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':apigateway:eu-west-1::/restapis/',
+              'arn:aws:apigateway:eu-west-1::/restapis/',
               refOf(template, 'AWS::ApiGateway::RestApi', REST_API),
               '/stages/',
               stage,

@@ -230,6 +230,22 @@ describe('deploymentSettings', () => {
     expect(settings.edge.perKey).toBe(Math.ceil(1.2 * (40 + 20 * 300)));
   });
 
+  it.each([
+    ['http://wiki.example.com/runbook'],
+    ['https://wiki.example.com/runbook#alarms'],
+    ['docs/runbook.md'],
+  ])('refuses a runbookUrl alarms cannot link into: %s', (runbookUrl) => {
+    expect(refusalOf({ runbookUrl })).toBe(
+      `Cannot synthesize minivoice-recordings-dev:\n- runbookUrl: "${runbookUrl}" must be an https URL without a #fragment (alarms add their own)`,
+    );
+  });
+
+  it('reads the runbook URL alarms link to', () => {
+    expect(
+      settingsFor({ runbookUrl: 'https://git.example.com/minivoice/blob/main/docs/runbook.md' }).runbookUrl,
+    ).toBe('https://git.example.com/minivoice/blob/main/docs/runbook.md');
+  });
+
   it('refuses a WAF window AWS does not offer', () => {
     expect(refusalOf({ wafWindowSeconds: '30' })).toContain(
       '- wafWindowSeconds: must be one of 60, 120, 300, 600',

@@ -403,14 +403,8 @@ describe('RecordingsStack webhook secrets key', () => {
         {
           Action: 'kms:*',
           Effect: 'Allow',
-          Principal: {
-            AWS: {
-              'Fn::Join': [
-                '',
-                ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root'],
-              ],
-            },
-          },
+          // The region is known, so the partition is too (cdk.json's enablePartitionLiterals).
+          Principal: { AWS: { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
           Resource: '*',
         },
         {

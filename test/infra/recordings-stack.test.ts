@@ -89,6 +89,13 @@ function queueArn(name: string) {
   return { 'Fn::GetAtt': [queueOf(name)[0], 'Arn'] };
 }
 
+/** X-Ray active tracing's two write actions, which take no resource: first on every function's role. */
+const TRACING = {
+  Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+  Effect: 'Allow',
+  Resource: '*',
+};
+
 /** The table's ARN, and with an index name that index's ARN, as CloudFormation renders them. */
 function tableArn(index?: string) {
   const arn = { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] };
@@ -569,6 +576,7 @@ describe('RecordingsStack functions', () => {
 describe('RecordingsStack permissions', () => {
   it("lets the recordings function read API keys, calls, applications and deliveries, write calls, mark deliveries pending, update allowances, list an application's deliveries through GSI1, send redeliveries to the queue, read its secret and read, decrypt and delete recording objects", () => {
     expect(statementsOf('Recordings')).toEqual([
+      TRACING,
       {
         Sid: 'TableRead',
         Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
@@ -614,6 +622,7 @@ describe('RecordingsStack permissions', () => {
 
   it('lets the webhook sender read and update applications and delivery records, list parked deliveries through GSI1, open webhook secrets, send to its queue and its DLQ and consume the queue', () => {
     expect(statementsOf('WebhookSender')).toEqual([
+      TRACING,
       {
         Sid: 'TableRead',
         Action: ['dynamodb:GetItem'],
@@ -644,15 +653,11 @@ describe('RecordingsStack permissions', () => {
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^WebhookSecretsKey/), 'Arn'] },
       },
+      // One statement for both queues (cdk.json's minimizePolicies merges statements of the same actions).
       {
         Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
         Effect: 'Allow',
-        Resource: queueArn('Webhooks'),
-      },
-      {
-        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-        Effect: 'Allow',
-        Resource: queueArn('WebhookDeadLetters'),
+        Resource: [queueArn('WebhookDeadLetters'), queueArn('Webhooks')],
       },
       {
         Action: [
@@ -670,6 +675,7 @@ describe('RecordingsStack permissions', () => {
 
   it("lets the media-events function read calls (by channel too) and applications' retention, write calls only (recordings and their events committed with them), read its secret, head recording objects and delete audio no recording owns", () => {
     expect(statementsOf('MediaEvents')).toEqual([
+      TRACING,
       {
         Sid: 'TableRead',
         Action: ['dynamodb:GetItem'],
@@ -736,19 +742,20 @@ describe('RecordingsStack permissions', () => {
     const stream = { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'StreamArn'] };
 
     expect(statementsOf('OutboxRelay')).toEqual([
+      TRACING,
+      // Statements of the same actions merged (cdk.json's minimizePolicies).
       {
         Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
         Effect: 'Allow',
-        Resource: queueArn('Webhooks'),
+        Resource: [queueArn('OutboxDlq'), queueArn('Webhooks')],
       },
       {
-        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-        Effect: 'Allow',
-        Resource: queueArn('OutboxDlq'),
-      },
-      { Action: ['dynamodb:ListStreams'], Effect: 'Allow', Resource: stream },
-      {
-        Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        Action: [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
         Effect: 'Allow',
         Resource: stream,
       },
@@ -757,6 +764,7 @@ describe('RecordingsStack permissions', () => {
 
   it('lets the retention sweep find due recordings through GSI1, commit purges and their events and delete recording objects', () => {
     expect(statementsOf('RetentionSweep')).toEqual([
+      TRACING,
       {
         Sid: 'TableRead',
         Action: ['dynamodb:GetItem'],
@@ -789,7 +797,12 @@ describe('RecordingsStack permissions', () => {
         policy.Properties.PolicyDocument.Statement.some(
           (statement: { Action: string | string[]; Resource: unknown }) =>
             [statement.Action].flat().includes('sqs:SendMessage') &&
-            JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [webhooks, 'Arn'] }),
+            [statement.Resource]
+              .flat()
+              .some(
+                (resource) =>
+                  JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': [webhooks, 'Arn'] }),
+              ),
         ),
       )
       .map(([id]) => id.replace(/FunctionServiceRoleDefaultPolicy[0-9A-F]{8}$/, ''));
@@ -820,7 +833,7 @@ describe('RecordingsStack permissions', () => {
 });
 
 describe('RecordingsStack operations', () => {
-  it('alarms on 5xx rate, dead letters, old messages, a lagging outbox relay, orphans, storage and purge failures, disabled endpoints, unsealed or unreadable webhook secrets and each function errors and throttles', () => {
+  it('alarms on 5xx rate, dead letters, old messages, a lagging outbox relay, orphans, storage and purge failures, disabled endpoints, unsealed or unreadable webhook secrets, media-server failures and each function errors and throttles', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) =>
       id.replace(/[0-9A-F]{8}$/, ''),
     );
@@ -847,6 +860,7 @@ describe('RecordingsStack operations', () => {
         'AlarmsOrphanRecordings',
         'AlarmsStorageFailures',
         'AlarmsPurgeFailures',
+        'AlarmsMediaServerErrors',
         'AlarmsRetentionSweepErrors',
         'AlarmsRetentionSweepThrottles',
       ].sort(),
@@ -1109,6 +1123,12 @@ describe('RecordingsStack operations', () => {
         ['test-stack/MediaEvents/Function', recordingObjectsRule, true],
         ['test-stack/RetentionSweep/Function', recordingObjectsRule, true],
         ['test-stack/MediaRelayPolicy', recordingObjectsRule, true],
+        // X-Ray's two write actions take no resource: every traced function's role has them on "*".
+        ...['Recordings', 'MediaEvents', 'RetentionSweep', 'WebhookSender', 'OutboxRelay'].map((fn) => [
+          `test-stack/${fn}/Function`,
+          'Annotation::AwsSolutions-IAM5[Resource::*]',
+          true,
+        ]),
       ].sort(),
     );
   });

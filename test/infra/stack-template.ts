@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -24,15 +26,27 @@ export function propsFor(context: Context): RecordingsStackProps {
 }
 
 /**
- * Builds the stack without bundling (bundling is covered by the `npm run synth` test). cdk-nag runs only
- * where a test asks for it, so a nag finding fails that test rather than every test of the file.
+ * The feature flags of cdk.json (its context minus the deployment settings, which tests give apart), so
+ * that the stack tests build is the stack `cdk synth` builds.
+ */
+export const FEATURE_FLAGS: Record<string, unknown> = Object.fromEntries(
+  Object.entries(
+    (JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')) as { context: object })
+      .context,
+  ).filter(([key]) => key.startsWith('@aws-cdk')),
+);
+
+/**
+ * Builds the stack without bundling (bundling is covered by the `npm run synth` test), with cdk.json's
+ * feature flags. cdk-nag runs only where a test asks for it, so a nag finding fails that test rather
+ * than every test of the file.
  */
 export function build(
   context: Context = {},
   overrides: Partial<RecordingsStackProps> = {},
   options: { nag?: boolean } = {},
 ) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new RecordingsStack(app, 'test-stack', { ...propsFor(context), ...overrides });
   return { app, stack };

@@ -178,4 +178,10 @@ describe('npm run synth', () => {
   it('synthesizes prod without warnings', () => {
     expect(prodResult.output).not.toMatch(/WARNING/);
   });
+
+  it('leaves no CDK feature flag unset (cdk.json sets each to its recommended value)', () => {
+    expect(
+      [result.output, prodResult.output].filter((output) => /feature flags are not configured/.test(output)),
+    ).toEqual([]);
+  });
 });

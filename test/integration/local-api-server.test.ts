@@ -267,3 +267,93 @@ describe('the local API Gateway stand-in', () => {
     });
   });
 });
+
+describe('the local stand-in’s access log', () => {
+  /** The lines written, with each duration written as `<n>ms`. */
+  const masked = (lines: string[]) => lines.map((line) => line.replace(/ \d+ms/, ' <n>ms'));
+
+  it('writes one line per request once answered: method, path without its query, status, time, request id', async () => {
+    const lines: string[] = [];
+    const seen: string[] = [];
+    const port = await standIn({
+      accessLog: (line) => lines.push(line),
+      apiHandler: async (event) => {
+        seen.push(event.requestContext.requestId);
+        return { statusCode: 204, body: '' };
+      },
+    });
+
+    await send(port, { method: 'GET', path: '/v1/calls/call_1/recordings?cursor=secret' });
+    await send(port, { method: 'POST', path: '/v1/calls/call_1/recordings', body: '{}' });
+
+    expect(masked(lines)).toEqual([
+      `[api] GET /v1/calls/call_1/recordings 204 <n>ms ${seen[0]}`,
+      `[api] POST /v1/calls/call_1/recordings 204 <n>ms ${seen[1]}`,
+    ]);
+  });
+
+  it('logs the gateway’s own answers with their request id, and the inspector’s without one', async () => {
+    const lines: string[] = [];
+    const port = await standIn({ accessLog: (line) => lines.push(line) });
+
+    await send(port, { body: Buffer.alloc(10 * 1024 * 1024 + 1) });
+    await send(port, { method: 'GET', path: '/_local/webhooks' });
+
+    expect(masked(lines)).toEqual([
+      expect.stringMatching(/^\[api\] POST \/v1\/calls\/call_abc\/recordings 413 <n>ms [0-9a-f-]{36}$/),
+      '[api] GET /_local/webhooks 200 <n>ms',
+    ]);
+  });
+
+  it('gives each of its own answers the request id in X-Request-Id, the id its access line names', async () => {
+    const lines: string[] = [];
+    const ids: (string | undefined)[] = [];
+    const capture = async (port: number, input: Parameters<typeof send>[1] = {}) =>
+      new Promise<void>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port, method: 'POST', path: '/v1/calls/call_abc/recordings' },
+          (res) => {
+            ids.push(res.headers['x-request-id'] as string | undefined);
+            res.resume().on('end', resolve);
+          },
+        );
+        req.on('error', reject);
+        req.end(input.body);
+      });
+    const limited = await standIn({ addressRateLimit: 1, accessLog: (line) => lines.push(line) });
+    const crashing = await standIn({
+      accessLog: (line) => lines.push(line),
+      apiHandler: async () => {
+        throw new Error('Runtime.ExitError');
+      },
+    });
+    const silent = await standIn({
+      accessLog: (line) => lines.push(line),
+      integrationTimeoutMs: 50,
+      apiHandler: () =>
+        new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200, body: '' }), 500)),
+    });
+
+    await capture(limited, { body: Buffer.alloc(10 * 1024 * 1024 + 1) }); // 413
+    await capture(limited); // 429: the address's one request is used
+    await capture(crashing); // 502
+    await capture(silent); // 504
+
+    const logged = lines.map((line) => line.split(' ').at(-1));
+    expect([ids, lines.map((line) => line.split(' ')[3])]).toEqual([logged, ['413', '429', '502', '504']]);
+    expect(ids.every((id) => /^[0-9a-f-]{36}$/.test(id ?? ''))).toBe(true);
+  });
+
+  it('writes nothing when no access log is given', async () => {
+    const written: string[] = [];
+    const original = console.log;
+    console.log = (...args: unknown[]) => written.push(args.join(' '));
+    try {
+      await send(await standIn(), { method: 'GET', path: '/_local/webhooks' });
+    } finally {
+      console.log = original;
+    }
+
+    expect(written).toEqual([]);
+  });
+});

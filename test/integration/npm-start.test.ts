@@ -7,6 +7,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INSPECTOR_PAGE } from '../../scripts/local/webhook-inspector-page.ts';
 import {
   createLocalAwsClients,
   LOCAL_CREDENTIALS,
@@ -169,6 +170,27 @@ describe('npm start', () => {
     expect(first.output()).toContain(`API key      ${demo.api_key}`);
   }, 120_000);
 
+  it('prints one progress line per startup step, in order, before the summary', () => {
+    const output = first.output();
+    const steps = output
+      .slice(
+        output.indexOf('Starting MiniVoice Recordings locally'),
+        output.indexOf('MiniVoice Recordings is running'),
+      )
+      .split('\n')
+      .filter((line) => line.startsWith('  '))
+      .map((line) => line.replace(/\(\d+\.\d s\)$/, '(<s>)').replace(/:\d+/g, ':<port>'));
+
+    expect(steps).toEqual([
+      '  API        listening on http://127.0.0.1:<port> (503 until started) (<s>)',
+      '  emulators  DynamoDB Local :<port>, SQS :<port>, S3 :<port>, KMS :<port>, FreeSWITCH Event Socket :<port> (<s>)',
+      '  table      minivoice-local and its queues ready (<s>)',
+      '  functions  recordings, webhook-sender, media-events, outbox-relay, retention-sweep loaded (<s>)',
+      '  seed       demo customer, application, key and call seeded (<s>)',
+      '  relay      media relay of local-fs running (<s>)',
+    ]);
+  });
+
   it('answers the printed page curl with the documented shape', async () => {
     const body = await printedCurl(first.output(), 'start');
 
@@ -256,12 +278,33 @@ describe('npm start', () => {
     expect(verifyWebhook('whsec_wrong', latest?.headers ?? {}, JSON.stringify(latest?.body)).ok).toBe(false);
   });
 
-  it('shows the deliveries as an HTML page', async () => {
+  it('serves the inspector page to browsers (its script shows the deliveries: webhook-inspector-page.test.ts)', async () => {
     const page = await fetch(`${demo.api_url}/_local/webhooks`, { headers: { Accept: 'text/html' } });
-    expect([page.headers.get('content-type'), (await page.text()).includes('recording.completed')]).toEqual([
+    expect([page.headers.get('content-type'), await page.text()]).toEqual([
       'text/html; charset=utf-8',
-      true,
+      INSPECTOR_PAGE,
     ]);
+  });
+
+  it('writes one access line per API request to its output', async () => {
+    const answer = await fetch(`${demo.api_url}/v1/calls/${demo.call_id}/recordings?limit=1`, {
+      headers: { authorization: `Bearer ${demo.api_key}` },
+    });
+    const requestId = answer.headers.get('x-request-id') ?? 'no X-Request-Id';
+    const linesOf = () =>
+      first
+        .output()
+        .split('\n')
+        .filter((line) => line.includes(requestId));
+    for (let i = 0; i < 50 && !linesOf().some((line) => line.startsWith('[api] ')); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    expect(
+      linesOf()
+        .filter((line) => line.startsWith('[api] '))
+        .map((line) => line.replace(/ \d+ms /, ' <n>ms ')),
+    ).toEqual([`[api] GET /v1/calls/${demo.call_id}/recordings 200 <n>ms ${requestId}`]);
   });
 
   it('lets the admin CLI list the recordings with --local', async () => {
@@ -408,6 +451,22 @@ describe('npm start', () => {
 
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
     expect(first.output()).not.toContain('while stopping');
+    expect(first.output()).not.toContain('poller error');
+  });
+
+  it('has the admin CLI say in one line that npm start is not running, once stopped', async () => {
+    const runtime = JSON.parse(await readFile(join(localDir, 'runtime.json'), 'utf8'));
+    const result = await runScript(
+      'scripts/admin/admin.ts',
+      ['--local', 'list-recordings', '--call', demo.call_id],
+      { MINIVOICE_LOCAL_DIR: localDir },
+    );
+
+    expect([result.code, result.stdout, result.stderr]).toEqual([
+      2,
+      '',
+      `npm start is not running (no answer on ${new URL(runtime.dynamodb_endpoint).host}): start it with npm start, or drop --local to work on AWS\n`,
+    ]);
   });
 
   it('keeps the data and the demo tenant across restarts, pointing its webhooks at MINIVOICE_WEBHOOK_URL', async () => {
@@ -444,4 +503,29 @@ describe('npm start', () => {
     expect(application.Item?.webhook_url).toEqual({ S: 'https://hooks.example.com/minivoice' });
     expect(secrets).toEqual({ current: rotatedSecret, previous: demo.webhook_secret });
   }, 120_000);
+});
+
+describe('npm start, restarted while its demo call is active', () => {
+  it('keeps the demo call active and recordable after a restart, once it has recorded', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'minivoice-restart-'));
+    try {
+      const env = { MINIVOICE_LOCAL_DIR: dir };
+      const before = await npmStart(env);
+      const demo = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8'));
+      await printedCurl(before.output(), 'start');
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await printedCurl(before.output(), 'stop');
+      await stop(before);
+
+      // The media relay remembers the channel; the restarted simulator has none until the seed gives
+      // the demo call one again. The relay must not report the call hung up meanwhile.
+      const after = await npmStart(env);
+      const again = await printedCurl(after.output(), 'start');
+      await stop(after);
+
+      expect(again.data).toMatchObject({ call_id: demo.call_id, recording: { id: `rec_${demo.call_id}_2` } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

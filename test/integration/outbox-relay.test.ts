@@ -11,6 +11,7 @@ import { toOutboxItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
 import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/dynamodb/outbox-stream.ts';
 import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import type { EventQueue } from '../../shared/webhooks/ports.ts';
 import type { OutboxEvent } from '../../shared/webhooks/types.ts';
 import {
@@ -21,6 +22,7 @@ import {
   uniqueSuffix,
 } from '../support/aws-fixtures.ts';
 import { createMemoryLogger } from '../support/fakes/memory-logger.ts';
+import { noMetrics } from '../support/fakes/memory-metrics.ts';
 
 // The streams outbox end to end on DynamoDB Local: committed outbox items → the table's stream → the
 // event-source stand-in with the stack's filter → the real outbox-relay handler → the webhook queue.
@@ -50,7 +52,12 @@ function relay(queue: EventQueue = createSqsEventQueue(clients.sqs, queueUrl), c
     dynamodb: clients.dynamodb,
     streams: new DynamoDBStreamsClient({}),
     tableName: table,
-    handler: createOutboxRelayHandler({ queue, logger: createMemoryLogger() }) as unknown as StreamLambda,
+    handler: createOutboxRelayHandler({
+      queue,
+      logger: createMemoryLogger(),
+      metrics: noMetrics,
+      clock: systemClock,
+    }) as unknown as StreamLambda,
     filter: OUTBOX_STREAM_FILTER,
     functionName: 'outbox-relay',
     ...(checkpointFile ? { checkpointFile } : {}),

@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRecordingsHandler } from '../../functions/recordings/create-handler.ts';
 import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
@@ -81,7 +82,10 @@ describe('start', () => {
 
     expect(answer).toEqual({
       statusCode: 200,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+      headers: {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'no-store',
+      },
       body: expectedData(call, 'start', { status: 'started' }),
     });
   });
@@ -160,7 +164,10 @@ describe('stop', () => {
     expect([1, 2]).toContain(recording.duration_seconds);
     expect(answer).toEqual({
       statusCode: 200,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+      headers: {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'no-store',
+      },
       body: expectedData(call, 'stop', {
         status: 'completed',
         file_url: fileUrl(call),
@@ -477,7 +484,10 @@ describe('routing and unexpected errors', () => {
     const answer = await h.request({ path: '/v1/calls', apiKey: tenant.apiKey });
     expect(answer).toEqual({
       statusCode: 404,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+      headers: {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'no-store',
+      },
       body: errorBody('not_found', 'no such route'),
     });
   });
@@ -490,7 +500,11 @@ describe('routing and unexpected errors', () => {
     });
     expect(answer).toEqual({
       statusCode: 405,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Allow: 'POST, GET' },
+      headers: {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'no-store',
+        Allow: 'POST, GET',
+      },
       body: errorBody('method_not_allowed', 'method not allowed; use POST, GET'),
     });
   });
@@ -509,7 +523,11 @@ describe('routing and unexpected errors', () => {
     );
     expect(result).toEqual({
       statusCode: 500,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+      headers: {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'no-store',
+        'X-Request-Id': expect.any(String),
+      },
       body: JSON.stringify(errorBody('internal_error', 'an unexpected error occurred; it has been logged')),
     });
     expect(
@@ -517,6 +535,36 @@ describe('routing and unexpected errors', () => {
         (line) => line.includes('ResourceNotFoundException') && line.includes('request_id'),
       ),
     ).toBe(true);
+  });
+});
+
+describe('X-Request-Id', () => {
+  it('names every answer with the gateway’s request id: a success, an error of ours, an unexpected error', async () => {
+    const broken = createRecordingsHandler({
+      ...h.deps,
+      store: createDynamoDbRecordingStore(h.documents, 'table-that-does-not-exist'),
+    });
+    const start = apiEvent({
+      path: `/v1/calls/${call.id}/recordings`,
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+    });
+    const unknownRoute = apiEvent({ method: 'GET', path: '/v1/nowhere' });
+    const crashing = apiEvent({
+      path: `/v1/calls/${call.id}/recordings`,
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+    });
+
+    const answers = [
+      await h.handler(start, lambdaContext()),
+      await h.handler(unknownRoute, lambdaContext()),
+      await broken(crashing, lambdaContext()),
+    ] as APIGatewayProxyResult[];
+
+    expect(answers.map((answer) => [answer.statusCode, answer.headers?.['X-Request-Id']])).toEqual([
+      [200, start.requestContext.requestId],
+      [404, unknownRoute.requestContext.requestId],
+      [500, crashing.requestContext.requestId],
+    ]);
   });
 });
 

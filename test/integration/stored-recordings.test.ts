@@ -7,6 +7,7 @@ import { DependencyUnavailableError } from '../../shared/kernel/api-error.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { callPartition, type SeededTenant, seedTenant } from '../support/aws-fixtures.ts';
 import { errorBody, expectedRecording } from '../support/expectations.ts';
+import { noMetrics } from '../support/fakes/memory-metrics.ts';
 import { createServiceHarness, type ServiceHarness, TEST_API_URL } from '../support/service-harness.ts';
 
 // Part 2's storage and retrieval, end to end: the simulated FreeSWITCH records, the relay stores the
@@ -376,7 +377,7 @@ describe('retention', () => {
         clock: { now: () => new Date(Date.now() + offsetMs), sleep: async () => undefined },
         ids: h.deps.ids,
         logger: h.logger,
-        metrics: { count: () => undefined },
+        metrics: noMetrics,
       },
       { limit: 100 },
     );

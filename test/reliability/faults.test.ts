@@ -47,6 +47,7 @@ import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
 import { apiEvent, lambdaContext } from '../support/api-events.ts';
 import { type SeededTenant, seedCall, seedTenant } from '../support/aws-fixtures.ts';
 import { createInMemoryRecordingMedia } from '../support/fakes/in-memory-recording-media.ts';
+import { noMetrics } from '../support/fakes/memory-metrics.ts';
 import { createTestSealer } from '../support/kms.ts';
 import { providerFor, startTestFreeSwitch } from '../support/media-server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -150,13 +151,14 @@ beforeAll(async () => {
     clock: systemClock,
     ids: randomIds,
     logger: quiet,
+    metrics: noMetrics,
     settings: { claimLeaseMs: LEASE_MS, stopSettleMs: 500, publicApiUrl: 'https://api.minivoice.test' },
   });
   const sender = createWebhookSenderHandler({
     store: createDynamoDbWebhookStore(documents, TABLE),
     queue: webhookQueue,
     deadLetters: createSqsDeadLetters(sqs, queues.dlqUrl),
-    metrics: { count: () => undefined },
+    metrics: noMetrics,
     transport: createHttpWebhookTransport(),
     approveTarget: (url) => approveWebhookTarget(url, { allowInsecureLocalTargets: true }, systemResolver),
     visibility: createSqsMessageVisibility(sqs, queues.queueUrl),
@@ -181,7 +183,12 @@ beforeAll(async () => {
       maxAttempts: 2,
     }),
     tableName: TABLE,
-    handler: createOutboxRelayHandler({ queue: webhookQueue, logger: quiet }) as unknown as StreamLambda,
+    handler: createOutboxRelayHandler({
+      queue: webhookQueue,
+      logger: quiet,
+      metrics: noMetrics,
+      clock: systemClock,
+    }) as unknown as StreamLambda,
     filter: OUTBOX_STREAM_FILTER,
     functionName: 'outbox-relay',
   });

@@ -5,8 +5,10 @@ import { createOutboxRelayHandler } from '../../functions/outbox-relay/create-ha
 import { createDynamoDbStreamSource, type StreamLambda } from '../../scripts/local/dynamodb-stream-source.ts';
 import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/dynamodb/outbox-stream.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
+import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import type { EventQueue } from '../../shared/webhooks/ports.ts';
 import { createMemoryLogger } from './fakes/memory-logger.ts';
+import { noMetrics } from './fakes/memory-metrics.ts';
 
 /**
  * The production outbox path against the emulators: the table's stream (DynamoDB Local) read by the
@@ -24,7 +26,12 @@ export function startOutboxRelay(options: {
 }) {
   const real = createSqsEventQueue(options.sqs, options.queueUrl);
   const logger = createMemoryLogger();
-  const handler = createOutboxRelayHandler({ queue: options.wrapQueue?.(real) ?? real, logger });
+  const handler = createOutboxRelayHandler({
+    queue: options.wrapQueue?.(real) ?? real,
+    logger,
+    metrics: noMetrics,
+    clock: systemClock,
+  });
   const errors: unknown[] = [];
   const source = createDynamoDbStreamSource({
     dynamodb: options.dynamodb,

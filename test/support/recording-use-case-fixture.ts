@@ -16,6 +16,7 @@ import { createInMemoryRequestAllowance } from './fakes/in-memory-request-allowa
 import { createInMemoryState } from './fakes/in-memory-state.ts';
 import { createManualClock } from './fakes/manual-clock.ts';
 import { createMemoryLogger } from './fakes/memory-logger.ts';
+import { createMemoryMetrics } from './fakes/memory-metrics.ts';
 import { createScriptedProvider } from './fakes/scripted-provider.ts';
 import { createSequentialIds } from './fakes/sequential-ids.ts';
 
@@ -80,7 +81,7 @@ export function createRecordingFixture() {
   const logger = createMemoryLogger();
   const storage = createInMemoryRecordingMedia();
   const archive = createInMemoryArchiveStore(state);
-  const metricCounts: Record<string, number> = {};
+  const metrics = createMemoryMetrics();
   const relay = { enabled: true };
   // Every application's allowance, as in production (the spec's defaults), on the manual clock.
   const allowance = createInMemoryRequestAllowance(state, DEFAULT_ALLOWANCE, time.clock);
@@ -92,17 +93,13 @@ export function createRecordingFixture() {
     clock: time.clock,
     ids: createSequentialIds(),
     logger,
+    metrics,
     settings: { claimLeaseMs: LEASE, stopSettleMs: STOP_SETTLE },
   };
   const applyDeps: ApplyMediaEventDeps = {
     ...deps,
     archive,
     media: storage.media,
-    metrics: {
-      count: (name, value = 1) => {
-        metricCounts[name] = (metricCounts[name] ?? 0) + value;
-      },
-    },
     settings: { claimLeaseMs: LEASE, publicApiUrl: API_URL },
   };
   const archiveDeps: ArchiveDeps & AdmissionDeps = {
@@ -164,8 +161,11 @@ export function createRecordingFixture() {
     storage,
     relay,
     reportStored,
+    /** Every metric data point recorded so far, in order. */
+    metrics,
     /** How often a metric was counted. */
-    counted: (name: string) => metricCounts[name] ?? 0,
+    counted: (name: string) =>
+      metrics.points.filter((point) => point.name === name).reduce((sum, point) => sum + point.value, 0),
     /** Every event committed so far (what the table's stream carries to the webhook queue), in order. */
     outboxEvents: () => [...state.outbox.values()],
     storedCall,

@@ -143,6 +143,7 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     count: (name: string, value = 1) => {
       counts[name] = (counts[name] ?? 0) + value;
     },
+    duration: () => undefined,
   };
 
   const simulated = options.provider ? undefined : await startTestFreeSwitch();
@@ -177,6 +178,7 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     clock: systemClock,
     ids: randomIds,
     logger,
+    metrics,
   };
   const claimLeaseMs = options.claimLeaseMs ?? 10_000;
   const deps = {
@@ -287,11 +289,18 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
   }): Promise<ApiAnswer> {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...input.headers };
     if (input.apiKey) headers.authorization = `Bearer ${input.apiKey}`;
-    const result = (await handler(apiEvent({ ...input, headers }), lambdaContext())) as APIGatewayProxyResult;
+    const event = apiEvent({ ...input, headers });
+    const result = (await handler(event, lambdaContext())) as APIGatewayProxyResult;
     const text = String(result.body ?? '');
+    // Every answer names its request (the gateway's request id): checked here for every request a test
+    // makes, then left out, so that tests compare answers to two requests as the same answer.
+    const { 'X-Request-Id': requestId, ...answerHeaders } = (result.headers ?? {}) as Record<string, string>;
+    if (requestId !== event.requestContext.requestId) {
+      throw new Error(`X-Request-Id ${requestId} is not the request's id ${event.requestContext.requestId}`);
+    }
     return {
       statusCode: result.statusCode ?? 0,
-      headers: (result.headers ?? {}) as Record<string, string>,
+      headers: answerHeaders,
       body: text === '' ? undefined : JSON.parse(text),
     };
   }

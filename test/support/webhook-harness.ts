@@ -78,6 +78,7 @@ export async function createWebhookHarness(
       count: (name: string, value = 1) => {
         counts[name] = (counts[name] ?? 0) + value;
       },
+      duration: () => undefined,
     },
     transport: createHttpWebhookTransport(),
     approveTarget: (url) =>

@@ -6,7 +6,8 @@ import { errorResponse } from './responses.ts';
 
 /**
  * The one place errors become responses: `ApiError`s answer with their own status and code; anything
- * else is logged once (with the request id) and answered as a generic 500 without details.
+ * else is logged once (with the request id; the handler's log context adds the gateway's and the path's
+ * ids) and answered as a generic 500 without details.
  */
 export function errorEnvelope(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
@@ -18,7 +19,7 @@ export function errorEnvelope(logger: Logger): MiddlewareObj<APIGatewayProxyEven
           logger.error('answered with a server error', {
             request_id: request.context.awsRequestId,
             code: error.code,
-            message: error.message,
+            error_message: error.message,
             cause: String((error.cause as Error | undefined)?.name ?? error.cause),
           });
         }

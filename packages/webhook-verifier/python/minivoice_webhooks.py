@@ -1,6 +1,7 @@
 """Verify MiniVoice webhook deliveries (Python 3.8+, standard library only).
 
-Copy this file into your project. Pass the raw request body (bytes) before parsing it:
+Install with `pip install ./packages/webhook-verifier/python` (offline; no dependencies), or copy this
+file into your project. Pass the raw request body (bytes) before parsing it:
 
     from minivoice_webhooks import verify_webhook
     result = verify_webhook([secret], request.headers, request.get_data())

@@ -13,10 +13,14 @@ export const OUTBOX_STREAM_FILTER = {
   dynamodb: { NewImage: { type: { S: [OUTBOX_ITEM_TYPE] } } },
 } as const;
 
-/** An outbox event read from the stream, with the record's place in it (to report a failure from). */
+/**
+ * An outbox event read from the stream, with the record's place in it (to report a failure from) and
+ * when the stream recorded it (epoch ms, to the second; absent when the record does not say).
+ */
 export interface StreamedOutboxEvent {
   sequenceNumber: string;
   event: OutboxEvent;
+  recordedAt: number | undefined;
 }
 
 /** The outbox events among a batch of stream records, in stream order (anything else is skipped). */
@@ -25,6 +29,14 @@ export function outboxEventsOf(records: DynamoDBRecord[]): StreamedOutboxEvent[]
     const image = record.dynamodb?.NewImage;
     if (record.eventName !== 'INSERT' || image?.type?.S !== OUTBOX_ITEM_TYPE) return [];
     const item = marshallSdk.unmarshall(image as never);
-    return [{ sequenceNumber: record.dynamodb?.SequenceNumber ?? '', event: fromOutboxItem(item) }];
+    const created = record.dynamodb?.ApproximateCreationDateTime;
+    return [
+      {
+        sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
+        event: fromOutboxItem(item),
+        // Seconds since the epoch, as Lambda's DynamoDB stream event gives it.
+        recordedAt: typeof created === 'number' ? created * 1000 : undefined,
+      },
+    ];
   });
 }

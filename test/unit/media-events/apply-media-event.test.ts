@@ -280,6 +280,20 @@ describe('applyMediaEvent: recording_stopped', () => {
     expect([body.call.status, body.data.end_reason]).toEqual(['completed', 'hangup']);
   });
 
+  it('counts a recording the hangup completed, by the status it ended in', async () => {
+    await apply(stopped({ channel_ended: true }));
+
+    expect(f.metrics.points.filter((point) => point.name === 'HangupCompletions')).toEqual([
+      { name: 'HangupCompletions', value: 1, unit: 'Count', dimensions: { status: 'completed' } },
+    ]);
+  });
+
+  it('counts no hangup completion for a recording the media server closed on its own', async () => {
+    await apply(stopped());
+
+    expect(f.counted('HangupCompletions')).toBe(0);
+  });
+
   it('ends a recording being stopped by the API with end_reason stopped', async () => {
     f.activeRecording().state = 'stopping';
 

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { InvalidRequestError } from '../../../shared/kernel/api-error.ts';
 import { controlRecording, type ParsedCommand } from '../../../shared/recordings/control-recording.ts';
 import {
   BASE_CALL,
@@ -49,5 +50,57 @@ describe('controlRecording', () => {
     expect(
       await errorOf(controlRecording({ apiKey: KEY, callId: 'call_123', command: start }, f.deps)),
     ).toEqual([404, 'active_call_not_found']);
+  });
+
+  describe('RecordingCommands metric', () => {
+    const commands = () =>
+      f.metrics.points.filter((point) => point.name === 'RecordingCommands').map((point) => point.dimensions);
+
+    it('counts a start and a stop by the status they left the recording in', async () => {
+      await controlRecording({ apiKey: KEY, callId: 'call_123', command: start }, f.deps);
+      await controlRecording({ apiKey: KEY, callId: 'call_123', command: start }, f.deps);
+      await controlRecording(
+        { apiKey: KEY, callId: 'call_123', command: { ok: true, action: 'stop' } },
+        f.deps,
+      );
+
+      expect(commands()).toEqual([
+        { command: 'start', outcome: 'started' },
+        { command: 'start', outcome: 'started' },
+        { command: 'stop', outcome: 'completed' },
+      ]);
+    });
+
+    it('counts a refused command by its error code, and one without an action as invalid', async () => {
+      const invalid: ParsedCommand = {
+        ok: false,
+        error: new InvalidRequestError('action must be start or stop'),
+        syntax: false,
+      };
+      await errorOf(controlRecording({ apiKey: undefined, callId: 'call_123', command: start }, f.deps));
+      await errorOf(controlRecording({ apiKey: KEY, callId: 'call_123', command: invalid }, f.deps));
+      f.media.failNext('start', 'unreachable');
+      await errorOf(controlRecording({ apiKey: KEY, callId: 'call_123', command: start }, f.deps));
+
+      expect(commands()).toEqual([
+        { command: 'start', outcome: 'unauthorized' },
+        { command: 'invalid', outcome: 'invalid_request' },
+        { command: 'start', outcome: 'recording_start_failed' },
+      ]);
+    });
+
+    it('counts an error that is not an ApiError as internal_error, and passes it on', async () => {
+      f.deps.store = {
+        ...f.deps.store,
+        loadAccess: async () => {
+          throw new TypeError('bug');
+        },
+      };
+
+      await expect(
+        controlRecording({ apiKey: KEY, callId: 'call_123', command: start }, f.deps),
+      ).rejects.toThrow('bug');
+      expect(commands()).toEqual([{ command: 'start', outcome: 'internal_error' }]);
+    });
   });
 });

@@ -17,6 +17,7 @@ import { createInMemoryState } from '../../support/fakes/in-memory-state.ts';
 import { createInMemoryWebhookStore } from '../../support/fakes/in-memory-webhook-store.ts';
 import { createManualClock } from '../../support/fakes/manual-clock.ts';
 import { createMemoryLogger } from '../../support/fakes/memory-logger.ts';
+import { createMemoryMetrics } from '../../support/fakes/memory-metrics.ts';
 
 const URL_OK = 'https://hooks.example.com/minivoice';
 const SECRET = 'whsec_unit';
@@ -35,7 +36,9 @@ interface Sent {
 let state: ReturnType<typeof createInMemoryState>;
 let posts: Sent[];
 let redrives: RedriveRequest[];
-let counted: string[];
+let metrics: ReturnType<typeof createMemoryMetrics>;
+/** The names of the counters counted so far, in order. */
+const counted = () => metrics.points.filter((point) => point.unit === 'Count').map((point) => point.name);
 let answer: () => Promise<TransportResponse>;
 let approve: (url: string) => Promise<ApprovedTarget>;
 let time: ReturnType<typeof createManualClock>;
@@ -104,7 +107,7 @@ beforeEach(async () => {
   });
   posts = [];
   redrives = [];
-  counted = [];
+  metrics = createMemoryMetrics();
   answer = async () => ({ statusCode: 204, retryAfter: undefined });
   approve = async (url) => ({ url: new URL(url), address: '203.0.113.10', family: 4 });
   time = createManualClock(NOW);
@@ -129,7 +132,7 @@ beforeEach(async () => {
     secrets: sealing.sealer,
     clock: time.clock,
     logger,
-    metrics: { count: (name) => void counted.push(name) },
+    metrics,
     settings: {
       timeoutMs: 1000,
       userAgent: 'MiniVoice-Webhooks/1.0',
@@ -210,7 +213,7 @@ describe('deliverWebhook', () => {
     expect(posts).toEqual([]);
     expect(state.deliveries.get('evt_1')).toEqual(record('failing', [attempt('retry', 0, reason)]));
     expect(application()?.webhook_failing_since).toBeUndefined();
-    expect(counted).toEqual(['WebhookSecretsUnsealed']);
+    expect(counted()).toEqual(['WebhookSecretsUnsealed', 'WebhookAttempts']);
   });
 
   it('retries later while a rotated-out secret in force is stored in plaintext', async () => {
@@ -241,7 +244,7 @@ describe('deliverWebhook', () => {
     expect(await deliverWebhook(message(), deps)).toEqual({ kind: 'done', status: 'parked' });
     expect(posts).toEqual([]);
     expect(state.deliveries.get('evt_1')).toEqual(record('parked', [attempt('parked', 0, reason)], reason));
-    expect(counted).toEqual(['WebhookSecretsUnreadable']);
+    expect(counted()).toEqual(['WebhookSecretsUnreadable', 'WebhookAttempts', 'WebhookEventsParked']);
   });
 
   it('throws when the key service fails, leaving the retry to the queue, with nothing sent or recorded', async () => {
@@ -422,7 +425,12 @@ describe('deliverWebhook', () => {
     expect(state.deliveries.get('evt_1')?.parked_reason).toBe(
       'the endpoint was disabled: every attempt failed for 5 days (last: HTTP 500)',
     );
-    expect(counted).toEqual(['WebhookEndpointsDisabled']);
+    expect(counted()).toEqual([
+      'WebhookAttempts',
+      'WebhookEndpointsDisabled',
+      'WebhookAttempts',
+      'WebhookEventsParked',
+    ]);
   });
 
   it('keeps retrying an endpoint that has failed for less than 5 days', async () => {
@@ -465,5 +473,52 @@ describe('deliverWebhook', () => {
     };
 
     await expect(deliverWebhook(message(), deps)).rejects.toThrow('bug');
+  });
+});
+
+describe('deliverWebhook metrics', () => {
+  const slowly = (answer: () => Promise<TransportResponse>) => async () => {
+    time.advance(120);
+    return answer();
+  };
+
+  it('records a delivery: the receiver’s answer time, the attempt, and how long after the event it was delivered', async () => {
+    answer = slowly(async () => ({ statusCode: 204, retryAfter: undefined }));
+
+    await deliverWebhook(message(), deps);
+
+    expect(metrics.points).toEqual([
+      { name: 'WebhookLatency', value: 120, unit: 'Milliseconds', dimensions: { result: '2xx' } },
+      { name: 'WebhookAttempts', value: 1, unit: 'Count', dimensions: { outcome: 'delivered' } },
+      // 09:59:59.250 → 10:00:00.120
+      { name: 'WebhookDeliveryAge', value: 870, unit: 'Milliseconds', dimensions: {} },
+    ]);
+  });
+
+  it('records a failed attempt by the class of the answer, and one without an answer by why', async () => {
+    answer = slowly(async () => ({ statusCode: 503, retryAfter: undefined }));
+    await deliverWebhook(message(), deps);
+    answer = slowly(async () => {
+      throw new TransportError('no response within 1000 ms', 'timeout');
+    });
+    await deliverWebhook(message({ receiveCount: 2 }), deps);
+
+    expect(metrics.points).toEqual([
+      { name: 'WebhookLatency', value: 120, unit: 'Milliseconds', dimensions: { result: '5xx' } },
+      { name: 'WebhookAttempts', value: 1, unit: 'Count', dimensions: { outcome: 'retry' } },
+      { name: 'WebhookLatency', value: 120, unit: 'Milliseconds', dimensions: { result: 'timeout' } },
+      { name: 'WebhookAttempts', value: 1, unit: 'Count', dimensions: { outcome: 'retry' } },
+    ]);
+  });
+
+  it('counts a parked event, and no latency when nothing was sent', async () => {
+    delete application()?.webhook_url;
+
+    await deliverWebhook(message(), deps);
+
+    expect(metrics.points).toEqual([
+      { name: 'WebhookAttempts', value: 1, unit: 'Count', dimensions: { outcome: 'parked' } },
+      { name: 'WebhookEventsParked', value: 1, unit: 'Count', dimensions: {} },
+    ]);
   });
 });
