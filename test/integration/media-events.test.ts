@@ -94,7 +94,7 @@ describe('hangup while recording', () => {
   it('answers a stop between the hangup and its report with 200 and the recording the report completes', async () => {
     await h.control(call.id, 'start');
     await pause(600);
-    h.hold(); // the channel is gone; its events wait on the queue
+    await h.hold(); // the channel is gone; its events wait on the queue
     h.freeswitch.hangup(call.provider_call_id);
     await pause(300);
 
@@ -198,7 +198,7 @@ describe('a version 2 media event (from a relay older than the fleet)', () => {
   it("stops an orphan on the only media server, though the event named the relay's host", async () => {
     const orphan = pathOf(call, `rec_${call.id}_7`);
     const before = h.counted('OrphanRecordings');
-    h.hold();
+    await h.hold();
     const esl = await connectRaw(h.freeswitch.port);
     await esl.waitFor(1);
     await esl.ask('auth ClueCon');

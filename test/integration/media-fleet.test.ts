@@ -143,7 +143,7 @@ describe('a fleet of two media servers', () => {
     const onB = await h.newCall(undefined, 'fs-b');
     const orphan = pathOf(onB, `rec_${onB.id}_8`);
     const before = { orphans: h.counted('OrphanRecordings'), lines: h.logger.lines.length };
-    h.hold();
+    await h.hold();
     const esl = await connectRaw(h.nodes['fs-b']?.port ?? 0);
     await esl.waitFor(1);
     await esl.ask('auth ClueCon');

@@ -218,9 +218,13 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
   let holding = false;
   let closing = false;
   let lastActivity = Date.now();
+  /** The poll under way, if any: `hold()` waits for it, so nothing it receives slips past the hold. */
+  let polling: Promise<unknown> = Promise.resolve();
   const applying = (async () => {
     while (!closing) {
-      const got = holding ? undefined : await source.pollOnce(0).catch(() => undefined);
+      const poll = holding ? undefined : source.pollOnce(0).catch(() => undefined);
+      polling = poll ?? Promise.resolve();
+      const got = await poll;
       if (got) lastActivity = Date.now();
       else await new Promise((resolve) => setTimeout(resolve, 40));
     }
@@ -379,9 +383,13 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     wrapUploads(wrap: (real: RecordingUploader) => RecordingUploader) {
       uploader = wrap(createS3RecordingUploader(clients.s3, bucket));
     },
-    /** Keeps media events on the queue until `release()`. */
-    hold() {
+    /**
+     * Keeps media events on the queue until `release()`; resolves once a poll already under way has
+     * finished (what it received is applied), so every event sent from now on stays on the queue.
+     */
+    async hold() {
       holding = true;
+      await polling;
     },
     release() {
       holding = false;
