@@ -13,11 +13,15 @@ import { createTableInput } from '../shared/adapters/dynamodb/table-schema.ts';
 import { createJsonLogger } from '../shared/adapters/system/json-logger.ts';
 import type { Metrics } from '../shared/kernel/metrics.ts';
 
+/** `npm run bench -- --quick`: fewer samples and no x10 run, under 2 minutes (for CI; it only prints). */
+export const QUICK = process.argv.includes('--quick');
 export const BASE_TENANTS = 300;
-export const LATENCY_SAMPLES = 200;
-export const COLD_STARTS = 7;
-export const LOAD_SECONDS = 5;
-export const WEBHOOKS = 300;
+export const LATENCY_SAMPLES = QUICK ? 50 : 200;
+export const COLD_STARTS = QUICK ? 3 : 7;
+export const LOAD_SECONDS = QUICK ? 2 : 5;
+export const WEBHOOKS = QUICK ? 100 : 300;
+/** Hangups timed to their `recording.completed` webhook. */
+export const HANGUP_SAMPLES = QUICK ? 30 : 200;
 export const quiet = createJsonLogger({}, () => undefined);
 /** Metrics nobody reads (the bench measures; it does not watch). */
 export const noMetrics: Metrics = { count: () => undefined, duration: () => undefined };

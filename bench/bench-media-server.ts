@@ -31,6 +31,7 @@ import { createRecordingFiles } from '../shared/recordings/recording-files.ts';
 import { objectKeyOf } from '../shared/recordings/recording-object.ts';
 import { noMetrics } from './bench-helpers.ts';
 import { BUILD_DIR } from './build-bundles.ts';
+import type { InvocationMeter } from './usage-meters.ts';
 
 /** The bucket the bench's recordings are stored in (in the S3 emulator). */
 export const BENCH_BUCKET = 'bench-recordings';
@@ -59,26 +60,37 @@ export async function startBenchMediaServer() {
    * Runs the relay and the media-events function for one table, on clients of their own (so the round
    * trips counted on the request's clients are the request's alone); returns how to stop them.
    */
-  async function startPipeline(options: { table: string; webhookQueueUrl: string; clients?: AwsClients }) {
+  async function startPipeline(options: {
+    table: string;
+    webhookQueueUrl: string;
+    clients?: AwsClients;
+    /** Counts the media-events and outbox-relay invocations (the cost figure). */
+    invocations?: InvocationMeter;
+  }) {
     const { table } = options;
+    const counted = <H extends (...args: never[]) => unknown>(name: string, handler: H): H =>
+      options.invocations ? options.invocations.wrap(name, handler) : handler;
     const clients = options.clients ?? createAwsClients({ s3PathStyle: true });
     const sqs = clients.sqs();
     const mediaQueueUrl =
       (await sqs.send(new CreateQueueCommand({ QueueName: `${table}-media-events` }))).QueueUrl ?? '';
     const recordingMedia = createS3RecordingMedia(clients.s3, BENCH_BUCKET);
-    const mediaEvents = createMediaEventsHandler({
-      store: createDynamoDbRecordingStore(clients.documents, table),
-      archive: createDynamoDbArchiveStore(clients.documents, table),
-      media: recordingMedia,
-      visibility: createSqsMessageVisibility(sqs, mediaQueueUrl),
-      provider,
-      files,
-      clock: systemClock,
-      ids: randomIds,
-      logger: quiet,
-      metrics: noMetrics,
-      settings: { claimLeaseMs: 10_000, publicApiUrl: 'http://127.0.0.1:3000' },
-    });
+    const mediaEvents = counted(
+      'media-events',
+      createMediaEventsHandler({
+        store: createDynamoDbRecordingStore(clients.documents, table),
+        archive: createDynamoDbArchiveStore(clients.documents, table),
+        media: recordingMedia,
+        visibility: createSqsMessageVisibility(sqs, mediaQueueUrl),
+        provider,
+        files,
+        clock: systemClock,
+        ids: randomIds,
+        logger: quiet,
+        metrics: noMetrics,
+        settings: { claimLeaseMs: 10_000, publicApiUrl: 'http://127.0.0.1:3000' },
+      }),
+    );
     const source = createSqsEventSource({
       sqs,
       queueUrl: mediaQueueUrl,
@@ -120,12 +132,15 @@ export async function startBenchMediaServer() {
       dynamodb: clients.dynamodb,
       streams: new DynamoDBStreamsClient({}),
       tableName: table,
-      handler: createOutboxRelayHandler({
-        queue: createSqsEventQueue(sqs, options.webhookQueueUrl),
-        logger: quiet,
-        metrics: noMetrics,
-        clock: systemClock,
-      }) as unknown as StreamLambda,
+      handler: counted(
+        'outbox-relay',
+        createOutboxRelayHandler({
+          queue: createSqsEventQueue(sqs, options.webhookQueueUrl),
+          logger: quiet,
+          metrics: noMetrics,
+          clock: systemClock,
+        }),
+      ) as unknown as StreamLambda,
       filter: OUTBOX_STREAM_FILTER,
       functionName: 'outbox-relay',
       emptyPauseMs: 20,

@@ -38,7 +38,9 @@ import {
 } from './bench-helpers.ts';
 import type { BenchMediaServer } from './bench-media-server.ts';
 import { createCapacityMeter } from './capacity-meter.ts';
+import { costPer1000Recordings, type PairUsage } from './prices.ts';
 import { seedBenchTenant } from './seed-data.ts';
+import { createInvocationMeter, createSqsRequestMeter } from './usage-meters.ts';
 
 /** Start+stop pairs measured. */
 const PAIRS = 20;
@@ -53,8 +55,13 @@ const PAIRS = 20;
 export async function writeUnitsPerPair(media: BenchMediaServer) {
   const metered = () => {
     const clients = createAwsClients({ s3PathStyle: true });
-    return { clients, meter: createCapacityMeter(clients.dynamodb) };
+    return {
+      clients,
+      meter: createCapacityMeter(clients.dynamodb),
+      sqs: createSqsRequestMeter(clients.sqs()),
+    };
   };
+  const invocations = createInvocationMeter();
   const request = metered();
   const mediaEvents = metered();
   const sender = metered();
@@ -70,7 +77,16 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
   });
   const url = `${await listen(receiver)}/hook`;
   const tenant = await seedBenchTenant(request.clients.documents, table, PAIRS);
-  const sealer = createKmsSecretSealer(lazyKmsClient(), LOCAL_WEBHOOK_SECRETS_KEY.alias as string);
+  const kmsSealer = createKmsSecretSealer(lazyKmsClient(), LOCAL_WEBHOOK_SECRETS_KEY.alias as string);
+  // Every opening is a KMS Decrypt (the sender caches what it opened).
+  let kmsRequests = 0;
+  const sealer: typeof kmsSealer = {
+    ...kmsSealer,
+    open: (sealed, applicationId) => {
+      kmsRequests += 1;
+      return kmsSealer.open(sealed, applicationId);
+    },
+  };
   await request.clients.documents.send(
     new UpdateCommand({
       TableName: table,
@@ -87,43 +103,55 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
     table,
     webhookQueueUrl: queueUrl,
     clients: mediaEvents.clients,
+    invocations,
   });
-  const handler = createRecordingsHandler({
-    store: createDynamoDbRecordingStore(request.clients.documents, table),
-    archive: createDynamoDbArchiveStore(request.clients.documents, table),
-    media: pipeline.recordingMedia,
-    keys: createDynamoDbApiKeyReader(request.clients.documents, table),
-    allowance: createDynamoDbRequestAllowance(request.clients.documents, table, BENCH_ALLOWANCE, systemClock),
-    deliveries: createDynamoDbWebhookStore(request.clients.documents, table),
-    queue: createSqsEventQueue(request.clients.sqs, queueUrl),
-    provider: media.provider,
-    files: media.files,
-    clock: systemClock,
-    ids: randomIds,
-    logger: quiet,
-    metrics: noMetrics,
-    settings: { claimLeaseMs: 10_000, stopSettleMs: 8000, publicApiUrl: 'http://127.0.0.1:3000' },
-  });
+  const handler = invocations.wrap(
+    'recordings',
+    createRecordingsHandler({
+      store: createDynamoDbRecordingStore(request.clients.documents, table),
+      archive: createDynamoDbArchiveStore(request.clients.documents, table),
+      media: pipeline.recordingMedia,
+      keys: createDynamoDbApiKeyReader(request.clients.documents, table),
+      allowance: createDynamoDbRequestAllowance(
+        request.clients.documents,
+        table,
+        BENCH_ALLOWANCE,
+        systemClock,
+      ),
+      deliveries: createDynamoDbWebhookStore(request.clients.documents, table),
+      queue: createSqsEventQueue(request.clients.sqs, queueUrl),
+      provider: media.provider,
+      files: media.files,
+      clock: systemClock,
+      ids: randomIds,
+      logger: quiet,
+      metrics: noMetrics,
+      settings: { claimLeaseMs: 10_000, stopSettleMs: 8000, publicApiUrl: 'http://127.0.0.1:3000' },
+    }),
+  );
   const senderSqs = sender.clients.sqs();
-  const senderHandler = createWebhookSenderHandler({
-    store: createDynamoDbWebhookStore(sender.clients.documents, table),
-    queue: createSqsEventQueue(senderSqs, queueUrl),
-    deadLetters: createSqsDeadLetters(senderSqs, queueUrl),
-    metrics: noMetrics,
-    transport: createHttpWebhookTransport(),
-    approveTarget: (target) =>
-      approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),
-    visibility: createSqsMessageVisibility(senderSqs, queueUrl),
-    secrets: cacheOpenedSecrets(sealer, systemClock),
-    clock: systemClock,
-    logger: quiet,
-    settings: {
-      timeoutMs: 10_000,
-      userAgent: 'MiniVoice-Webhooks/1.0',
-      disableAfterMs: 5 * 86_400_000,
-      retry: DEFAULT_RETRY_POLICY,
-    },
-  });
+  const senderHandler = invocations.wrap(
+    'webhook-sender',
+    createWebhookSenderHandler({
+      store: createDynamoDbWebhookStore(sender.clients.documents, table),
+      queue: createSqsEventQueue(senderSqs, queueUrl),
+      deadLetters: createSqsDeadLetters(senderSqs, queueUrl),
+      metrics: noMetrics,
+      transport: createHttpWebhookTransport(),
+      approveTarget: (target) =>
+        approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),
+      visibility: createSqsMessageVisibility(senderSqs, queueUrl),
+      secrets: cacheOpenedSecrets(sealer, systemClock),
+      clock: systemClock,
+      logger: quiet,
+      settings: {
+        timeoutMs: 10_000,
+        userAgent: 'MiniVoice-Webhooks/1.0',
+        disableAfterMs: 5 * 86_400_000,
+        retry: DEFAULT_RETRY_POLICY,
+      },
+    }),
+  );
   const deliveries = createSqsEventSource({
     sqs: senderSqs,
     queueUrl,
@@ -154,8 +182,26 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
     media_events: mediaEvents.meter.read(),
     sender: sender.meter.read(),
   };
+  const writeTotal = Object.values(parts).reduce((sum, u) => sum + u.write, 0);
+  const readTotal = Object.values(parts).reduce((sum, u) => sum + u.read, 0);
+  const lambda = Object.fromEntries(
+    Object.entries(invocations.read()).map(([name, f]) => [
+      name,
+      { invocations: round(f.invocations / PAIRS, 2), billed_ms: round(f.billed_ms / PAIRS, 1) },
+    ]),
+  );
+  const usage: PairUsage = {
+    dynamodb_write_units: writeTotal / PAIRS,
+    dynamodb_read_units: readTotal / PAIRS,
+    sqs_requests: round((request.sqs.read() + mediaEvents.sqs.read() + sender.sqs.read()) / PAIRS, 2),
+    lambda,
+    api_requests: (invocations.read().recordings?.invocations ?? 0) / PAIRS,
+    kms_requests: round(kmsRequests / PAIRS, 2),
+  };
   return {
     pairs: PAIRS,
+    usage_per_pair: usage,
+    cost_per_1000_recordings: costPer1000Recordings(usage),
     delivered: received,
     write_units: {
       ...Object.fromEntries(Object.entries(parts).map(([name, u]) => [name, perPair(u.write)])),
