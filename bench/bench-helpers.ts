@@ -17,7 +17,7 @@ import type { Metrics } from '../shared/kernel/metrics.ts';
 export const QUICK = process.argv.includes('--quick');
 export const BASE_TENANTS = 300;
 export const LATENCY_SAMPLES = QUICK ? 50 : 200;
-export const COLD_STARTS = QUICK ? 3 : 7;
+export const COLD_STARTS = QUICK ? 3 : 15;
 export const LOAD_SECONDS = QUICK ? 2 : 5;
 export const WEBHOOKS = QUICK ? 100 : 300;
 /** Hangups timed to their `recording.completed` webhook. */

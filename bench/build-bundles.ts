@@ -28,16 +28,34 @@ export async function buildBundle(entry: string, name: string): Promise<{ file: 
   return { file, bytes: (await stat(file)).size };
 }
 
-/** Builds every function and a trivial handler (the cold-start baseline). */
+/**
+ * The cold-start floor: a bare handler that builds a DocumentClient and does one GetItem (the key in
+ * FLOOR_KEY), the least any function reading DynamoDB must load and do.
+ */
+const FLOOR_HANDLER = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+export const handler = async () => {
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: process.env.TABLE_NAME, Key: JSON.parse(process.env.FLOOR_KEY ?? '{}') }),
+  );
+  return { statusCode: Item ? 200 : 404, body: '{}' };
+};
+`;
+
+/** Builds every function, a trivial handler (information only) and the floor (the cold-start baseline). */
 export async function buildAll() {
   await mkdir(BUILD_DIR, { recursive: true });
   const trivialEntry = join(BUILD_DIR, 'trivial-handler.ts');
   await writeFile(trivialEntry, "export const handler = async () => ({ statusCode: 200, body: '{}' });\n");
-  const [recordings, webhookSender, outboxRelay, trivial] = await Promise.all([
+  const floorEntry = join(BUILD_DIR, 'floor-handler.ts');
+  await writeFile(floorEntry, FLOOR_HANDLER);
+  const [recordings, webhookSender, outboxRelay, trivial, floor] = await Promise.all([
     buildBundle(join(ROOT, 'functions/recordings/handler.ts'), 'recordings'),
     buildBundle(join(ROOT, 'functions/webhook-sender/handler.ts'), 'webhook-sender'),
     buildBundle(join(ROOT, 'functions/outbox-relay/handler.ts'), 'outbox-relay'),
     buildBundle(trivialEntry, 'trivial'),
+    buildBundle(floorEntry, 'floor'),
   ]);
-  return { recordings, webhookSender, outboxRelay, trivial };
+  return { recordings, webhookSender, outboxRelay, trivial, floor };
 }
