@@ -3,29 +3,19 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createRecordingsHandler } from '../functions/recordings/create-handler.ts';
 import type { ApiLambda } from '../scripts/local/local-api-server.ts';
 import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
-import { createDynamoDbApiKeyReader } from '../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
-import { createDynamoDbArchiveStore } from '../shared/adapters/dynamodb/dynamodb-archive-store.ts';
-import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
-import { createDynamoDbRequestAllowance } from '../shared/adapters/dynamodb/dynamodb-request-allowance.ts';
-import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
-import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
-import { randomIds } from '../shared/adapters/system/random-ids.ts';
-import { systemClock } from '../shared/adapters/system/system-clock.ts';
 import { apiThroughput } from './api-throughput.ts';
 import {
   apiEvent,
   BASE_TENANTS,
-  BENCH_ALLOWANCE,
   context,
   freshTable,
   LATENCY_SAMPLES,
-  noMetrics,
   percentile,
-  quiet,
   round,
 } from './bench-helpers.ts';
 import type { BenchMediaServer } from './bench-media-server.ts';
+import { benchRecordingsDeps } from './bench-wiring.ts';
 import { createRoundTripCounter, type RoundTrips } from './round-trip-counter.ts';
 import { seedBackground, seedBenchTenant } from './seed-data.ts';
 import { webhookThroughput } from './webhook-throughput.ts';
@@ -42,25 +32,10 @@ export async function atScale(scale: number, media: BenchMediaServer) {
   const tenant = await seedBenchTenant(documents, table, LATENCY_SAMPLES + 100);
   for (const call of tenant.calls) media.freeswitch.addChannel(call.provider_call_id as string);
   const pipeline = await media.startPipeline({ table, webhookQueueUrl: queueUrl });
-  const deps = {
-    store: createDynamoDbRecordingStore(documents, table),
-    archive: createDynamoDbArchiveStore(documents, table),
-    media: pipeline.recordingMedia,
-    keys: createDynamoDbApiKeyReader(documents, table),
-    // The real allowance (one conditional write per request), with a limit the bench never reaches: it
-    // measures what the limiter costs, not its refusals.
-    allowance: createDynamoDbRequestAllowance(documents, table, BENCH_ALLOWANCE, systemClock),
-    deliveries: createDynamoDbWebhookStore(documents, table),
-    // Redeliveries only: a start's or stop's events leave through the table's stream.
-    queue: createSqsEventQueue(sqs, queueUrl),
-    provider: counter.watch(media.provider),
-    files: media.files,
-    clock: systemClock,
-    ids: randomIds,
-    logger: quiet,
-    metrics: noMetrics,
-    settings: { claimLeaseMs: 10_000, stopSettleMs: 8000, publicApiUrl: 'http://127.0.0.1:3000' },
-  };
+  const deps = benchRecordingsDeps(
+    { documents, sqs, table, queueUrl },
+    { media: pipeline.recordingMedia, provider: counter.watch(media.provider), files: media.files },
+  );
   const handler = createRecordingsHandler(deps);
   const invoke = async (callId: string, action: string) => {
     counter.reset();

@@ -7,38 +7,12 @@ import { createWebhookSenderHandler } from '../functions/webhook-sender/create-h
 import { LOCAL_WEBHOOK_SECRETS_KEY } from '../scripts/emulators/local-kms.ts';
 import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
 import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
-import { createDynamoDbApiKeyReader } from '../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
-import { createDynamoDbArchiveStore } from '../shared/adapters/dynamodb/dynamodb-archive-store.ts';
-import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
-import { createDynamoDbRequestAllowance } from '../shared/adapters/dynamodb/dynamodb-request-allowance.ts';
-import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
-import {
-  createHttpWebhookTransport,
-  systemResolver,
-} from '../shared/adapters/http/http-webhook-transport.ts';
 import { lazyKmsClient } from '../shared/adapters/kms/kms-client.ts';
 import { createKmsSecretSealer } from '../shared/adapters/kms/kms-secret-sealer.ts';
-import { createSqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letter-queue.ts';
-import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
-import { createSqsMessageVisibility } from '../shared/adapters/sqs/sqs-message-visibility.ts';
-import { randomIds } from '../shared/adapters/system/random-ids.ts';
-import { systemClock } from '../shared/adapters/system/system-clock.ts';
-import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
-import { cacheOpenedSecrets } from '../shared/webhooks/secret-cache.ts';
-import { approveWebhookTarget } from '../shared/webhooks/target-policy.ts';
-import {
-  apiEvent,
-  BENCH_ALLOWANCE,
-  context,
-  freshTable,
-  listen,
-  noMetrics,
-  percentile,
-  quiet,
-  round,
-} from './bench-helpers.ts';
+import { apiEvent, context, freshTable, listen, percentile, round } from './bench-helpers.ts';
 import type { BenchMediaServer } from './bench-media-server.ts';
+import { benchRecordingsDeps, benchSenderDeps } from './bench-wiring.ts';
 import { seedBenchTenant } from './seed-data.ts';
 
 /** How long a recording runs before its call is hung up (the relay then has audio to store). */
@@ -91,46 +65,20 @@ export async function hangupLatency(media: BenchMediaServer, samples: number) {
   );
   for (const call of tenant.calls) media.freeswitch.addChannel(call.provider_call_id as string);
   const pipeline = await media.startPipeline({ table, webhookQueueUrl: queueUrl });
-  const handler = createRecordingsHandler({
-    store: createDynamoDbRecordingStore(clients.documents, table),
-    archive: createDynamoDbArchiveStore(clients.documents, table),
-    media: pipeline.recordingMedia,
-    keys: createDynamoDbApiKeyReader(clients.documents, table),
-    allowance: createDynamoDbRequestAllowance(clients.documents, table, BENCH_ALLOWANCE, systemClock),
-    deliveries: createDynamoDbWebhookStore(clients.documents, table),
-    queue: createSqsEventQueue(sqs, queueUrl),
-    provider: media.provider,
-    files: media.files,
-    clock: systemClock,
-    ids: randomIds,
-    logger: quiet,
-    metrics: noMetrics,
-    settings: { claimLeaseMs: 10_000, stopSettleMs: 8000, publicApiUrl: 'http://127.0.0.1:3000' },
-  });
+  const handler = createRecordingsHandler(
+    benchRecordingsDeps(
+      { documents: clients.documents, sqs, table, queueUrl },
+      { media: pipeline.recordingMedia, provider: media.provider, files: media.files },
+    ),
+  );
   const senderClients = createAwsClients({ s3PathStyle: true });
   const senderSqs = senderClients.sqs();
   const deliveries = createSqsEventSource({
     sqs: senderSqs,
     queueUrl,
-    handler: createWebhookSenderHandler({
-      store: createDynamoDbWebhookStore(senderClients.documents, table),
-      queue: createSqsEventQueue(senderSqs, queueUrl),
-      deadLetters: createSqsDeadLetters(senderSqs, queueUrl),
-      metrics: noMetrics,
-      transport: createHttpWebhookTransport(),
-      approveTarget: (target) =>
-        approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),
-      visibility: createSqsMessageVisibility(senderSqs, queueUrl),
-      secrets: cacheOpenedSecrets(sealer, systemClock),
-      clock: systemClock,
-      logger: quiet,
-      settings: {
-        timeoutMs: 10_000,
-        userAgent: 'MiniVoice-Webhooks/1.0',
-        disableAfterMs: 5 * 86_400_000,
-        retry: DEFAULT_RETRY_POLICY,
-      },
-    }) as unknown as SqsLambda,
+    handler: createWebhookSenderHandler(
+      benchSenderDeps({ documents: senderClients.documents, sqs: senderSqs, table, queueUrl }, sealer),
+    ) as unknown as SqsLambda,
     waitTimeSeconds: 0,
     emptyPauseMs: 20,
   });

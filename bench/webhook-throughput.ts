@@ -4,7 +4,6 @@ import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createWebhookSenderHandler } from '../functions/webhook-sender/create-handler.ts';
 import { LOCAL_WEBHOOK_SECRETS_KEY } from '../scripts/emulators/local-kms.ts';
 import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
-import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { toApplicationItem } from '../shared/adapters/dynamodb/item-mappers.ts';
 import {
   createHttpWebhookTransport,
@@ -12,17 +11,12 @@ import {
 } from '../shared/adapters/http/http-webhook-transport.ts';
 import { lazyKmsClient } from '../shared/adapters/kms/kms-client.ts';
 import { createKmsSecretSealer } from '../shared/adapters/kms/kms-secret-sealer.ts';
-import { createSqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letter-queue.ts';
-import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
-import { createSqsMessageVisibility } from '../shared/adapters/sqs/sqs-message-visibility.ts';
 import { toSqsMessageAttributes } from '../shared/adapters/sqs/sqs-webhook-message.ts';
-import { systemClock } from '../shared/adapters/system/system-clock.ts';
-import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
-import { cacheOpenedSecrets } from '../shared/webhooks/secret-cache.ts';
 import { approveWebhookTarget } from '../shared/webhooks/target-policy.ts';
 import type { OutboxEvent } from '../shared/webhooks/types.ts';
 import { serializeWebhookMessage } from '../shared/webhooks/webhook-message.ts';
-import { cpuMs, listen, noMetrics, quiet, round, WEBHOOKS } from './bench-helpers.ts';
+import { cpuMs, listen, round, WEBHOOKS } from './bench-helpers.ts';
+import { benchSenderDeps } from './bench-wiring.ts';
 
 /** Webhooks delivered/s by the sender (SQS → handler → HTTP) next to bare HTTP POSTs to the same receiver. */
 export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: SQSClient, table: string) {
@@ -86,25 +80,9 @@ export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: 
     );
   }
   const transport = createHttpWebhookTransport();
-  const handler = createWebhookSenderHandler({
-    store: createDynamoDbWebhookStore(documents, table),
-    queue: createSqsEventQueue(sqs, queueUrl),
-    deadLetters: createSqsDeadLetters(sqs, queueUrl),
-    metrics: noMetrics,
-    transport,
-    approveTarget: (target) =>
-      approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),
-    visibility: createSqsMessageVisibility(sqs, queueUrl),
-    secrets: cacheOpenedSecrets(sealer, systemClock),
-    clock: systemClock,
-    logger: quiet,
-    settings: {
-      timeoutMs: 10_000,
-      userAgent: 'MiniVoice-Webhooks/1.0',
-      disableAfterMs: 5 * 86_400_000,
-      retry: DEFAULT_RETRY_POLICY,
-    },
-  });
+  const handler = createWebhookSenderHandler(
+    benchSenderDeps({ documents, sqs, table, queueUrl }, sealer, transport),
+  );
   // Five pollers stand in for Lambda's concurrent SQS pollers.
   const source = createSqsEventSource({ sqs, queueUrl, handler: handler as unknown as SqsLambda });
   const cpu = process.cpuUsage();

@@ -6,37 +6,12 @@ import { createWebhookSenderHandler } from '../functions/webhook-sender/create-h
 import { LOCAL_WEBHOOK_SECRETS_KEY } from '../scripts/emulators/local-kms.ts';
 import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
 import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
-import { createDynamoDbApiKeyReader } from '../shared/adapters/dynamodb/dynamodb-api-key-reader.ts';
-import { createDynamoDbArchiveStore } from '../shared/adapters/dynamodb/dynamodb-archive-store.ts';
-import { createDynamoDbRecordingStore } from '../shared/adapters/dynamodb/dynamodb-recording-store.ts';
-import { createDynamoDbRequestAllowance } from '../shared/adapters/dynamodb/dynamodb-request-allowance.ts';
-import { createDynamoDbWebhookStore } from '../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
-import {
-  createHttpWebhookTransport,
-  systemResolver,
-} from '../shared/adapters/http/http-webhook-transport.ts';
 import { lazyKmsClient } from '../shared/adapters/kms/kms-client.ts';
 import { createKmsSecretSealer } from '../shared/adapters/kms/kms-secret-sealer.ts';
-import { createSqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letter-queue.ts';
-import { createSqsEventQueue } from '../shared/adapters/sqs/sqs-event-queue.ts';
-import { createSqsMessageVisibility } from '../shared/adapters/sqs/sqs-message-visibility.ts';
-import { randomIds } from '../shared/adapters/system/random-ids.ts';
-import { systemClock } from '../shared/adapters/system/system-clock.ts';
-import { DEFAULT_RETRY_POLICY } from '../shared/webhooks/retry-policy.ts';
-import { cacheOpenedSecrets } from '../shared/webhooks/secret-cache.ts';
-import { approveWebhookTarget } from '../shared/webhooks/target-policy.ts';
-import {
-  apiEvent,
-  BENCH_ALLOWANCE,
-  context,
-  freshTable,
-  listen,
-  noMetrics,
-  quiet,
-  round,
-} from './bench-helpers.ts';
+import { apiEvent, context, freshTable, listen, round } from './bench-helpers.ts';
 import type { BenchMediaServer } from './bench-media-server.ts';
+import { benchRecordingsDeps, benchSenderDeps } from './bench-wiring.ts';
 import { createCapacityMeter } from './capacity-meter.ts';
 import { costPer1000Recordings, type PairUsage } from './prices.ts';
 import { seedBenchTenant } from './seed-data.ts';
@@ -107,50 +82,19 @@ export async function writeUnitsPerPair(media: BenchMediaServer) {
   });
   const handler = invocations.wrap(
     'recordings',
-    createRecordingsHandler({
-      store: createDynamoDbRecordingStore(request.clients.documents, table),
-      archive: createDynamoDbArchiveStore(request.clients.documents, table),
-      media: pipeline.recordingMedia,
-      keys: createDynamoDbApiKeyReader(request.clients.documents, table),
-      allowance: createDynamoDbRequestAllowance(
-        request.clients.documents,
-        table,
-        BENCH_ALLOWANCE,
-        systemClock,
+    createRecordingsHandler(
+      benchRecordingsDeps(
+        { documents: request.clients.documents, sqs: request.clients.sqs(), table, queueUrl },
+        { media: pipeline.recordingMedia, provider: media.provider, files: media.files },
       ),
-      deliveries: createDynamoDbWebhookStore(request.clients.documents, table),
-      queue: createSqsEventQueue(request.clients.sqs, queueUrl),
-      provider: media.provider,
-      files: media.files,
-      clock: systemClock,
-      ids: randomIds,
-      logger: quiet,
-      metrics: noMetrics,
-      settings: { claimLeaseMs: 10_000, stopSettleMs: 8000, publicApiUrl: 'http://127.0.0.1:3000' },
-    }),
+    ),
   );
   const senderSqs = sender.clients.sqs();
   const senderHandler = invocations.wrap(
     'webhook-sender',
-    createWebhookSenderHandler({
-      store: createDynamoDbWebhookStore(sender.clients.documents, table),
-      queue: createSqsEventQueue(senderSqs, queueUrl),
-      deadLetters: createSqsDeadLetters(senderSqs, queueUrl),
-      metrics: noMetrics,
-      transport: createHttpWebhookTransport(),
-      approveTarget: (target) =>
-        approveWebhookTarget(target, { allowInsecureLocalTargets: true }, systemResolver),
-      visibility: createSqsMessageVisibility(senderSqs, queueUrl),
-      secrets: cacheOpenedSecrets(sealer, systemClock),
-      clock: systemClock,
-      logger: quiet,
-      settings: {
-        timeoutMs: 10_000,
-        userAgent: 'MiniVoice-Webhooks/1.0',
-        disableAfterMs: 5 * 86_400_000,
-        retry: DEFAULT_RETRY_POLICY,
-      },
-    }),
+    createWebhookSenderHandler(
+      benchSenderDeps({ documents: sender.clients.documents, sqs: senderSqs, table, queueUrl }, sealer),
+    ),
   );
   const deliveries = createSqsEventSource({
     sqs: senderSqs,
