@@ -49,7 +49,7 @@ import { ServiceFunction } from './constructs/service-function.ts';
 export interface RecordingsStackProps extends StackProps, Omit<DeploymentSettings, 'region'> {}
 
 /** `ESL_NODES` as the functions read it (an IPv6 host back in brackets). */
-export function formatEslNodes(nodes: EslNode[]): string {
+function formatEslNodes(nodes: EslNode[]): string {
   return nodes
     .map(({ name, host, port }) => `${name}=${host.includes(':') ? `[${host}]` : host}:${port}`)
     .join(',');

@@ -9,7 +9,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { errorResponse } from '../functions/recordings/http/responses.ts';
 import { createRelay } from '../services/media-relay/create-relay.ts';
 import { DEFAULT_ALLOWANCE } from '../shared/accounts/gcra.ts';
@@ -20,7 +19,6 @@ import {
 } from '../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbAdminStore } from '../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { OUTBOX_STREAM_FILTER } from '../shared/adapters/dynamodb/outbox-stream.ts';
-import { lazyKmsClient } from '../shared/adapters/kms/kms-client.ts';
 import { createKmsSecretSealer } from '../shared/adapters/kms/kms-secret-sealer.ts';
 import { createJsonLogger } from '../shared/adapters/system/json-logger.ts';
 import { sealWebhookSecrets } from '../shared/admin/admin-commands.ts';
@@ -157,19 +155,17 @@ async function main() {
     () => freeswitch.close(),
     () => kms.stop(),
   );
-  const secretsKeyId = LOCAL_WEBHOOK_SECRETS_KEY.alias as string;
-  const secrets = createKmsSecretSealer(
-    lazyKmsClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: kms.endpoint }),
-    secretsKeyId,
-  );
-  sealer = secrets;
-  const esl = { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password };
-
   const clients = createLocalAwsClients({
     dynamodb: dynamodb.endpoint,
     sqs: sqs.endpoint,
     s3: s3.endpoint,
+    kms: kms.endpoint,
   });
+  const secretsKeyId = LOCAL_WEBHOOK_SECRETS_KEY.alias as string;
+  const secrets = createKmsSecretSealer(clients.kms, secretsKeyId);
+  sealer = secrets;
+  const esl = { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password };
+
   const sqsClient = clients.sqs();
   const { documents } = clients;
   const store = createDynamoDbAdminStore(documents, LOCAL_NAMES.table);
@@ -229,11 +225,7 @@ async function main() {
   // Stand-ins for Lambda's event-source mappings (the table's stream, two queues) and the sweep's schedule.
   const outbox = createDynamoDbStreamSource({
     dynamodb: clients.dynamodb,
-    streams: new DynamoDBStreamsClient({
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-      endpoint: dynamodb.endpoint,
-    }),
+    streams: clients.streams(),
     tableName: LOCAL_NAMES.table,
     handler: outboxRelay.handler as unknown as StreamLambda,
     filter: OUTBOX_STREAM_FILTER,

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { type Env, flag, nonNegativeInt, parseEnv, positiveInt, text } from '../../shared/kernel/env.ts';
 import {
   DEFAULT_RETRY_POLICY,
+  type RetryPolicy,
   WEBHOOK_QUEUE_RETENTION_SECONDS,
   worstCaseRetrySpanSeconds,
 } from '../../shared/webhooks/retry-policy.ts';
@@ -28,6 +29,16 @@ const schema = z.object({
 /** Settings of the `webhook-sender` function. */
 export type WebhookSenderConfig = z.infer<typeof schema>;
 
+/** The retry policy the settings describe: the configured delays and attempts, the default jitter. */
+export function retryPolicyOf(config: WebhookSenderConfig): RetryPolicy {
+  return {
+    ...DEFAULT_RETRY_POLICY,
+    baseDelaySeconds: config.WEBHOOK_RETRY_BASE_SECONDS,
+    maxDelaySeconds: config.WEBHOOK_RETRY_MAX_DELAY_SECONDS,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+  };
+}
+
 /** SQS refuses to hide a message for longer than 12 hours. */
 const MAX_VISIBILITY_SECONDS = 43_200;
 
@@ -42,12 +53,7 @@ export function loadWebhookSenderConfig(env: Env): WebhookSenderConfig {
       `invalid configuration: WEBHOOK_RETRY_MAX_DELAY_SECONDS: at most ${MAX_VISIBILITY_SECONDS} (SQS's longest visibility timeout)`,
     );
   }
-  const span = worstCaseRetrySpanSeconds({
-    ...DEFAULT_RETRY_POLICY,
-    baseDelaySeconds: config.WEBHOOK_RETRY_BASE_SECONDS,
-    maxDelaySeconds: config.WEBHOOK_RETRY_MAX_DELAY_SECONDS,
-    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-  });
+  const span = worstCaseRetrySpanSeconds(retryPolicyOf(config));
   if (span >= WEBHOOK_QUEUE_RETENTION_SECONDS) {
     throw new Error(
       `invalid configuration: WEBHOOK_MAX_ATTEMPTS: the retries could last ${span} s, past the queue's retention of ${WEBHOOK_QUEUE_RETENTION_SECONDS} s`,

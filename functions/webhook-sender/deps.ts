@@ -4,7 +4,6 @@ import {
   createHttpWebhookTransport,
   systemResolver,
 } from '../../shared/adapters/http/http-webhook-transport.ts';
-import { lazyKmsClient } from '../../shared/adapters/kms/kms-client.ts';
 import { createKmsSecretSealer } from '../../shared/adapters/kms/kms-secret-sealer.ts';
 import { createSqsDeadLetters } from '../../shared/adapters/sqs/sqs-dead-letter-queue.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
@@ -13,10 +12,9 @@ import { createEmfMetrics } from '../../shared/adapters/system/emf-metrics.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { METRICS_NAMESPACE } from '../../shared/kernel/metrics.ts';
-import { DEFAULT_RETRY_POLICY } from '../../shared/webhooks/retry-policy.ts';
 import { cacheOpenedSecrets } from '../../shared/webhooks/secret-cache.ts';
 import { approveWebhookTarget } from '../../shared/webhooks/target-policy.ts';
-import type { WebhookSenderConfig } from './config.ts';
+import { retryPolicyOf, type WebhookSenderConfig } from './config.ts';
 import type { WebhookSenderDeps } from './create-handler.ts';
 
 /**
@@ -35,7 +33,7 @@ export function createWebhookSenderDeps(
     transport: createHttpWebhookTransport(),
     approveTarget: (url) => approveWebhookTarget(url, targetPolicy, systemResolver),
     secrets: cacheOpenedSecrets(
-      createKmsSecretSealer(lazyKmsClient(), config.WEBHOOK_SECRETS_KEY_ID),
+      createKmsSecretSealer(clients.kms, config.WEBHOOK_SECRETS_KEY_ID),
       systemClock,
     ),
     visibility: createSqsMessageVisibility(clients.sqs(), config.WEBHOOK_QUEUE_URL),
@@ -46,12 +44,7 @@ export function createWebhookSenderDeps(
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       disableAfterMs: config.WEBHOOK_DISABLE_AFTER_DAYS * 86_400_000,
       userAgent: 'MiniVoice-Webhooks/1.0',
-      retry: {
-        ...DEFAULT_RETRY_POLICY,
-        baseDelaySeconds: config.WEBHOOK_RETRY_BASE_SECONDS,
-        maxDelaySeconds: config.WEBHOOK_RETRY_MAX_DELAY_SECONDS,
-        maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-      },
+      retry: retryPolicyOf(config),
     },
   };
 }

@@ -89,10 +89,7 @@ export const KEY_LIMIT_HEADROOM = 1.2;
  * The most requests one application's allowance admits in one window: a full burst, then the rate
  * for the whole window. A key that stays within its allowance never sends more than this.
  */
-export function allowancePerWindow(
-  limit: { perSecond: number; burst: number },
-  windowSeconds: number,
-): number {
+function allowancePerWindow(limit: { perSecond: number; burst: number }, windowSeconds: number): number {
   return limit.perSecond * windowSeconds + limit.burst;
 }
 
@@ -136,7 +133,7 @@ function ipv4Address(host: string): number | undefined {
 }
 
 /** True when the IPv4 literal `host` is inside the IPv4 block `cidr`. */
-export function ipv4InCidr(host: string, cidr: string): boolean {
+function ipv4InCidr(host: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/');
   const address = ipv4Address(host);
   const network = ipv4Address(base ?? '');

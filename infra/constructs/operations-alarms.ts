@@ -23,7 +23,7 @@ export const RUNBOOK_PATH = 'docs/runbook.md';
  * name (the construct id), so the anchor is the name in lower case (as GitHub and most renderers make
  * it).
  */
-export function runbookLink(alarmName: string, runbookUrl: string = RUNBOOK_PATH): string {
+function runbookLink(alarmName: string, runbookUrl: string = RUNBOOK_PATH): string {
   return `${runbookUrl}#${alarmName.toLowerCase()}`;
 }
 

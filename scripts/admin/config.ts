@@ -5,7 +5,7 @@ const schema = z.object({
   TABLE_NAME: z.optional(text(3)),
   WEBHOOK_QUEUE_URL: z.optional(z.url()),
   WEBHOOK_DLQ_URL: z.optional(z.url()),
-  // The outbox relay's on-failure queue (the stack's OutboxDlqUrl output), for outbox-replay --from-dlq.
+  // The outbox relay's on-failure queue (the stack's OutboxDeadLetterQueueUrl output), for outbox-replay --from-dlq.
   OUTBOX_DLQ_URL: z.optional(z.url()),
   // The recordings bucket (the stack's RecordingsBucketName output), for delete-recording.
   RECORDINGS_BUCKET: z.optional(text(3)),

@@ -2,6 +2,7 @@
 // recording and hangup events to the media-events queue, and reconciles after any gap.
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientConfig, s3ClientConfig } from '../../shared/adapters/aws/aws-client-config.ts';
 import { createJsonLogger } from '../../shared/adapters/system/json-logger.ts';
 import { loadMediaRelayConfig, type MediaRelayConfig } from './config.ts';
 import { createRelay } from './create-relay.ts';
@@ -15,14 +16,11 @@ try {
   process.exit(2);
 }
 const logger = createJsonLogger({ service: 'media-relay', node: config.MEDIA_NODE });
-// Region and credentials come from the environment or the instance profile (the MediaRelayRole).
-// Checksums only where S3 requires them (uploads carry Content-MD5; see shared/adapters/aws/aws-clients.ts).
-const s3 = new S3Client({
-  forcePathStyle: config.S3_FORCE_PATH_STYLE,
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
-const relay = createRelay(config, { sqs: new SQSClient({}), s3 }, logger);
+// Region and credentials come from the environment or the instance profile (the MediaRelayRole). The
+// clients follow the one recipe's settings, but are built here from static imports: the relay ships as
+// one bundle with no node_modules beside it, where createAwsClients' require() would find no SDK.
+const s3 = new S3Client(s3ClientConfig({ s3PathStyle: config.S3_FORCE_PATH_STYLE }));
+const relay = createRelay(config, { sqs: new SQSClient(awsClientConfig({}, 'sqs')), s3 }, logger);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => relay.stop());
 logger.info('media relay starting', { esl: `${config.ESL_HOST}:${config.ESL_PORT}` });

@@ -14,7 +14,7 @@ export type RecordingEventDetail =
  * (1: failed) or starts (1: started) and then ends (2: completed, or failed empty / storage_failed);
  * its deletion comes last (2 after a failed start, else 3).
  */
-export function sequenceOf(detail: RecordingEventDetail): number {
+function sequenceOf(detail: RecordingEventDetail): number {
   if (detail.type === 'recording.started') return 1;
   if (detail.type === 'recording.failed' && detail.reason === 'start_failed') return 1;
   if (detail.type === 'recording.deleted') {

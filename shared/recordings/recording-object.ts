@@ -1,7 +1,7 @@
 import type { Recording } from './types.ts';
 
 /** The prefix every recording object is stored under (IAM grants are scoped to it). */
-export const RECORDING_OBJECT_PREFIX = 'recordings/';
+const RECORDING_OBJECT_PREFIX = 'recordings/';
 
 /** What names a recording's stored audio. */
 export interface RecordingObjectRef {

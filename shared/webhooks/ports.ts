@@ -32,12 +32,6 @@ export interface DeadLetters {
   send(message: { body: string | undefined; attributes: Record<string, string> }): Promise<void>;
 }
 
-/** What the sender knows about an event's delivery so far. */
-export interface DeliverySummary {
-  status: DeliveryStatus;
-  attempts: number;
-}
-
 /** A page cursor that is not one the store gave for this listing. */
 export class InvalidCursorError extends Error {
   constructor() {

@@ -3,7 +3,7 @@ import type { EventQueue, RedriveRequest, WebhookStore } from './ports.ts';
 import type { DeliveryRecord, OutboxEvent } from './types.ts';
 
 /** Parked events queued again per redrive message (each page is one bounded piece of work). */
-export const REDRIVE_PAGE = 100;
+const REDRIVE_PAGE = 100;
 
 /**
  * Works through one page of a redrive request: queues that page of the application's parked events

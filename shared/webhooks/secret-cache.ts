@@ -13,7 +13,7 @@ export interface SecretCacheSettings {
  * an account-wide quota with everything else); short enough that disabling the key or withdrawing the
  * sender's kms:Decrypt stops signing within minutes.
  */
-export const DEFAULT_SECRET_CACHE: SecretCacheSettings = { ttlMs: 5 * 60_000, maxEntries: 1000 };
+const DEFAULT_SECRET_CACHE: SecretCacheSettings = { ttlMs: 5 * 60_000, maxEntries: 1000 };
 
 /**
  * Keeps opened secrets in memory for a while, keyed by application and sealed value together: a new or

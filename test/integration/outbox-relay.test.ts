@@ -1,11 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createOutboxRelayHandler } from '../../functions/outbox-relay/create-handler.ts';
 import { createDynamoDbStreamSource, type StreamLambda } from '../../scripts/local/dynamodb-stream-source.ts';
+import { createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { createDynamoDbWebhookStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-store.ts';
 import { toOutboxItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
 import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/dynamodb/outbox-stream.ts';
@@ -27,6 +27,8 @@ import { noMetrics } from '../support/fakes/memory-metrics.ts';
 // The streams outbox end to end on DynamoDB Local: committed outbox items → the table's stream → the
 // event-source stand-in with the stack's filter → the real outbox-relay handler → the webhook queue.
 const clients = createTestClients();
+// The recipe's streams client, pointed at DynamoDB Local by the global setup.
+const streams = createAwsClients().streams();
 let table: string;
 let queueUrl: string;
 
@@ -50,7 +52,7 @@ const commit = (event: OutboxEvent) =>
 function relay(queue: EventQueue = createSqsEventQueue(clients.sqs, queueUrl), checkpointFile?: string) {
   return createDynamoDbStreamSource({
     dynamodb: clients.dynamodb,
-    streams: new DynamoDBStreamsClient({}),
+    streams,
     tableName: table,
     handler: createOutboxRelayHandler({
       queue,

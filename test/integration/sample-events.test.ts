@@ -1,7 +1,6 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Handler } from 'aws-lambda';
@@ -15,6 +14,7 @@ import { createSqsEventSource, type SqsLambda } from '../../scripts/local/sqs-ev
 import { loadMediaRelayConfig } from '../../services/media-relay/config.ts';
 import { createRelay } from '../../services/media-relay/create-relay.ts';
 import { hashApiKey } from '../../shared/accounts/api-key.ts';
+import { createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { toApiKeyItem } from '../../shared/adapters/dynamodb/item-mappers.ts';
 import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/dynamodb/outbox-stream.ts';
 import { lambdaContext } from '../support/api-events.ts';
@@ -121,7 +121,8 @@ beforeAll(async () => {
   const { handler: outboxRelay } = await import('../../functions/outbox-relay/handler.ts');
   outboxStream = createDynamoDbStreamSource({
     dynamodb: clients.dynamodb,
-    streams: new DynamoDBStreamsClient({}),
+    // The recipe's streams client, pointed at DynamoDB Local by the global setup.
+    streams: createAwsClients().streams(),
     tableName: table,
     handler: outboxRelay as unknown as StreamLambda,
     filter: OUTBOX_STREAM_FILTER,

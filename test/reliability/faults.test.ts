@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,7 +109,7 @@ beforeAll(async () => {
   const clients = createAwsClients({
     region: 'eu-west-1',
     credentials: { accessKeyId: 'faults', secretAccessKey: 'faults' },
-    endpoints: { dynamodb: dynamodb.endpoint, sqs: sqsEmulator.endpoint },
+    endpoints: { dynamodb: dynamodb.endpoint, streams: dynamodb.endpoint, sqs: sqsEmulator.endpoint },
     maxAttempts: 2,
   });
   documents = clients.documents;
@@ -176,12 +175,7 @@ beforeAll(async () => {
   // The table's stream through the real outbox relay, read when the test says (as Lambda would, on and on).
   outboxStream = createDynamoDbStreamSource({
     dynamodb: clients.dynamodb,
-    streams: new DynamoDBStreamsClient({
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'faults', secretAccessKey: 'faults' },
-      endpoint: dynamodb.endpoint,
-      maxAttempts: 2,
-    }),
+    streams: clients.streams(),
     tableName: TABLE,
     handler: createOutboxRelayHandler({
       queue: webhookQueue,

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createOutboxRelayHandler } from '../../functions/outbox-relay/create-handler.ts';
 import { createDynamoDbStreamSource, type StreamLambda } from '../../scripts/local/dynamodb-stream-source.ts';
+import { createAwsClients } from '../../shared/adapters/aws/aws-clients.ts';
 import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/dynamodb/outbox-stream.ts';
 import { createSqsEventQueue } from '../../shared/adapters/sqs/sqs-event-queue.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
@@ -33,10 +33,11 @@ export function startOutboxRelay(options: {
     clock: systemClock,
   });
   const errors: unknown[] = [];
+  // The recipe's streams client, pointed at DynamoDB Local by the global setup (AWS_ENDPOINT_URL_DYNAMODB_STREAMS).
+  const aws = createAwsClients();
   const source = createDynamoDbStreamSource({
     dynamodb: options.dynamodb,
-    // Pointed at DynamoDB Local by the global setup (AWS_ENDPOINT_URL_DYNAMODB_STREAMS).
-    streams: new DynamoDBStreamsClient({}),
+    streams: aws.streams(),
     tableName: options.table,
     handler: handler as unknown as StreamLambda,
     filter: OUTBOX_STREAM_FILTER,
@@ -49,7 +50,10 @@ export function startOutboxRelay(options: {
     errors,
     /** Waits until every event committed before the call is on the webhook queue. */
     caughtUp: (timeoutMs?: number) => source.caughtUp(timeoutMs),
-    stop: () => source.stop(),
+    stop: async () => {
+      await source.stop();
+      aws.destroy();
+    },
   };
 }
 

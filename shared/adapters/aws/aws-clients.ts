@@ -1,33 +1,35 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentSdk, dynamodbSdk, s3Sdk, sqsSdk } from './aws-sdk.ts';
+import { type AwsClientOptions, awsClientConfig, s3ClientConfig } from './aws-client-config.ts';
+import { documentSdk, dynamodbSdk, kmsSdk, s3Sdk, secretsManagerSdk, sqsSdk, streamsSdk } from './aws-sdk.ts';
 
 /**
- * Where the clients connect. In AWS nothing is set and the SDK's own environment applies (region,
- * credentials, `AWS_ENDPOINT_URL_*`); local tools point them at the emulators explicitly.
+ * The AWS SDK clients of one process or container. Each is built on first use, then kept: a function
+ * loads and builds only the clients it touches (the recordings function often sends nothing; only the
+ * webhook sender opens secrets with KMS; only local tools read the table's stream).
  */
-export interface AwsClientOptions {
-  region?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-  endpoints?: { dynamodb?: string; sqs?: string; s3?: string };
-  /** Address buckets in the path (`http://host/bucket/key`), as S3 emulators need. */
-  s3PathStyle?: boolean;
-  /** The SDK's attempts per request (its default is 3). */
-  maxAttempts?: number;
-}
-
-/** The AWS SDK clients of one process or container. */
 export interface AwsClients {
-  dynamodb: DynamoDBClient;
+  readonly dynamodb: DynamoDBClient;
   /** The document client over `dynamodb` (plain JavaScript values, undefined attributes dropped). */
-  documents: DynamoDBDocumentClient;
-  /** Built on first use (the recordings function often sends nothing), then kept. */
+  readonly documents: DynamoDBDocumentClient;
   sqs: () => SQSClient;
-  /** Built on first use (only downloads, deletions and uploads touch storage), then kept. */
+  /** Only downloads, deletions and uploads touch storage. */
   s3: () => S3Client;
-  /** Closes the clients' connections (scripts and tests; a Lambda container keeps them). */
+  /** Opens and seals webhook secrets (the webhook sender, the admin CLI). */
+  kms: () => KMSClient;
+  /** Reads the Event Socket password where it is kept in Secrets Manager. */
+  secretsManager: () => SecretsManagerClient;
+  /**
+   * The table's stream (DynamoDB Streams API): only the local stand-in for Lambda's event-source
+   * mapping reads it, so its SDK is a dev dependency (the Lambda runtime ships it anyway).
+   */
+  streams: () => DynamoDBStreamsClient;
+  /** Closes the connections of the clients built so far (scripts and tests; a Lambda container keeps them). */
   destroy: () => void;
 }
 
@@ -37,65 +39,63 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 /** The region of local runs. */
 export const LOCAL_REGION = 'eu-west-1';
 
+type Destroyable = { destroy: () => void };
+
+/** A client built by `build` on first use, then kept; `built` lists the ones built, for destroy(). */
+function once<C extends Destroyable>(built: Set<Destroyable>, build: () => C): () => C {
+  let client: C | undefined;
+  return () => {
+    if (!client) {
+      client = build();
+      built.add(client);
+    }
+    return client;
+  };
+}
+
 /** The one recipe for SDK clients, used by the functions, scripts, tests and the bench alike. */
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  const base = {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-  };
-  const dynamodb = new dynamodbSdk.DynamoDBClient({
-    ...base,
-    ...(options.endpoints?.dynamodb ? { endpoint: options.endpoints.dynamodb } : {}),
-  });
-  let sqs: SQSClient | undefined;
-  let s3: S3Client | undefined;
+  const built = new Set<Destroyable>();
+  const dynamodb = once(built, () => new dynamodbSdk.DynamoDBClient(awsClientConfig(options, 'dynamodb')));
+  let documents: DynamoDBDocumentClient | undefined;
   return {
-    dynamodb,
-    documents: documentSdk.DynamoDBDocumentClient.from(dynamodb, {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    sqs: () => {
-      sqs ??= new (sqsSdk().SQSClient)({
-        ...base,
-        ...(options.endpoints?.sqs ? { endpoint: options.endpoints.sqs } : {}),
+    get dynamodb() {
+      return dynamodb();
+    },
+    get documents() {
+      documents ??= documentSdk.DynamoDBDocumentClient.from(dynamodb(), {
+        marshallOptions: { removeUndefinedValues: true },
       });
-      return sqs;
+      return documents;
     },
-    s3: () => {
-      s3 ??= new (s3Sdk().S3Client)(s3Config(base, options));
-      return s3;
-    },
+    sqs: once(built, () => new (sqsSdk().SQSClient)(awsClientConfig(options, 'sqs'))),
+    s3: once(built, () => new (s3Sdk().S3Client)(s3ClientConfig(options))),
+    kms: once(built, () => new (kmsSdk().KMSClient)(awsClientConfig(options, 'kms'))),
+    secretsManager: once(
+      built,
+      () => new (secretsManagerSdk().SecretsManagerClient)(awsClientConfig(options, 'secretsManager')),
+    ),
+    streams: once(built, () => new (streamsSdk().DynamoDBStreamsClient)(awsClientConfig(options, 'streams'))),
     destroy: () => {
-      dynamodb.destroy();
-      sqs?.destroy();
-      s3?.destroy();
+      for (const client of built) client.destroy();
     },
   };
 }
 
 /**
- * S3 settings. Checksums only where S3 requires them: with the SDK's default (a CRC trailer on every
- * upload), a streamed PutObject goes out `aws-chunked`, which S3 emulators store verbatim, corrupting
- * the object; and pre-signed URLs would carry the checksum of an empty body. Uploads carry Content-MD5
- * instead, which S3 checks.
+ * Clients for the local emulators at these endpoints. DynamoDB Local serves the table's stream at its
+ * own endpoint.
  */
-function s3Config(base: Partial<S3ClientConfig>, options: AwsClientOptions): S3ClientConfig {
-  return {
-    ...base,
-    ...(options.endpoints?.s3 ? { endpoint: options.endpoints.s3 } : {}),
-    ...(options.s3PathStyle ? { forcePathStyle: true } : {}),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  };
-}
-
-/** Clients for the local emulators at these endpoints. */
-export function createLocalAwsClients(endpoints: { dynamodb: string; sqs: string; s3?: string }): AwsClients {
+export function createLocalAwsClients(endpoints: {
+  dynamodb: string;
+  sqs: string;
+  s3?: string;
+  kms?: string;
+}): AwsClients {
   return createAwsClients({
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
-    endpoints,
+    endpoints: { ...endpoints, streams: endpoints.dynamodb },
     s3PathStyle: true,
   });
 }

@@ -39,7 +39,7 @@ export function createRecordingFileStore(
  * The length and size of a closed WAV file, from its format header and its size on disk (not from the
  * header's data length, which a writer that died never filled in). A missing file was discarded.
  */
-export async function readWavFacts(path: string): Promise<ClosedFile> {
+async function readWavFacts(path: string): Promise<ClosedFile> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(path, 'r');

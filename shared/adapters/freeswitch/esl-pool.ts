@@ -26,7 +26,7 @@ export interface EslPoolOptions {
  * after 350 s): a connection is not reused after 4 minutes, and one idle for 10 s (a frozen container,
  * a switch restarted meanwhile) is checked first.
  */
-export const ESL_POOL_DEFAULTS = {
+const ESL_POOL_DEFAULTS = {
   maxConnections: 8,
   checkAfterIdleMs: 10_000,
   maxIdleMs: 240_000,

@@ -1,4 +1,3 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { positiveInt, text } from '../../kernel/env.ts';
 import type { RecordingProvider } from '../../recordings/ports.ts';
@@ -7,8 +6,8 @@ import {
   createRecordingFiles,
   type RecordingFiles,
 } from '../../recordings/recording-files.ts';
-import { secretsManagerSdk } from '../aws/aws-sdk.ts';
-import { readSecretString } from '../secrets/secrets-manager-secret.ts';
+import { createAwsClients } from '../aws/aws-clients.ts';
+import { secretsManagerReader } from '../secrets/secrets-manager-secret.ts';
 import { createEslFleet } from './esl-fleet.ts';
 import { ESL_NODES_FORMAT, type EslNode, parseEslNodes } from './esl-nodes.ts';
 import { fixedEslPassword, rereadableEslPassword } from './esl-password.ts';
@@ -73,7 +72,7 @@ export function checkFreeSwitchConfig<T extends FreeSwitchConfig>(config: T): T 
  */
 export async function createMediaServer(
   config: FreeSwitchConfig,
-  readSecret: (secretId: string) => Promise<string> = secretsManagerReader(),
+  readSecret: (secretId: string) => Promise<string> = secretsManagerReader(createAwsClients().secretsManager),
 ): Promise<{ provider: RecordingProvider; files: RecordingFiles }> {
   const secretId = config.ESL_PASSWORD_SECRET_ARN;
   const password = secretId
@@ -89,13 +88,4 @@ export async function createMediaServer(
     ),
   );
   return { provider: createFreeSwitchProvider({ fleet, files }), files };
-}
-
-/** Reads secrets through one Secrets Manager client, made on the first read (none without a secret). */
-function secretsManagerReader(): (secretId: string) => Promise<string> {
-  let client: SecretsManagerClient | undefined;
-  return (secretId) => {
-    client ??= new (secretsManagerSdk().SecretsManagerClient)({});
-    return readSecretString(secretId, client);
-  };
 }

@@ -8,7 +8,7 @@ import { EslConnection, type EslEndpoint, type EslEvent } from './esl-connection
 import { recordTargets } from './freeswitch-provider.ts';
 
 /** What the relay subscribes to: the recording events and the hangups. */
-export const RELAY_SUBSCRIPTION = 'event plain RECORD_START RECORD_STOP CHANNEL_HANGUP_COMPLETE';
+const RELAY_SUBSCRIPTION = 'event plain RECORD_START RECORD_STOP CHANNEL_HANGUP_COMPLETE';
 
 // Completion causes of a file FreeSWITCH deleted because it kept (almost) nothing.
 const DISCARDED = new Set(['input-too-short', 'empty-file']);
@@ -68,7 +68,7 @@ function session(esl: EslConnection, coreUuid: string, options: { node: string; 
 }
 
 /** A FreeSWITCH event as a media event (undefined for anything else). */
-export function toMediaEvent(event: EslEvent, node: string, coreUuid: string): ObservedEvent | undefined {
+function toMediaEvent(event: EslEvent, node: string, coreUuid: string): ObservedEvent | undefined {
   const base = {
     media_node: node,
     core_uuid: event['Core-UUID'] ?? coreUuid,

@@ -1,14 +1,5 @@
-import { createRequire } from 'node:module';
 import type { KMSClient } from '@aws-sdk/client-kms';
-
-// Loaded through require at first use, as the other SDKs (shared/adapters/aws/aws-sdk.ts): only the
-// webhook sender and the admin CLI ever touch KMS, and the sender only for applications with a secret.
-const load = createRequire(import.meta.url);
-
-/** `@aws-sdk/client-kms`, loaded on first use. */
-export function kmsSdk(): typeof import('@aws-sdk/client-kms') {
-  return load('@aws-sdk/client-kms');
-}
+import { createAwsClients } from '../aws/aws-clients.ts';
 
 /** Where the client connects; in AWS nothing is set and the SDK's environment applies (`AWS_ENDPOINT_URL_KMS` too). */
 export interface KmsClientOptions {
@@ -17,15 +8,11 @@ export interface KmsClientOptions {
   endpoint?: string;
 }
 
-/** A KMS client, built on first use and then kept (one per process or container). */
+/**
+ * A KMS client alone, for tools that need no other: the one recipe's `kms` accessor (built on first use,
+ * then kept). Code that has the process's {@link createAwsClients} uses its `kms` instead.
+ */
 export function lazyKmsClient(options: KmsClientOptions = {}): () => KMSClient {
-  let client: KMSClient | undefined;
-  return () => {
-    client ??= new (kmsSdk().KMSClient)({
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    });
-    return client;
-  };
+  const { endpoint, ...rest } = options;
+  return createAwsClients({ ...rest, ...(endpoint ? { endpoints: { kms: endpoint } } : {}) }).kms;
 }

@@ -1,6 +1,6 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { SealedSecretError, type SecretSealer } from '../../webhooks/ports.ts';
-import { kmsSdk } from './kms-client.ts';
+import { kmsSdk } from '../aws/aws-sdk.ts';
 
 /**
  * How a sealed secret is stored: `kms:` then the base64 of KMS's ciphertext blob. The label tells a

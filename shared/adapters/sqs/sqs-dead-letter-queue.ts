@@ -1,6 +1,7 @@
 import type { DeadLetters } from '../../webhooks/ports.ts';
 import { sqsSdk } from '../aws/aws-sdk.ts';
 import type { SqsClientSource } from './sqs-event-queue.ts';
+import { toSqsMessageAttributes } from './sqs-webhook-message.ts';
 
 /**
  * The webhook queue's dead-letter queue, written directly for a message that is not a webhook at all:
@@ -11,16 +12,13 @@ export function createSqsDeadLetters(source: SqsClientSource, dlqUrl: string): D
     async send(message) {
       const { SendMessageCommand } = sqsSdk();
       const client = typeof source === 'function' ? source() : source;
+      // SQS refuses an empty body; the attributes are the received ones, kept as they came.
+      const body = message.body || '(empty)';
       await client.send(
         new SendMessageCommand({
           QueueUrl: dlqUrl,
-          MessageBody: message.body || '(empty)',
-          MessageAttributes: Object.fromEntries(
-            Object.entries(message.attributes).map(([name, value]) => [
-              name,
-              { DataType: 'String', StringValue: value },
-            ]),
-          ),
+          MessageBody: body,
+          MessageAttributes: toSqsMessageAttributes({ body, attributes: message.attributes }),
         }),
       );
     },

@@ -111,6 +111,82 @@ describe.each(STORE_SUBJECTS)('AdminStore on $name', ({ create }) => {
     ).rejects.toBeInstanceOf(AdminError);
   });
 
+  it('rotates a webhook secret, keeping the previous one until it expires', async () => {
+    const { application } = await seedTenantThrough(s.admin, { webhook_secret: 'kms:Zmlyc3Q=' });
+
+    await s.admin.rotateWebhookSecret(application.id, 'kms:c2Vjb25k', '2026-11-25T10:00:00.000Z');
+
+    expect(await s.admin.getApplication(application.id)).toEqual({
+      ...application,
+      webhook_secret: 'kms:c2Vjb25k',
+      webhook_secret_previous: 'kms:Zmlyc3Q=',
+      webhook_secret_previous_expires_at: '2026-11-25T10:00:00.000Z',
+    });
+  });
+
+  it('rotates again, the current secret replacing the previous one', async () => {
+    const { application } = await seedTenantThrough(s.admin, { webhook_secret: 'kms:Zmlyc3Q=' });
+    await s.admin.rotateWebhookSecret(application.id, 'kms:c2Vjb25k', '2026-11-25T10:00:00.000Z');
+
+    await s.admin.rotateWebhookSecret(application.id, 'kms:dGhpcmQ=', '2026-11-26T10:00:00.000Z');
+
+    expect(await s.admin.getApplication(application.id)).toEqual({
+      ...application,
+      webhook_secret: 'kms:dGhpcmQ=',
+      webhook_secret_previous: 'kms:c2Vjb25k',
+      webhook_secret_previous_expires_at: '2026-11-26T10:00:00.000Z',
+    });
+  });
+
+  it('refuses to rotate the secret of an application without one, and writes nothing', async () => {
+    const { application } = await seedTenantThrough(s.admin, { webhook_url: 'https://x.example.com/hook' });
+
+    await expect(
+      s.admin.rotateWebhookSecret(application.id, 'kms:c2Vjb25k', '2026-11-25T10:00:00.000Z'),
+    ).rejects.toBeInstanceOf(AdminError);
+    expect(await s.admin.getApplication(application.id)).toEqual(application);
+  });
+
+  it('refuses to rotate the secret of an unknown application', async () => {
+    await expect(
+      s.admin.rotateWebhookSecret('app_missing', 'kms:c2Vjb25k', '2026-11-25T10:00:00.000Z'),
+    ).rejects.toBeInstanceOf(AdminError);
+  });
+
+  it("reads an event's delivery record as the sender wrote it", async () => {
+    const event = {
+      event_id: `evt_${uniqueSuffix()}`,
+      application_id: 'app_1',
+      event_type: 'recording.completed',
+      call_id: 'call_1',
+      occurred_at: '2026-11-24T10:00:00.000Z',
+      body: '{"event":"recording.completed"}',
+    };
+    const attempt = {
+      at: '2026-11-24T10:00:00Z',
+      status_code: 0,
+      latency_ms: 0,
+      error: 'the application has no webhook_url',
+      outcome: 'parked' as const,
+    };
+    await s.webhooks.recordAttempt(event, attempt, 'parked', 'no_webhook_url');
+
+    expect(await s.admin.getDelivery(event.event_id)).toEqual({
+      ...event,
+      status: 'parked',
+      parked_reason: 'no_webhook_url',
+      attempts: [attempt],
+      attempt_count: 1,
+      first_attempt_at: attempt.at,
+      last_attempt_at: attempt.at,
+      last_status_code: 0,
+    });
+  });
+
+  it('reads no delivery record for an event never attempted', async () => {
+    expect(await s.admin.getDelivery(`evt_${uniqueSuffix()}`)).toBeUndefined();
+  });
+
   it("sets an application's retention period", async () => {
     const { application } = await seedTenantThrough(s.admin);
 

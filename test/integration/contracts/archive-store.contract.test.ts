@@ -112,6 +112,43 @@ describe.each(STORE_SUBJECTS)('ArchiveStore on $name', ({ create }) => {
     });
   });
 
+  it('reads a call as its recordings left it', async () => {
+    const { call } = await callWithRecordings(2);
+
+    expect(await s.archive.getCall(call.id)).toEqual({ ...call, recording_seq: 2 });
+  });
+
+  it('reads a call while one of its recordings is in progress', async () => {
+    const { application } = await seedTenantThrough(s.admin);
+    const call = await seedCallThrough(s.admin, application);
+    const claim: Claim = {
+      callId: call.id,
+      claimId: 'clm_1',
+      recordingId: `rec_${call.id}`,
+      seq: 1,
+      claimedAt: 1000,
+    };
+    await s.recordings.claimStart(claim, { previousSeq: 0 });
+    await s.recordings.commitStarted(claim, recordingOf(call, 1), eventOf(call, `evt_s1_${call.id}`));
+
+    expect(await s.archive.getCall(call.id)).toEqual({
+      ...call,
+      recording_seq: 1,
+      active_recording: {
+        state: 'started',
+        recording_id: `rec_${call.id}`,
+        seq: 1,
+        claim_id: 'clm_1',
+        claimed_at: 1000,
+        recording: recordingOf(call, 1),
+      },
+    });
+  });
+
+  it('reads no call for an unknown id', async () => {
+    expect(await s.archive.getCall('call_unknown')).toBeUndefined();
+  });
+
   it('reads only the key when no recording is asked for, and nothing for an unknown key', async () => {
     const { keyHash } = await callWithRecordings(0);
 

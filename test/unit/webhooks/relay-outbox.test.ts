@@ -64,3 +64,40 @@ describe('relayOutbox metrics', () => {
     expect(metrics.points).toEqual([]);
   });
 });
+
+describe('relayOutbox', () => {
+  it('says the queue took nothing when it throws, so the stream retries the whole batch', async () => {
+    const logger = createMemoryLogger();
+    const metrics = createMemoryMetrics();
+    const refusing: EventQueue = {
+      sendAll: async () => {
+        throw new Error('queue unreachable');
+      },
+      requestRedrive: async () => undefined,
+    };
+
+    const queued = await relayOutbox([event(1), event(2)], {
+      queue: refusing,
+      logger,
+      metrics,
+      clock: createManualClock(NOW).clock,
+    });
+
+    expect(queued).toBe(0);
+    expect(metrics.points).toEqual([]);
+    expect(logger.lines.map((line) => JSON.parse(line))).toEqual([
+      {
+        level: 'warn',
+        message: 'webhook queue refused events; the stream retries them',
+        error: 'Error: queue unreachable',
+      },
+      {
+        level: 'warn',
+        message: 'events not queued yet; the stream retries them',
+        queued: 0,
+        waiting: 2,
+        first_waiting: 'evt_1',
+      },
+    ]);
+  });
+});
