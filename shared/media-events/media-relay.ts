@@ -122,6 +122,8 @@ export function createMediaRelay(deps: MediaRelayDeps) {
       await journal.save(state);
       return;
     }
+    // A reconciliation that ran between the start and its event reported it already: not twice.
+    if (event.kind === 'recording_started' && state.running[event.path] === event.channel_uuid) return;
     await publish(event);
     if (event.kind === 'recording_started') {
       state.running[event.path] = event.channel_uuid;

@@ -3,7 +3,7 @@ import { isClaimStale, recordingIdFor } from './call-rules.ts';
 import { ClaimLostError, ProviderError, RecordingStartFailedError } from './errors.ts';
 import type { Claim, RecordingDeps } from './ports.ts';
 import { newRecording, providerRequest, recordingEvent } from './recording-records.ts';
-import { commitStartFailed, settleStart } from './settle-start.ts';
+import { commitStartFailed, type SettledStart, settleStart } from './settle-start.ts';
 import type { Call, RecordableCall, Recording } from './types.ts';
 
 /**
@@ -76,7 +76,13 @@ async function runStart(claim: Claim, call: RecordableCall, deps: RecordingDeps)
       throw new RecordingStartFailedError();
     }
     // The command may have run: adopt the audio or make sure there is none before answering.
-    const settled = await settleStart(claim, call, started, deps);
+    let settled: SettledStart;
+    try {
+      settled = await settleStart(claim, call, started, deps);
+    } catch (commitError) {
+      // Settling could not commit what it found (audio may be running): never 503 "nothing changed".
+      return afterFailedCommit(commitError, claim, call, deps);
+    }
     if (settled.kind === 'adopted') return settled.recording;
     throw new RecordingStartFailedError();
   }
@@ -90,18 +96,21 @@ async function runStart(claim: Claim, call: RecordableCall, deps: RecordingDeps)
 }
 
 /**
- * The media server is recording but our commit failed. If another request took the call over and
- * adopted the recording, answer with it; otherwise stop the audio (nothing may record that the API
- * does not show) and answer 502, never "503, nothing changed".
+ * The media server is (or may be) recording but our commit failed. What is stored decides: if the
+ * commit landed after all (its answer lost), or another request or the media events adopted the
+ * recording (and perhaps ended it since), answer with it; otherwise stop the audio (nothing may record
+ * that the API does not show) and answer 502, never "503, nothing changed".
  */
 async function afterFailedCommit(error: unknown, claim: Claim, call: RecordableCall, deps: RecordingDeps) {
   const { provider, store, logger } = deps;
-  if (error instanceof ClaimLostError) {
-    const active = (await store.getCall(call.id).catch(() => undefined))?.active_recording;
-    if (active?.recording && active.recording_id === claim.recordingId && active.state !== 'starting') {
-      return active.recording;
-    }
+  const active = (await store.getCall(call.id).catch(() => undefined))?.active_recording;
+  if (active?.recording && active.recording_id === claim.recordingId && active.state !== 'starting') {
+    return active.recording;
   }
+  // Adopted and already ended (its channel hung up): it started, and its webhooks say so; a 502 would
+  // contradict them.
+  const ended = await store.getRecording(call.id, claim.seq).catch(() => undefined);
+  if (ended?.id === claim.recordingId && ended.status !== 'failed') return ended;
   logger.error('start committed nothing after the media server started; stopping the audio', {
     call_id: call.id,
     recording_id: claim.recordingId,

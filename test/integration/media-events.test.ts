@@ -6,7 +6,12 @@ import { serializeMediaEvent } from '../../shared/media-events/media-event-messa
 import type { MediaEvent } from '../../shared/media-events/types.ts';
 import type { Call } from '../../shared/recordings/types.ts';
 import { connectRaw } from '../support/esl-test-client.ts';
-import { type ApiAnswer, createServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
+import {
+  type ApiAnswer,
+  createServiceHarness,
+  type ServiceHarness,
+  TEST_API_URL,
+} from '../support/service-harness.ts';
 import { requeueStartAsVersion2 } from '../support/version-2-events.ts';
 
 // The recording follows the media server: each scenario of the issue, end to end through the real
@@ -24,13 +29,72 @@ const pathOf = (c: Call, recordingId = `rec_${c.id}`) =>
     customerId: c.customer_id,
     applicationId: c.application_id,
   });
-const statusOf = async (c: Call) => (await h.stored(c.id)).call?.status;
 /** The stored audio's size: the relay uploads the file, then deletes it from the media server. */
 const storedSize = (c: Call, recordingId = `rec_${c.id}`) => h.objectSize(h.objectKeyOf(c, recordingId));
 const answerOf = async (answer: Promise<ApiAnswer>) => {
   const { statusCode, body } = await answer;
   return { statusCode, body };
 };
+/** The recording as `GET /v1/recordings/{id}` shows it. */
+const shown = async (recordingId: string) =>
+  (await h.call('GET', `/v1/recordings/${recordingId}`)).body?.data;
+/** The answer's `data` for a recording of `call`. */
+const dataOf = (c: Call & { provider_call_id: string }, action: 'start' | 'stop', recording: unknown) => ({
+  data: { call_id: c.id, provider_call_id: c.provider_call_id, action, recording },
+});
+/** A webhook as the queue holds it (see `QueuedWebhook`). */
+const sent = (event: string, callStatus: string, recordingId: string, data: Record<string, unknown>) => ({
+  event,
+  call_status: callStatus,
+  recording: `${recordingId} ${event === 'recording.started' ? 'started' : event.slice('recording.'.length)}`,
+  data: { event_key: `${recordingId}:${event}`, ...data },
+});
+/** Waits until `done` holds (read afresh each time), or `ms` passed: the assertions after it say which. */
+async function eventually(done: () => boolean | Promise<boolean>, ms = 10_000) {
+  const until = Date.now() + ms;
+  while (!(await done()) && Date.now() < until) await pause(50);
+}
+/** What the media events did with each report of `kind` about `path`, in order. */
+const outcomesOf = (kind: MediaEvent['kind'], path: string) =>
+  h.logger.lines.flatMap((line) => {
+    const fields = JSON.parse(line) as Record<string, unknown>;
+    return fields.message === 'media event' && fields.kind === kind && fields.path === path
+      ? [fields.outcome]
+      : [];
+  });
+/** Whether the media events put off a report of `kind` about `path` until the API's start commits. */
+const postponed = (kind: MediaEvent['kind'], path: string) =>
+  h.logger.lines.some((line) => {
+    const fields = JSON.parse(line) as Record<string, unknown>;
+    return (
+      fields.message === 'media event' &&
+      fields.kind === kind &&
+      fields.path === path &&
+      fields.outcome === 'waiting for the start to commit'
+    );
+  });
+/**
+ * Holds the next `commitStarted` (the API's: the media events never commit a start before the API's
+ * claim is stale) until the returned function is called, as a Lambda paused mid-request would.
+ */
+function holdNextStartCommit(): () => void {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let first = true;
+  h.wrapStore((real) => ({
+    ...real,
+    commitStarted: async (...args) => {
+      if (first) {
+        first = false;
+        await held;
+      }
+      return real.commitStarted(...args);
+    },
+  }));
+  return release;
+}
 
 beforeAll(async () => {
   h = await createServiceHarness({ claimLeaseMs: 2000 });
@@ -116,27 +180,52 @@ describe('uncertain media commands', () => {
     h.freeswitch.setFault((command) =>
       command.includes(' start ') ? { kind: 'late', ms: 1500 } : undefined,
     );
+    const id = `rec_${call.id}`;
 
-    const answer = await h.control(call.id, 'start');
+    const answer = await answerOf(h.control(call.id, 'start'));
     await h.settle();
 
-    expect([answer.statusCode, answer.body.data?.recording.status]).toEqual([200, 'started']);
+    const { call: stored, recordings } = await h.stored(call.id);
+    expect(answer).toEqual({ statusCode: 200, body: dataOf(call, 'start', await shown(id)) });
+    expect(answer.body.data.recording).toEqual(expect.objectContaining({ id, status: 'started' }));
+    expect([stored?.status, stored?.active_recording?.state, stored?.active_recording?.recording_id]).toEqual(
+      ['in_progress', 'started', id],
+    );
+    expect(recordings.map((r) => [r.id, r.status])).toEqual([[id, 'started']]);
     expect(h.recordingOn(call)).toEqual([pathOf(call)]);
-    expect((await h.webhooks()).map((w) => w.event)).toEqual(['recording.started']);
+    expect(await h.webhooks()).toEqual([sent('recording.started', 'in_progress', id, { sequence: 1 })]);
   });
 
   it('answers a stop whose reply was lost with the completed recording, from the media server report', async () => {
+    const id = `rec_${call.id}`;
     await h.control(call.id, 'start');
     await pause(500);
     h.freeswitch.setFault((command) => (command.includes(' stop ') ? { kind: 'no-reply' } : undefined));
 
-    const answer = await h.control(call.id, 'stop');
+    const answer = await answerOf(h.control(call.id, 'stop'));
+    await h.settle();
 
-    expect([answer.statusCode, answer.body.data?.recording.status]).toEqual([200, 'completed']);
+    const size = (await storedSize(call)) ?? -1;
+    const { call: stored, recordings } = await h.stored(call.id);
+    expect(answer).toEqual({ statusCode: 200, body: dataOf(call, 'stop', await shown(id)) });
+    expect(answer.body.data.recording).toEqual(
+      expect.objectContaining({
+        status: 'completed',
+        storage_type: 's3',
+        file_url: `${TEST_API_URL}/v1/recordings/${id}/media`,
+        duration_seconds: Math.round((size - 44) / 16_000),
+        size_bytes: size,
+      }),
+    );
+    expect(size).toBeGreaterThan(44);
+    expect([stored?.status, stored?.active_recording]).toEqual(['in_progress', undefined]);
+    expect(recordings.map((r) => [r.id, r.status, r.end_reason, r.size_bytes])).toEqual([
+      [id, 'completed', 'stopped', size],
+    ]);
     expect(h.recordingOn(call)).toEqual([]);
-    expect((await h.webhooks()).map((w) => [w.event, w.data.end_reason])).toEqual([
-      ['recording.started', undefined],
-      ['recording.completed', 'stopped'],
+    expect(await h.webhooks()).toEqual([
+      sent('recording.started', 'in_progress', id, { sequence: 1 }),
+      sent('recording.completed', 'in_progress', id, { end_reason: 'stopped', sequence: 2 }),
     ]);
     expect((await h.control(call.id, 'start')).body.data?.recording.id).toBe(`rec_${call.id}_2`);
   });
@@ -168,6 +257,65 @@ describe('uncertain media commands', () => {
       ['recording.failed', 'start_failed', 1],
     ]);
   });
+
+  it('stops the audio and stores the start failed when a late start is found recording but cannot be committed', async () => {
+    const id = `rec_${call.id}`;
+    h.freeswitch.setFault((command) =>
+      command.includes(' start ') ? { kind: 'late', ms: 1500 } : undefined,
+    );
+    let failures = 1;
+    h.wrapStore((real) => ({
+      ...real,
+      commitStarted: async (...args) => {
+        if (failures-- > 0) throw new DependencyUnavailableError('storage');
+        return real.commitStarted(...args);
+      },
+    }));
+
+    const answer = await answerOf(h.control(call.id, 'start'));
+    await h.settle();
+
+    const { call: stored, recordings } = await h.stored(call.id);
+    expect(answer).toEqual({
+      statusCode: 502,
+      body: {
+        error: { code: 'recording_start_failed', message: 'the media server could not start the recording' },
+      },
+    });
+    expect(h.recordingOn(call)).toEqual([]);
+    expect([stored?.active_recording, recordings.map((r) => [r.id, r.status, r.failure_reason])]).toEqual([
+      undefined,
+      [[id, 'failed', 'start_failed']],
+    ]);
+    expect(await h.webhooks()).toEqual([
+      sent('recording.failed', 'in_progress', id, { reason: 'start_failed', sequence: 1 }),
+    ]);
+  });
+
+  it('answers 200 started, and keeps the audio, when the commit landed but its answer was lost', async () => {
+    const id = `rec_${call.id}`;
+    let lost = 1;
+    h.wrapStore((real) => ({
+      ...real,
+      commitStarted: async (...args) => {
+        await real.commitStarted(...args);
+        if (lost-- > 0) throw new DependencyUnavailableError('storage');
+      },
+    }));
+
+    const answer = await answerOf(h.control(call.id, 'start'));
+    await h.settle();
+
+    const { call: stored, recordings } = await h.stored(call.id);
+    expect(answer).toEqual({ statusCode: 200, body: dataOf(call, 'start', await shown(id)) });
+    expect(answer.body.data.recording).toEqual(expect.objectContaining({ id, status: 'started' }));
+    expect([stored?.active_recording?.state, recordings.map((r) => [r.id, r.status])]).toEqual([
+      'started',
+      [[id, 'started']],
+    ]);
+    expect(h.recordingOn(call)).toEqual([pathOf(call)]);
+    expect(await h.webhooks()).toEqual([sent('recording.started', 'in_progress', id, { sequence: 1 })]);
+  });
 });
 
 describe('orphans', () => {
@@ -190,6 +338,35 @@ describe('orphans', () => {
     expect(h.logger.lines.some((line) => line.includes('orphan recording stopped'))).toBe(true);
     expect(await storedSize(call, `rec_${call.id}_7`)).toBeUndefined();
     expect(existsSync(pathOf(call, `rec_${call.id}_7`))).toBe(false);
+    expect(await h.webhooks()).toEqual([]);
+  });
+});
+
+describe('an orphan whose stop goes unanswered', () => {
+  it('counts and logs it stopped once the file records no more, though the reply never came', async () => {
+    const orphan = pathOf(call, `rec_${call.id}_7`);
+    const stop = `uuid_record ${call.provider_call_id} stop ${orphan}`;
+    const before = h.counted('OrphanRecordings');
+    // The stop runs at once; its answer comes after the function stopped waiting (a lost reply).
+    h.freeswitch.setFault((command) => (command === stop ? { kind: 'late', ms: 1500 } : undefined));
+    const esl = await connectRaw(h.freeswitch.port);
+    await esl.waitFor(1);
+    await esl.ask('auth ClueCon');
+    await esl.ask(`api uuid_record ${call.provider_call_id} start ${orphan}`);
+    esl.close();
+
+    await eventually(() => outcomesOf('recording_started', orphan).length > 0);
+    await h.settle();
+
+    expect([
+      h.recordingOn(call),
+      outcomesOf('recording_started', orphan),
+      h.counted('OrphanRecordings') - before,
+      h.logger.lines.filter(
+        (line) => line.includes('orphan recording stopped') && line.includes(`"rec_${call.id}_7"`),
+      ).length,
+      h.freeswitch.commands.filter((command) => command === stop).length,
+    ]).toEqual([[], ['orphan stopped'], 1, 1, 1]);
     expect(await h.webhooks()).toEqual([]);
   });
 });
@@ -269,25 +446,164 @@ describe('events twice, late or out of order', () => {
 
 describe('relay disconnect during a hangup', () => {
   it('completes the recording from the file once the relay is back, and ends the call', async () => {
+    const id = `rec_${call.id}`;
     await h.control(call.id, 'start');
     await pause(800);
     h.freeswitch.setRefuseAuth(true);
     h.freeswitch.dropEventConnections();
     h.freeswitch.hangup(call.provider_call_id);
-    await pause(300);
+    await pause(300); // the relay's reconnects are refused meanwhile: the hangup's events go to nobody
     h.freeswitch.setRefuseAuth(false);
 
-    await pause(1200);
+    await eventually(async () => (await h.stored(call.id)).recordings[0]?.status === 'completed');
     await h.settle();
 
-    const size = await storedSize(call);
-    expect(await statusOf(call)).toBe('completed');
-    expect((await h.stored(call.id)).recordings.map((r) => [r.status, r.size_bytes, r.end_reason])).toEqual([
-      ['completed', size, 'hangup'],
+    const size = (await storedSize(call)) ?? -1;
+    const { call: stored, recordings } = await h.stored(call.id);
+    expect([stored?.status, stored?.active_recording]).toEqual(['completed', undefined]);
+    expect(recordings.map((r) => [r.id, r.status, r.size_bytes, r.end_reason])).toEqual([
+      [id, 'completed', size, 'hangup'],
     ]);
-    expect((await h.webhooks()).map((w) => [w.event, w.call_status, w.data.end_reason])).toEqual([
-      ['recording.started', 'in_progress', undefined],
-      ['recording.completed', 'completed', 'hangup'],
+    expect(size).toBeGreaterThan(44); // audio, not just the header
+    expect(h.recordingOn(call)).toEqual([]);
+    expect(existsSync(pathOf(call))).toBe(false);
+    expect(await h.webhooks()).toEqual([
+      sent('recording.started', 'in_progress', id, { sequence: 1 }),
+      sent('recording.completed', 'completed', id, { end_reason: 'hangup', sequence: 2 }),
+    ]);
+  });
+});
+
+describe('a recording the media server kept no file of (RECORD_MIN_SEC)', () => {
+  it('answers the stop with the failed recording and sends recording.failed, reason empty, sequence 2', async () => {
+    const id = `rec_${call.id}`;
+    h.freeswitch.setChannelVar(call.provider_call_id, 'RECORD_MIN_SEC', '5');
+    await h.control(call.id, 'start');
+    await pause(300);
+
+    const answer = await answerOf(h.control(call.id, 'stop'));
+    await h.settle();
+
+    const { call: stored, recordings } = await h.stored(call.id);
+    expect(answer).toEqual({ statusCode: 200, body: dataOf(call, 'stop', await shown(id)) });
+    expect(answer.body.data.recording).toEqual({
+      id,
+      call_id: call.id,
+      customer_id: call.customer_id,
+      application_id: call.application_id,
+      provider_call_id: call.provider_call_id,
+      status: 'failed',
+      storage_type: 'local',
+      file_url: '',
+      duration_seconds: 0,
+      size_bytes: 0,
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
+    expect([stored?.status, stored?.active_recording]).toEqual(['in_progress', undefined]);
+    expect(recordings.map((r) => [r.id, r.status, r.failure_reason])).toEqual([[id, 'failed', 'empty']]);
+    expect(await h.webhooks()).toEqual([
+      sent('recording.started', 'in_progress', id, { sequence: 1 }),
+      sent('recording.failed', 'in_progress', id, { reason: 'empty', sequence: 2 }),
+    ]);
+    expect([h.recordingOn(call), existsSync(pathOf(call)), await storedSize(call)]).toEqual([
+      [],
+      false,
+      undefined,
+    ]);
+  });
+
+  it('fails a recording a hangup cut off with reason empty, and ends the call', async () => {
+    const id = `rec_${call.id}`;
+    h.freeswitch.setChannelVar(call.provider_call_id, 'RECORD_MIN_SEC', '5');
+    await h.control(call.id, 'start');
+    await pause(300);
+
+    h.freeswitch.hangup(call.provider_call_id);
+    await eventually(async () => (await h.stored(call.id)).recordings[0]?.status !== 'started');
+    await h.settle();
+
+    const { call: stored, recordings } = await h.stored(call.id);
+    expect([stored?.status, stored?.active_recording]).toEqual(['completed', undefined]);
+    expect(recordings.map((r) => [r.id, r.status, r.failure_reason, r.size_bytes])).toEqual([
+      [id, 'failed', 'empty', 0],
+    ]);
+    expect(await h.webhooks()).toEqual([
+      sent('recording.started', 'in_progress', id, { sequence: 1 }),
+      sent('recording.failed', 'completed', id, { reason: 'empty', sequence: 2 }),
+    ]);
+    expect(await answerOf(h.control(call.id, 'stop'))).toEqual({
+      statusCode: 404,
+      body: { error: { code: 'active_call_not_found', message: 'no active call with this id' } },
+    });
+    expect([h.recordingOn(call), existsSync(pathOf(call)), await storedSize(call)]).toEqual([
+      [],
+      false,
+      undefined,
+    ]);
+  });
+});
+
+describe("the media server's report of a recording's end, before the start is committed", () => {
+  it('is applied once the start commits: 200 started, then completed by the hangup', async () => {
+    const id = `rec_${call.id}`;
+    const release = holdNextStartCommit();
+    const starting = answerOf(h.control(call.id, 'start'));
+    await eventually(() => h.recordingOn(call).length === 1);
+    await pause(300); // some audio
+
+    h.freeswitch.hangup(call.provider_call_id);
+    // The relay stores the file and reports it; the media events find the start uncommitted and wait.
+    await eventually(() => postponed('recording_stopped', pathOf(call)));
+    const waited = postponed('recording_stopped', pathOf(call));
+    release();
+    const answer = await starting;
+    await eventually(async () => (await h.stored(call.id)).recordings[0]?.status === 'completed', 15_000);
+    await h.settle();
+
+    const size = (await storedSize(call)) ?? -1;
+    const { call: stored, recordings } = await h.stored(call.id);
+    expect(waited).toBe(true);
+    expect(answer).toEqual({
+      statusCode: 200,
+      body: dataOf(call, 'start', expect.objectContaining({ id, status: 'started', size_bytes: 0 })),
+    });
+    expect([stored?.status, stored?.active_recording]).toEqual(['completed', undefined]);
+    expect(recordings.map((r) => [r.id, r.status, r.end_reason, r.size_bytes])).toEqual([
+      [id, 'completed', 'hangup', size],
+    ]);
+    expect(size).toBeGreaterThan(44);
+    expect(await h.webhooks()).toEqual([
+      sent('recording.started', 'in_progress', id, { sequence: 1 }),
+      sent('recording.completed', 'completed', id, { end_reason: 'hangup', sequence: 2 }),
+    ]);
+  });
+
+  it('answers a start whose commit came after the media events had adopted and ended it with that recording', async () => {
+    const id = `rec_${call.id}`;
+    const release = holdNextStartCommit();
+    const starting = answerOf(h.control(call.id, 'start'));
+    await eventually(() => h.recordingOn(call).length === 1);
+    await pause(300); // some audio
+
+    h.freeswitch.hangup(call.provider_call_id);
+    // Past the claim's lease the media events stop waiting: they adopt the start and end it.
+    await eventually(async () => (await h.stored(call.id)).recordings[0]?.status === 'completed', 15_000);
+    release();
+    const answer = await starting;
+    await h.settle();
+
+    const size = (await storedSize(call)) ?? -1;
+    const { call: stored, recordings } = await h.stored(call.id);
+    expect(answer).toEqual({ statusCode: 200, body: dataOf(call, 'start', await shown(id)) });
+    expect([stored?.status, stored?.active_recording]).toEqual(['completed', undefined]);
+    expect(recordings.map((r) => [r.id, r.status, r.end_reason, r.size_bytes])).toEqual([
+      [id, 'completed', 'hangup', size],
+    ]);
+    expect(h.recordingOn(call)).toEqual([]);
+    expect(await h.webhooks()).toEqual([
+      sent('recording.started', 'completed', id, { sequence: 1 }),
+      sent('recording.completed', 'completed', id, { end_reason: 'hangup', sequence: 2 }),
     ]);
   });
 });

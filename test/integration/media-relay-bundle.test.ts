@@ -82,20 +82,25 @@ describe('the media relay bundle', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     freeswitch.hangup(uuid);
     const kinds: string[] = [];
-    for (let i = 0; i < 50 && kinds.length < 3; i += 1) {
+    // A call is two legs, and FreeSWITCH reports each leg's hangup (transcript 03): four events.
+    for (let i = 0; i < 50 && kinds.length < 4; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       for (const message of await drainQueue(sqs, queueUrl)) {
         const parsed = parseMediaEvent(message.Body ?? '');
-        if (parsed.ok) kinds.push(`${parsed.event.kind} ${parsed.event.media_node}`);
+        if (parsed.ok)
+          kinds.push(
+            `${parsed.event.kind} ${parsed.event.media_node} ${parsed.event.channel_uuid === uuid ? 'leg A' : 'other leg'}`,
+          );
       }
     }
     const exited = new Promise<number | null>((resolve) => relay.once('exit', resolve));
     relay.kill('SIGTERM');
 
     expect(kinds.sort()).toEqual([
-      'channel_hangup fs-bundle',
-      'recording_started fs-bundle',
-      'recording_stopped fs-bundle',
+      'channel_hangup fs-bundle leg A',
+      'channel_hangup fs-bundle other leg',
+      'recording_started fs-bundle leg A',
+      'recording_stopped fs-bundle leg A',
     ]);
     const stored = await s3.send(
       new HeadObjectCommand({ Bucket: bucket, Key: 'recordings/cust_1/call_bundle1/rec_call_bundle1.wav' }),

@@ -30,6 +30,8 @@ let files: RecordingFiles;
 let pathTemplate: string;
 let stateFile: string;
 let published: MediaEvent[];
+/** Every event the relay tried to publish, taken or not. */
+let attempted: MediaEvent[];
 let failPublishing: boolean;
 let relay: ReturnType<typeof createMediaRelay>;
 let running: Promise<void>;
@@ -42,13 +44,41 @@ const requestFor = (uuid: string, recordingId: string): ProviderRecordingRequest
   customerId: 'cust_1',
   applicationId: 'app_1',
 });
+/** Waits until the relay has tried to publish events matching `done` (the queue may have refused them). */
+async function untilAttempted(done: (events: MediaEvent[]) => boolean, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!done(attempted) && Date.now() < deadline) await pause(20);
+  return attempted;
+}
 /** Waits until the relay has published events matching `done`. */
 async function until(done: (events: MediaEvent[]) => boolean, ms = 5000) {
   const deadline = Date.now() + ms;
   while (!done(published) && Date.now() < deadline) await pause(20);
   return published;
 }
+/**
+ * Whether `path` is still on the media server's disk once the relay has had time to delete it. The relay
+ * deletes a file just after its report is queued (and its journal saved), so a test that has just seen
+ * the report waits for the deletion instead of racing it (on a busy machine the journal save is slow).
+ */
+async function stillOnDisk(path: string, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (existsSync(path) && Date.now() < deadline) await pause(20);
+  return existsSync(path);
+}
 const kinds = (events: MediaEvent[]) => events.map((e) => `${e.kind} ${e.source}`);
+/** The events about one channel (a loopback call's B leg, as the simulator and the captures have it, is another). */
+const about = (events: MediaEvent[], uuid: string) => events.filter((e) => e.channel_uuid === uuid);
+/** What the events about every other channel were: a hung-up call's other leg reports only its hangup. */
+const otherLegs = (events: MediaEvent[], uuid: string) =>
+  [...new Set(kinds(events.filter((e) => e.channel_uuid !== uuid)))].sort();
+const hangupOf = (uuid: string) => (events: MediaEvent[]) =>
+  about(events, uuid).some((e) => e.kind === 'channel_hangup');
+/** Both legs of `uuid`'s call reported hung up, and its recording reported stopped. */
+const callEnded = (uuid: string) => (events: MediaEvent[]) =>
+  hangupOf(uuid)(events) &&
+  events.some((e) => e.kind === 'channel_hangup' && e.channel_uuid !== uuid) &&
+  about(events, uuid).some((e) => e.kind === 'recording_stopped');
 const keyOf = (request: ProviderRecordingRequest) =>
   objectKeyOf({ customerId: request.customerId, callId: request.callId, recordingId: request.recordingId });
 /** The stored object's size (the relay deletes the file from the media server once stored). */
@@ -66,6 +96,7 @@ function startRelay(settings: { uploadGiveUpMs?: number } = {}) {
     ),
     publisher: {
       publish: async (event) => {
+        attempted.push(event);
         if (failPublishing) throw new Error('queue down');
         published.push(event);
       },
@@ -103,6 +134,7 @@ beforeEach(async () => {
   stateFile = join(await mkdtemp(join(tmpdir(), 'minivoice-relay-')), 'state.json');
   bucket = await createTestBucket(clients.s3);
   published = [];
+  attempted = [];
   failPublishing = false;
   failUploads = false;
   startRelay();
@@ -124,9 +156,12 @@ describe('the media relay', () => {
     await provider.stopRecording(request);
     await until((e) => e.some((x) => x.kind === 'recording_stopped'));
     freeswitch.hangup(uuid);
-    const events = await until((e) => e.some((x) => x.kind === 'channel_hangup'));
+    // FreeSWITCH reports the A leg's hangup, then the B leg's (03_hangup_while_recording).
+    const events = await until((e) => e.filter((x) => x.kind === 'channel_hangup').length >= 2);
+    const otherLeg = events.find((e) => e.kind === 'channel_hangup' && e.channel_uuid !== uuid)?.channel_uuid;
 
     const size = (await storedSize(request)) ?? -1;
+    expect(otherLeg).toEqual(expect.any(String));
     expect(events.filter((e) => e.source === 'event')).toEqual([
       {
         media_node: 'fs-test',
@@ -157,9 +192,18 @@ describe('the media relay', () => {
         channel_uuid: uuid,
         hangup_cause: 'NORMAL_CLEARING',
       },
+      {
+        media_node: 'fs-test',
+        core_uuid: freeswitch.coreUuid,
+        at: expect.any(String),
+        source: 'event',
+        kind: 'channel_hangup',
+        channel_uuid: otherLeg,
+        hangup_cause: 'NORMAL_CLEARING',
+      },
     ]);
     expect(size).toBeGreaterThan(3000); // a quarter second of 8 kHz 16-bit audio
-    expect(existsSync(files.pathOf(request))).toBe(false);
+    expect(await stillOnDisk(files.pathOf(request))).toBe(false);
   });
 
   it('reports a recording that stopped and a channel that hung up while it was disconnected', async () => {
@@ -167,6 +211,7 @@ describe('the media relay', () => {
     const request = requestFor(uuid, 'rec_call_b1');
     await providerFor(freeswitch, files).startRecording(request);
     await until((e) => e.length === 1);
+    await relay.reconcileNow(); // it has seen both legs of the call
 
     // The relay cannot get back in while the channel hangs up: its RECORD_STOP and hangup go to nobody.
     freeswitch.setRefuseAuth(true);
@@ -174,10 +219,15 @@ describe('the media relay', () => {
     freeswitch.hangup(uuid);
     await pause(150);
     freeswitch.setRefuseAuth(false);
-    const events = await until((e) => e.length >= 3);
+    const events = await until(callEnded(uuid));
 
     const size = (await storedSize(request)) ?? -1;
-    expect(events.slice(1).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
+    expect(otherLegs(events, uuid)).toEqual(['channel_hangup reconcile']);
+    expect(
+      about(events, uuid)
+        .slice(1)
+        .sort((a, b) => a.kind.localeCompare(b.kind)),
+    ).toEqual([
       expect.objectContaining({ kind: 'channel_hangup', source: 'reconcile', channel_uuid: uuid }),
       expect.objectContaining({
         kind: 'recording_stopped',
@@ -198,11 +248,31 @@ describe('the media relay', () => {
     freeswitch.hangup(uuid);
     await pause(150);
     freeswitch.setRefuseAuth(false);
-    const events = await until((e) => e.some((x) => x.kind === 'channel_hangup'));
+    const events = await until(hangupOf(uuid));
 
-    expect(events).toEqual([
+    expect(otherLegs(events, uuid)).toEqual(['channel_hangup reconcile']);
+    expect(about(events, uuid)).toEqual([
       expect.objectContaining({ kind: 'channel_hangup', source: 'reconcile', channel_uuid: uuid }),
     ]);
+  });
+
+  it('reports a start once when a reconciliation saw it recording before its event arrived', async () => {
+    const held = freeswitch.addChannel();
+    const uuid = freeswitch.addChannel();
+    const request = requestFor(uuid, 'rec_call_k1');
+    const provider = providerFor(freeswitch, files);
+    // An event the queue refuses holds the relay's events and reconciliations up, in order.
+    failPublishing = true;
+    await provider.startRecording(requestFor(held, 'rec_call_k0'));
+    await untilAttempted((e) => e.some((x) => x.channel_uuid === held));
+    const reconciling = relay.reconcileNow();
+    await provider.startRecording(request); // its event waits behind the reconciliation
+    failPublishing = false;
+    await reconciling;
+    await until((e) => about(e, uuid).length > 0);
+    await relay.reconcileNow(); // the live event, if relayed too, is out by now
+
+    expect(kinds(about(published, uuid))).toEqual(['recording_started reconcile']);
   });
 
   it('reports a recording that started while it was disconnected', async () => {
@@ -219,13 +289,19 @@ describe('the media relay', () => {
     const request = requestFor(uuid, 'rec_call_d1');
     await providerFor(freeswitch, files).startRecording(request);
     await until((e) => e.length === 1);
+    await relay.reconcileNow(); // it has seen both legs of the call
     await pause(200);
 
     await freeswitch.restart();
     freeswitch.dropEventConnections();
-    const events = await until((e) => e.length >= 3);
+    const events = await until(callEnded(uuid));
 
-    expect(events.slice(1).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
+    expect(otherLegs(events, uuid)).toEqual(['channel_hangup reconcile']);
+    expect(
+      about(events, uuid)
+        .slice(1)
+        .sort((a, b) => a.kind.localeCompare(b.kind)),
+    ).toEqual([
       expect.objectContaining({ kind: 'channel_hangup', channel_uuid: uuid }),
       expect.objectContaining({
         kind: 'recording_stopped',
@@ -314,7 +390,7 @@ describe('the media relay', () => {
       duration_ms: expect.any(Number),
       size_bytes: await storedSize(request),
     });
-    expect(existsSync(files.pathOf(request))).toBe(false);
+    expect(await stillOnDisk(files.pathOf(request))).toBe(false);
   });
 
   it('reports storage_failed and deletes the file when storage refuses it for longer than the give-up time', async () => {
@@ -331,7 +407,7 @@ describe('the media relay', () => {
     const events = await until((e) => e.some((x) => x.kind === 'recording_stopped'), 10_000);
 
     expect(stoppedOf(events)?.file).toEqual({ kind: 'storage_failed' });
-    expect(existsSync(files.pathOf(request))).toBe(false);
+    expect(await stillOnDisk(files.pathOf(request))).toBe(false);
     expect(await storedSize(request)).toBeUndefined();
   });
 

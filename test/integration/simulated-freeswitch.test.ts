@@ -1,12 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readCapture } from '../../scripts/local/simulated-freeswitch/captured-events.ts';
+import { readCapture, readTranscript } from '../../scripts/local/simulated-freeswitch/captured-events.ts';
 import type { SimulatedFreeSwitch } from '../../scripts/local/simulated-freeswitch/server.ts';
-import { connectRaw, headerNames, type RawMessage } from '../support/esl-test-client.ts';
+import { createNormaliser } from '../../scripts/local/simulated-freeswitch/wire-comparison.ts';
+import { connectRaw, type RawMessage } from '../support/esl-test-client.ts';
 import { startTestFreeSwitch } from '../support/media-server.ts';
 
 // The simulator must behave as ../shared/notes/freeswitch-protocol.md and the captures beside it say.
+// Events are compared with the captured ones whole (names, order, values, encoding), once the values
+// that must differ are normalised by header name (wire-comparison.ts): uuids, times, counters, lengths.
+// The simulator runs as host `vm`, the captured host's name.
 let freeswitch: SimulatedFreeSwitch;
 let directory: string;
 let client: Awaited<ReturnType<typeof connectRaw>>;
@@ -20,21 +25,35 @@ const events = (name?: string) =>
       m.headers['Content-Type'] === 'text/event-plain' &&
       (!name || m.body.startsWith(`Event-Name: ${name}\n`)),
   );
+const jsonEvents = (name: string) =>
+  client.messages.filter(
+    (m) => m.headers['Content-Type'] === 'text/event-json' && m.body.startsWith(`{"Event-Name":"${name}"`),
+  );
 const header = (message: RawMessage | undefined, name: string) =>
   decodeURIComponent(
     /^(?:.*\n)?NAME: (.*)$/m.exec(message?.body.replace(/NAME/g, '') ?? '')?.[1] ?? '',
   ).trim() || decodeURIComponent(new RegExp(`^${name}: (.*)$`, 'm').exec(message?.body ?? '')?.[1] ?? '');
 const file = (name: string) => join(directory, 'rec', name);
+/** Messages normalised as one session (uuids numbered across them), our paths written as the captured. */
+const asCaptured = (messages: string[], paths: [string, string][] = []) => {
+  const normalise = createNormaliser(paths);
+  return messages.map((message) => normalise(message));
+};
+/** The events transcript 03 (a hangup while recording) received, as sent. */
+const capturedHangup = () =>
+  readTranscript('03_hangup_while_recording.txt')
+    .filter(({ direction, bytes }) => direction === 'received' && bytes.includes('text/event-plain'))
+    .map(({ bytes }) => bytes.toString('utf8'));
 
 /** Waits until `count` events of this name have arrived. */
-async function eventsOf(name: string, count: number) {
+async function eventsOf(name: string, count: number, of: (name: string) => RawMessage[] = events) {
   const until = Date.now() + 3000;
-  while (events(name).length < count && Date.now() < until) await pause(5);
-  return events(name);
+  while (of(name).length < count && Date.now() < until) await pause(5);
+  return of(name);
 }
 
 beforeAll(async () => {
-  ({ freeswitch, directory } = await startTestFreeSwitch());
+  ({ freeswitch, directory } = await startTestFreeSwitch({ hostname: 'vm' }));
 });
 afterAll(async () => {
   await freeswitch.close();
@@ -92,7 +111,14 @@ describe('simulated FreeSWITCH: framing and replies (captured)', () => {
     ['getvar of an unknown channel', 'uuid_getvar 0a0b record_ms', '-ERR No such channel!\n'],
     ['uuid_exists of an unknown channel', 'uuid_exists 0a0b', 'false'],
     ['uuid_kill of an unknown channel', 'uuid_kill 0a0b', '-ERR No such channel!\n'],
+    // Not captured: mod_commands writes nothing for an unknown channel, and api_exec answers that so.
     ['uuid_buglist of an unknown channel', 'uuid_buglist 0a0b', '-ERR no reply\n'],
+    ['uuid_buglist without a channel', 'uuid_buglist', '-USAGE: <uuid>\n'],
+    [
+      'originate to an endpoint not loaded',
+      'originate nosuchendpoint/123 &park',
+      '-ERR CHAN_NOT_IMPLEMENTED\n',
+    ],
   ])('answers %s exactly', async (_name, command, body) => {
     expect(await apiBody(command)).toBe(body);
   });
@@ -107,6 +133,124 @@ describe('simulated FreeSWITCH: framing and replies (captured)', () => {
     fresh.close();
     await empty.freeswitch.close();
   });
+
+  it("lists both legs of a call in show channels, every column of FreeSWITCH's channels table as text", async () => {
+    const other = await startTestFreeSwitch({ hostname: 'vm' });
+    const fresh = await connectRaw(other.freeswitch.port);
+    await fresh.waitFor(1);
+    await fresh.ask('auth ClueCon');
+    const a = other.freeswitch.addChannel();
+    const listing = (await fresh.ask('api show channels as json')).body;
+    const { row_count, rows } = JSON.parse(listing) as { row_count: number; rows: Record<string, string>[] };
+    const b = rows[1]?.uuid ?? '';
+    const created = {
+      created: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+      created_epoch: expect.stringMatching(/^\d{10}$/),
+    };
+    const leg = (fields: Record<string, string>) => ({
+      ip_addr: '',
+      application_data: '',
+      dialplan: 'xml',
+      context: 'default',
+      read_codec: 'L16',
+      read_rate: '8000',
+      read_bit_rate: '128000',
+      write_codec: 'L16',
+      write_rate: '8000',
+      write_bit_rate: '128000',
+      secure: '',
+      hostname: 'vm',
+      presence_id: '',
+      presence_data: '',
+      accountcode: '',
+      callstate: 'ACTIVE',
+      callee_direction: '',
+      sent_callee_name: '',
+      sent_callee_num: '',
+      initial_ip_addr: '',
+      initial_dest: '4440',
+      initial_dialplan: 'xml',
+      initial_context: 'default',
+      dest: '4440',
+      state: 'CS_EXECUTE',
+      ...created,
+      ...fields,
+    });
+
+    expect(listing.endsWith('}')).toBe(true);
+    expect(row_count).toBe(2);
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      'uuid',
+      'direction',
+      'created',
+      'created_epoch',
+      'name',
+      'state',
+      'cid_name',
+      'cid_num',
+      'ip_addr',
+      'dest',
+      'application',
+      'application_data',
+      'dialplan',
+      'context',
+      'read_codec',
+      'read_rate',
+      'read_bit_rate',
+      'write_codec',
+      'write_rate',
+      'write_bit_rate',
+      'secure',
+      'hostname',
+      'presence_id',
+      'presence_data',
+      'accountcode',
+      'callstate',
+      'callee_name',
+      'callee_num',
+      'callee_direction',
+      'call_uuid',
+      'sent_callee_name',
+      'sent_callee_num',
+      'initial_cid_name',
+      'initial_cid_num',
+      'initial_ip_addr',
+      'initial_dest',
+      'initial_dialplan',
+      'initial_context',
+    ]);
+    expect(rows).toEqual([
+      leg({
+        uuid: a,
+        direction: 'outbound',
+        name: 'loopback/4440-a',
+        cid_name: 'Outbound Call',
+        cid_num: '4440',
+        application: 'park',
+        callee_name: '',
+        callee_num: '0000000000',
+        call_uuid: a,
+        initial_cid_name: 'Outbound Call',
+        initial_cid_num: '4440',
+      }),
+      leg({
+        uuid: b,
+        direction: 'inbound',
+        name: 'loopback/4440-b',
+        cid_name: '',
+        cid_num: '0000000000',
+        application: 'playback',
+        application_data: 'tone_stream://%(1000,0,440);loops=-1',
+        callee_name: 'Outbound Call',
+        callee_num: '4440',
+        call_uuid: b,
+        initial_cid_name: '',
+        initial_cid_num: '0000000000',
+      }),
+    ]);
+    fresh.close();
+    await other.freeswitch.close();
+  });
 });
 
 describe('simulated FreeSWITCH: recordings', () => {
@@ -114,17 +258,37 @@ describe('simulated FreeSWITCH: recordings', () => {
     await client.ask('event plain RECORD_START RECORD_STOP CHANNEL_HANGUP_COMPLETE');
   });
 
-  it('sends RECORD_START and RECORD_STOP with the captured header names, in the captured order', async () => {
+  it('sends RECORD_START and RECORD_STOP as captured: header names, order, values and encoding', async () => {
     await apiBody(`uuid_record ${uuid} start ${file('names.wav')}`);
     await apiBody(`uuid_record ${uuid} stop ${file('names.wav')}`);
     const [start] = await eventsOf('RECORD_START', 1);
     const [stop] = await eventsOf('RECORD_STOP', 1);
 
-    expect(headerNames(start?.body ?? '')).toEqual(
-      headerNames(readCapture('raw_RECORD_START_plain.txt').raw.split('\n\n')[1] ?? ''),
+    expect(
+      asCaptured([start?.raw ?? '', stop?.raw ?? ''], [[file('names.wav'), '/srv/fs/rec/test.wav']]),
+    ).toEqual(
+      asCaptured([
+        readCapture('raw_RECORD_START_plain.txt').raw,
+        readCapture('raw_RECORD_STOP_plain_after_api_stop.txt').raw,
+      ]),
     );
-    expect(headerNames(stop?.body ?? '')).toEqual(
-      headerNames(readCapture('raw_RECORD_STOP_plain_after_api_stop.txt').raw.split('\n\n')[1] ?? ''),
+  });
+
+  it('sends RECORD_START and RECORD_STOP as captured to a JSON listener: every header in order, values decoded', async () => {
+    const playing = randomUUID();
+    await apiBody(
+      `originate {origination_uuid=${playing}}loopback/4440 &playback(tone_stream://%(1000,0,440);loops=-1)`,
+    );
+    await client.ask('event json RECORD_START RECORD_STOP');
+    await apiBody(`uuid_record ${playing} start ${file('json.wav')}`);
+    await apiBody(`uuid_record ${playing} stop ${file('json.wav')}`);
+    const [start] = await eventsOf('RECORD_START', 1, jsonEvents);
+    const [stop] = await eventsOf('RECORD_STOP', 1, jsonEvents);
+
+    expect(
+      asCaptured([start?.raw ?? '', stop?.raw ?? ''], [[file('json.wav'), '/srv/fs/rec/json.wav']]),
+    ).toEqual(
+      asCaptured([readCapture('raw_RECORD_START_json.txt').raw, readCapture('raw_RECORD_STOP_json.txt').raw]),
     );
   });
 
@@ -208,36 +372,81 @@ describe('simulated FreeSWITCH: recordings', () => {
     );
   });
 
-  it('closes every file with RECORD_STOP, then sends CHANNEL_HANGUP_COMPLETE, when the channel hangs up', async () => {
+  it('closes every file with RECORD_STOP, then sends CHANNEL_HANGUP_COMPLETE for the A leg and then the B leg, as captured', async () => {
     await apiBody(`uuid_record ${uuid} start ${file('hangup.wav')}`);
     await pause(100);
 
     expect(await apiBody(`uuid_kill ${uuid}`)).toBe('+OK\n');
-    const [stop] = await eventsOf('RECORD_STOP', 1);
-    const [hangup] = await eventsOf('CHANNEL_HANGUP_COMPLETE', 1);
-    expect(events().map((e) => e.body.split('\n')[0])).toEqual([
-      'Event-Name: RECORD_START',
-      'Event-Name: RECORD_STOP',
-      'Event-Name: CHANNEL_HANGUP_COMPLETE',
-    ]);
-    expect([
-      header(stop, 'Channel-State'),
-      header(stop, 'Hangup-Cause'),
-      header(stop, 'Record-Completion-Cause'),
-    ]).toEqual(['CS_HANGUP', 'NORMAL_CLEARING', 'success-silence']);
-    expect(headerNames(stop?.body ?? '')).toEqual(
-      headerNames(readCapture('raw_RECORD_STOP_plain_on_uuid_kill.txt').raw.split('\n\n')[1] ?? ''),
-    );
-    expect(headerNames(hangup?.body ?? '')).toEqual(
-      headerNames(
-        readCapture('raw_CHANNEL_HANGUP_COMPLETE_on_uuid_kill_while_recording.txt').raw.split('\n\n')[1] ??
-          '',
+    await eventsOf('CHANNEL_HANGUP_COMPLETE', 2);
+    expect(
+      asCaptured(
+        events().map((e) => e.raw),
+        [[file('hangup.wav'), '/srv/fs/rec/hangup.wav']],
       ),
-    );
+    ).toEqual(asCaptured(capturedHangup()));
     expect(await apiBody(`uuid_getvar ${uuid} record_ms`)).toBe('-ERR No such channel!\n');
     expect(await apiBody(`uuid_record ${uuid} stop ${file('hangup.wav')}`)).toBe(
       '-ERR Cannot locate session!\n',
     );
+  });
+
+  it('keeps one 20 ms frame when a stop follows the start at once: a 364-byte file, never discarded', async () => {
+    await apiBody(`uuid_record ${uuid} start ${file('instant.wav')}`);
+    await apiBody(`uuid_record ${uuid} stop ${file('instant.wav')}`);
+    const [stop] = await eventsOf('RECORD_STOP', 1);
+    const vars = [
+      'record_file_size',
+      'record_samples',
+      'record_ms',
+      'record_completion_cause',
+      'RECORD_DISCARDED',
+    ];
+
+    expect(stop?.body).toContain(
+      'variable_record_file_size: 364\nvariable_record_samples: 160\nvariable_record_seconds: 0\nvariable_record_ms: 20\nvariable_record_completion_cause: success-maxtime\n',
+    );
+    expect(header(stop, 'Record-Completion-Cause')).toBe('success-maxtime');
+    expect(stop?.body).not.toContain('RECORD_DISCARDED');
+    const values: string[] = [];
+    for (const name of vars) values.push(await apiBody(`uuid_getvar ${uuid} ${name}`));
+    expect(values).toEqual(['364', '160', '20', 'success-maxtime', '_undef_']);
+    expect((await stat(file('instant.wav'))).size).toBe(364);
+  });
+
+  it('records a path with no extension natively: two raw files, and a RECORD_STOP with no cause nor record_* values', async () => {
+    await apiBody(`uuid_record ${uuid} start ${file('noext')}`);
+    await apiBody(`uuid_record ${uuid} stop ${file('noext')}`);
+    const [stop] = await eventsOf('RECORD_STOP', 1);
+
+    expect(
+      stop?.body.endsWith(`variable_current_application: park\nRecord-File-Path: ${file('noext')}\n\n`),
+    ).toBe(true);
+    expect([
+      (await stat(`${file('noext')}-in.L16`)).size,
+      (await stat(`${file('noext')}-out.L16`)).size,
+    ]).toEqual([320, 320]);
+  });
+
+  it('writes silence while masked and keeps the length', async () => {
+    await apiBody(`uuid_record ${uuid} start ${file('masked.wav')}`);
+    await pause(200);
+    await apiBody(`uuid_record ${uuid} mask ${file('masked.wav')}`);
+    await pause(300);
+    await apiBody(`uuid_record ${uuid} unmask ${file('masked.wav')}`);
+    await pause(200);
+    await apiBody(`uuid_record ${uuid} stop ${file('masked.wav')}`);
+    const bytes = await readFile(file('masked.wav'));
+    const samples = Array.from({ length: (bytes.length - 44) / 2 }, (_, i) => bytes.readInt16LE(44 + i * 2));
+    let run = 0;
+    let longestSilence = 0;
+    for (const sample of samples) {
+      run = sample === 0 ? run + 1 : 0;
+      longestSilence = Math.max(longestSilence, run);
+    }
+
+    expect(samples.length / 8).toBeGreaterThanOrEqual(680); // the masked time stays in: ~700 ms of audio
+    expect(longestSilence / 8).toBeGreaterThanOrEqual(250); // ~300 ms of it is silence
+    expect(samples.slice(0, 800).some((sample) => sample !== 0)).toBe(true); // before the mask: the tone
   });
 
   it('stops at the limit with success-maxtime and keeps the channel', async () => {

@@ -27,9 +27,10 @@ import { createSqsMessageVisibility } from '../../shared/adapters/sqs/sqs-messag
 import { randomIds } from '../../shared/adapters/system/random-ids.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import type { RecordingMedia } from '../../shared/archive/ports.ts';
+import type { Clock } from '../../shared/kernel/clock.ts';
 import { serializeMediaEvent } from '../../shared/media-events/media-event-message.ts';
 import { createMediaRelay, type MediaRelayDeps } from '../../shared/media-events/media-relay.ts';
-import type { RecordingUploader } from '../../shared/media-events/relay-ports.ts';
+import type { MediaEventPublisher, RecordingUploader } from '../../shared/media-events/relay-ports.ts';
 import type { MediaEvent } from '../../shared/media-events/types.ts';
 import type { RecordingProvider, RecordingStore } from '../../shared/recordings/ports.ts';
 import { createRecordingFiles, type RecordingFiles } from '../../shared/recordings/recording-files.ts';
@@ -205,7 +206,18 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     metrics,
     settings: { claimLeaseMs, publicApiUrl: TEST_API_URL },
   });
-  const retentionSweep = createRetentionSweepHandler({ ...common, metrics, settings: { batchSize: 25 } });
+  /** How far ahead of the system's clock the retention sweep runs (`purge({ laterByMs })`). */
+  let sweepAheadMs = 0;
+  const sweepClock: Clock = {
+    now: () => new Date(systemClock.now().getTime() + sweepAheadMs),
+    sleep: (ms) => systemClock.sleep(ms),
+  };
+  const retentionSweep = createRetentionSweepHandler({
+    ...common,
+    clock: sweepClock,
+    metrics,
+    settings: { batchSize: 25 },
+  });
 
   // Media events, applied in the background like Lambda's event-source mapping (paused by `hold()`).
   const source = createSqsEventSource({
@@ -242,6 +254,8 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
   const relayLogger = createMemoryLogger();
   /** Wraps the relay's uploads so a test can make storage fail. */
   let uploader: RecordingUploader = createS3RecordingUploader(clients.s3, bucket);
+  /** Wraps the relays' queueing of media events so a test can duplicate, delay or reorder them. */
+  let publisher: MediaEventPublisher = createSqsMediaEventPublisher(clients.sqs, mediaQueueUrl);
   /** The relay beside one simulated node, as `MEDIA_NODE` = its name. */
   const relayFor = async (node: string, freeswitch: (typeof nodes)[string]) =>
     createMediaRelay({
@@ -249,7 +263,7 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
         { host: '127.0.0.1', port: freeswitch.port, password: freeswitch.password },
         { node, timeoutMs: 1000 },
       ),
-      publisher: createSqsMediaEventPublisher(clients.sqs, mediaQueueUrl),
+      publisher: { publish: (event) => publisher.publish(event) },
       files: createRecordingFileStore(recordingsRoot(simulated?.pathTemplate ?? '/'), (path) => {
         const ref = files.parsePath(path);
         // The nodes share this machine's disk; each relay sees the files its own node would hold.
@@ -383,6 +397,10 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     wrapUploads(wrap: (real: RecordingUploader) => RecordingUploader) {
       uploader = wrap(createS3RecordingUploader(clients.s3, bucket));
     },
+    /** Replaces how the relays queue media events (wrap `real` to duplicate, delay or reorder them). */
+    wrapPublisher(wrap: (real: MediaEventPublisher) => MediaEventPublisher) {
+      publisher = wrap(createSqsMediaEventPublisher(clients.sqs, mediaQueueUrl));
+    },
     /**
      * Keeps media events on the queue until `release()`; resolves once a poll already under way has
      * finished (what it received is applied), so every event sent from now on stays on the queue.
@@ -436,15 +454,27 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}) 
     async objectSize(key: string): Promise<number | undefined> {
       try {
         return (await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength;
-      } catch {
-        return undefined;
+      } catch (error) {
+        // Only "no such object" means gone: an emulator fault must fail the test, not pass for deleted audio.
+        if (isMissingObject(error)) return undefined;
+        throw error;
       }
     },
     /** The object key of a recording of `call`. */
     objectKeyOf: (call: Call, recordingId = `rec_${call.id}`) =>
       objectKeyOf({ customerId: call.customer_id, callId: call.id, recordingId }),
-    /** Runs the retention sweep once, as its schedule would. */
-    purge: () => retentionSweep({}, localLambdaContext('retention-sweep', 300_000) as Context),
+    /**
+     * Runs the real retention sweep once, as its schedule would; with `laterByMs`, as if it ran that much
+     * later (retention is days long: this is how a test lets a recording's period run out).
+     */
+    async purge(options: { laterByMs?: number } = {}) {
+      sweepAheadMs = options.laterByMs ?? 0;
+      try {
+        return await retentionSweep({}, localLambdaContext('retention-sweep', 300_000) as Context);
+      } finally {
+        sweepAheadMs = 0;
+      }
+    },
     /** How often a metric was counted. */
     counted: (name: string) => counts[name] ?? 0,
     async close() {
@@ -501,6 +531,15 @@ function withScriptedRelay(
       return outcome;
     },
   };
+}
+
+/**
+ * Whether an S3 error says the object does not exist (HEAD answers a bare 404, named `NotFound`; GET
+ * answers `NoSuchKey`). Anything else (an emulator fault, a refusal) is not proof that audio is gone.
+ */
+export function isMissingObject(error: unknown): boolean {
+  const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return name === 'NotFound' || name === 'NoSuchKey' || $metadata?.httpStatusCode === 404;
 }
 
 /** The harness's type, for `let h: ServiceHarness`. */

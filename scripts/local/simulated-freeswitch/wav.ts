@@ -17,25 +17,33 @@ export async function writeHeaderOnly(path: string): Promise<void> {
 
 /**
  * Writes the finished recording: the header, then `samples` samples of a quiet 440 Hz tone (audibly
- * real), streamed in one-second chunks so long recordings do not sit in memory. `finalHeader: false`
- * leaves the header's lengths at 0, as a file whose writer died before closing it. Returns its size.
+ * real) with silence over the `masked` sample ranges (`uuid_record … mask` writes silence and keeps the
+ * length), streamed in one-second chunks so long recordings do not sit in memory. `finalHeader: false`
+ * leaves the header's lengths at 0, as a file whose writer died before closing it; `header: false`
+ * writes bare samples (FreeSWITCH's native `-in.L16`/`-out.L16` files). Returns its size.
  */
-export async function writeRecording(path: string, samples: number, finalHeader = true): Promise<number> {
+export async function writeRecording(
+  path: string,
+  samples: number,
+  options: { finalHeader?: boolean; header?: boolean; masked?: [number, number][] } = {},
+): Promise<number> {
+  const { finalHeader = true, header = true, masked = [] } = options;
   await mkdir(dirname(path), { recursive: true });
   const out = createWriteStream(path);
-  out.write(wavHeader(finalHeader ? samples : 0));
+  if (header) out.write(wavHeader(finalHeader ? samples : 0));
   for (let written = 0; written < samples; written += SAMPLE_RATE) {
     const count = Math.min(SAMPLE_RATE, samples - written);
     const chunk = Buffer.alloc(count * 2);
     for (let i = 0; i < count; i += 1) {
-      const t = (written + i) / SAMPLE_RATE;
-      chunk.writeInt16LE(Math.round(2000 * Math.sin(2 * Math.PI * 440 * t)), i * 2);
+      const n = written + i;
+      if (masked.some(([from, to]) => n >= from && n < to)) continue; // zeros: silence
+      chunk.writeInt16LE(Math.round(2000 * Math.sin((2 * Math.PI * 440 * n) / SAMPLE_RATE)), i * 2);
     }
     if (!out.write(chunk)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
-  return WAV_HEADER_BYTES + samples * 2;
+  return (header ? WAV_HEADER_BYTES : 0) + samples * 2;
 }
 
 /** The 44-byte RIFF/WAVE header of 16-bit mono PCM at 8 kHz. */

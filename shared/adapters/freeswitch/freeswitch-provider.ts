@@ -47,6 +47,14 @@ export function createFreeSwitchProvider(options: FreeSwitchProviderOptions): Fr
   const session = async <T>(mediaNode: string | undefined, work: (esl: EslSession) => Promise<T>) =>
     options.fleet.sessionsFor(mediaNode).run(work);
 
+  /** `uuid_buglist <uuid>`: whether `path` is recording on the channel (false when there is no channel). */
+  async function recordingOn(esl: EslSession, uuid: string, path: string): Promise<boolean> {
+    const command = `uuid_buglist ${channel(uuid)}`;
+    const body = await esl.api(command);
+    if (body.startsWith('-ERR no reply')) return false; // no such channel
+    return recordTargets(expectOk(command, body)).includes(path);
+  }
+
   /** `uuid_record … stop <path>`: true when it stopped, false when the file was not recording. */
   async function stop(esl: EslSession, uuid: string, path: string): Promise<boolean> {
     const command = `uuid_record ${channel(uuid)} stop ${safePath(path)}`;
@@ -85,18 +93,25 @@ export function createFreeSwitchProvider(options: FreeSwitchProviderOptions): Fr
 
     async isRecording(request) {
       const path = options.files.pathOf(request);
-      const command = `uuid_buglist ${channel(request.providerCallId)}`;
-      return session(request.mediaNode, async (esl) => {
-        const body = await esl.api(command);
-        if (body.startsWith('-ERR no reply')) return false; // no such channel
-        return recordTargets(expectOk(command, body)).includes(path);
-      });
+      return session(request.mediaNode, (esl) => recordingOn(esl, request.providerCallId, path));
     },
 
     async stopFile({ mediaNode, channelUuid, path }) {
-      return session(mediaNode, async (esl) =>
-        (await stop(esl, channelUuid, path)) ? 'stopped' : 'not_recording',
-      );
+      // Asked first, so that a stop whose answer is lost can be told from the stop of a closed file
+      // (a late or repeated start event): only a file that was recording is reported stopped.
+      let wasRecording = false;
+      try {
+        return await session(mediaNode, async (esl) => {
+          if (!(await recordingOn(esl, channelUuid, path))) return 'not_recording';
+          wasRecording = true;
+          return (await stop(esl, channelUuid, path)) ? 'stopped' : 'not_recording';
+        });
+      } catch (error) {
+        if (!(wasRecording && error instanceof ProviderError && error.uncertain)) throw error;
+        // It was recording and the stop may have run: recording no more means stopped.
+        if (await session(mediaNode, (esl) => recordingOn(esl, channelUuid, path))) throw error;
+        return 'stopped';
+      }
     },
 
     close: () => options.fleet.close(),
