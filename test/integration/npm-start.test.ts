@@ -19,6 +19,7 @@ import { createKmsSecretSealer } from '../../shared/adapters/kms/kms-secret-seal
 import { verifyWebhook } from '../../shared/webhooks/signature.ts';
 import { RFC3339_SECONDS } from '../support/expectations.ts';
 import { runScript } from '../support/run-script.ts';
+import { isMissingObject } from '../support/service-harness.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -430,7 +431,11 @@ describe('npm start', () => {
       )
       .then(
         () => 'still there',
-        () => 'gone',
+        // Only "no such object" is gone: any other failure (the emulator's) must fail the test.
+        (error: unknown) => {
+          if (isMissingObject(error)) return 'gone';
+          throw error;
+        },
       );
     const download = await fetch(`${demo.api_url}/v1/recordings/rec_${demo.call_id}/media`, {
       headers: { authorization: `Bearer ${demo.api_key}` },

@@ -1,13 +1,12 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoDbAdminStore } from '../../shared/adapters/dynamodb/dynamodb-admin-store.ts';
 import { createS3RecordingMedia } from '../../shared/adapters/s3/s3-recording-media.ts';
 import { setRetention } from '../../shared/admin/admin-commands.ts';
-import { purgeDueRecordings } from '../../shared/archive/purge-recordings.ts';
 import { DependencyUnavailableError } from '../../shared/kernel/api-error.ts';
 import type { Call } from '../../shared/recordings/types.ts';
-import { callPartition, type SeededTenant, seedTenant } from '../support/aws-fixtures.ts';
-import { errorBody, expectedRecording } from '../support/expectations.ts';
-import { noMetrics } from '../support/fakes/memory-metrics.ts';
+import { callPartition, drainQueue, type SeededTenant, seedTenant } from '../support/aws-fixtures.ts';
+import { errorBody, expectedRecording, RFC3339_SECONDS } from '../support/expectations.ts';
 import { createServiceHarness, type ServiceHarness, TEST_API_URL } from '../support/service-harness.ts';
 
 // Part 2's storage and retrieval, end to end: the simulated FreeSWITCH records, the relay stores the
@@ -18,6 +17,10 @@ let call: Call & { provider_call_id: string };
 let other: SeededTenant;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until `done()` holds or `limitMs` passed (the assertion after it then says what did not happen). */
+async function until(done: () => boolean | Promise<boolean>, limitMs = 10_000) {
+  for (const end = Date.now() + limitMs; Date.now() < end && !(await done()); ) await pause(50);
+}
 const DAY = 86_400_000;
 const json = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
 /** What the S3 adapter throws when storage is out (after the SDK's retries). */
@@ -29,6 +32,32 @@ async function recordOnce(c: Call, ms = 300) {
   await pause(ms);
   const stop = await h.control(c.id, 'stop');
   return stop.body.data.recording;
+}
+
+/** The whole webhook envelopes queued so far (taken off the queue), once the outbox relay caught up. */
+async function envelopesOf(harness: ServiceHarness) {
+  await harness.outboxRelay.caughtUp();
+  return (await drainQueue(harness.sqs, harness.queueUrl)).map((m) => JSON.parse(m.Body ?? ''));
+}
+
+/** The spec's webhook envelope of a recording event of `c` (a call still in progress). */
+function envelope(c: Call, event: string, data: { recording: { id: string } } & Record<string, unknown>) {
+  return {
+    event,
+    created_at: expect.stringMatching(RFC3339_SECONDS),
+    call: {
+      id: c.id,
+      customer_id: c.customer_id,
+      application_id: c.application_id,
+      provider_call_id: c.provider_call_id,
+      status: 'in_progress',
+      direction: c.direction,
+      from: c.from,
+      to: c.to,
+    },
+    variables: {},
+    data: { event_key: `${data.recording.id}:${event}`, ...data },
+  };
 }
 
 beforeAll(async () => {
@@ -369,43 +398,39 @@ describe('tenant isolation and authentication on every route', () => {
 
 describe('retention', () => {
   const admin = () => ({ store: createDynamoDbAdminStore(h.documents, h.table) });
-  const purgeAt = (offsetMs: number) =>
-    purgeDueRecordings(
-      {
-        archive: h.archive,
-        media: createS3RecordingMedia(() => h.s3, h.bucket),
-        clock: { now: () => new Date(Date.now() + offsetMs), sleep: async () => undefined },
-        ids: h.deps.ids,
-        logger: h.logger,
-        metrics: noMetrics,
-      },
-      { limit: 100 },
-    );
 
-  it('purges a recording past its application’s retention: audio gone, tombstone kept, recording.deleted (retention)', async () => {
+  it('expires a recording past its application’s retention through the scheduled sweep: audio gone, tombstone, one recording.deleted (retention), download 410', async () => {
     await setRetention({ applicationId: h.tenant.applicationId, days: 1 }, admin());
-    await recordOnce(call);
+    const completed = await recordOnce(call);
     await h.settle();
     await h.webhooks();
 
-    const early = await purgeAt(DAY / 2);
-    const due = await purgeAt(DAY + 60_000);
+    const early = await h.purge({ laterByMs: DAY / 2 });
+    const due = await h.purge({ laterByMs: DAY + 60_000 });
 
-    expect([early.expired, due.expired]).toEqual([0, 1]);
+    const tombstone = { ...completed, status: 'deleted', file_url: '' };
+    expect([early, due]).toEqual([
+      { expired: 0, finished: 0, failed: 0 },
+      { expired: 1, finished: 0, failed: 0 },
+    ]);
     expect(await h.objectSize(h.objectKeyOf(call))).toBeUndefined();
-    expect((await h.stored(call.id)).recordings.map((r) => [r.status, r.file_url, r.purge_at])).toEqual([
-      ['deleted', '', undefined],
+    expect((await h.call('GET', `/v1/recordings/rec_${call.id}`)).body).toEqual({ data: tombstone });
+    expect((await h.stored(call.id)).recordings.map((r) => r.purge_at)).toEqual([undefined]);
+    expect(await envelopesOf(h)).toEqual([
+      envelope(call, 'recording.deleted', { recording: tombstone, reason: 'retention', sequence: 3 }),
     ]);
-    expect((await h.webhooks()).map((w) => [w.event, w.data.reason, w.data.sequence])).toEqual([
-      ['recording.deleted', 'retention', 3],
-    ]);
+    expect(await h.call('GET', `/v1/recordings/rec_${call.id}/media`)).toEqual({
+      statusCode: 410,
+      headers: json,
+      body: errorBody('recording_deleted', 'the recording was deleted; its audio is gone'),
+    });
   });
 
   it('keeps recordings forever when the application’s retention is 0', async () => {
     await setRetention({ applicationId: h.tenant.applicationId, days: 0 }, admin());
     await recordOnce(call);
 
-    await purgeAt(3650 * DAY);
+    await h.purge({ laterByMs: 3650 * DAY });
 
     expect((await callPartition(h.documents, h.table, call.id)).recordings[0]?.status).toBe('completed');
   });
@@ -449,4 +474,94 @@ describe('storage outages', () => {
     expect(meanwhile).toEqual(['started']);
     expect((await h.stored(call.id)).recordings.map((r) => r.status)).toEqual(['completed']);
   }, 40_000);
+});
+
+describe('storage that refuses a recording’s audio until the give-up time', () => {
+  // A harness of its own, whose relay gives up after half a second (24 h in production): the first
+  // upload fails, the retry a second later fails too, and the relay reports storage_failed.
+  let s: ServiceHarness;
+  let c: Call & { provider_call_id: string };
+  const fileOf = (x: Call) =>
+    s.files.pathOf({
+      providerCallId: x.provider_call_id ?? '',
+      recordingId: `rec_${x.id}`,
+      callId: x.id,
+      customerId: x.customer_id,
+      applicationId: x.application_id,
+    });
+  /** Records, stops while every upload fails, and waits until the relay gave up and that was applied. */
+  async function recordRefused() {
+    await s.control(c.id, 'start');
+    await envelopesOf(s);
+    await pause(300);
+    await s.control(c.id, 'stop');
+    // Until the failure is committed and the relay has finished with the file (it deletes the file
+    // just after reporting it), then until nothing more arrives.
+    await until(async () => (await s.stored(c.id)).recordings[0]?.status !== 'started');
+    await until(() => !existsSync(fileOf(c)));
+    await s.settle();
+  }
+
+  beforeAll(async () => {
+    s = await createServiceHarness({ relay: { uploadGiveUpMs: 500 } });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+  beforeEach(async () => {
+    s.wrapUploads(() => ({ upload: async () => Promise.reject(new Error('storage refused the upload')) }));
+    await s.settle(200);
+    await envelopesOf(s);
+    c = await s.newCall();
+  });
+
+  it('fails the recording with reason storage_failed, keeping storage_type local, and sends recording.failed once', async () => {
+    const failuresBefore = s.counted('StorageFailures');
+
+    await recordRefused();
+
+    const failed = expectedRecording(c, { status: 'failed' });
+    expect(await s.call('GET', `/v1/recordings/rec_${c.id}`)).toEqual({
+      statusCode: 200,
+      headers: json,
+      body: { data: failed },
+    });
+    expect(await envelopesOf(s)).toEqual([
+      envelope(c, 'recording.failed', { recording: failed, reason: 'storage_failed', sequence: 2 }),
+    ]);
+    expect(s.counted('StorageFailures') - failuresBefore).toBe(1);
+  });
+
+  it('answers 409 recording_not_completed to a download of the failed recording', async () => {
+    await recordRefused();
+
+    expect(await s.call('GET', `/v1/recordings/rec_${c.id}/media`)).toEqual({
+      statusCode: 409,
+      headers: json,
+      body: errorBody(
+        'recording_not_completed',
+        'the recording has no audio to download; it is not completed',
+      ),
+    });
+  });
+
+  it('leaves no audio anywhere: the media server’s file is deleted, and an upload that landed with its reply lost is removed', async () => {
+    const landedFrom = new Set<string>();
+    s.wrapUploads((real) => ({
+      upload: async (path, key, size) => {
+        await real.upload(path, key, size);
+        landedFrom.add(path);
+        throw new Error('the upload’s reply was lost');
+      },
+    }));
+
+    await recordRefused();
+
+    expect([...landedFrom]).toEqual([fileOf(c)]);
+    expect((await s.stored(c.id)).recordings.map((r) => [r.status, r.failure_reason])).toEqual([
+      ['failed', 'storage_failed'],
+    ]);
+    expect(await s.objectKeys()).toEqual([]);
+    expect(existsSync(fileOf(c))).toBe(false);
+  });
 });
