@@ -301,6 +301,7 @@ async function main() {
           RECORDINGS_BUCKET: LOCAL_NAMES.bucket,
           S3_FORCE_PATH_STYLE: true,
           UPLOAD_GIVE_UP_MS: 24 * 3_600_000,
+          UPLOAD_ALARM_AFTER_MS: 120_000,
           UPLOAD_CONCURRENCY: 4,
         },
         { sqs: sqsClient, s3: clients.s3() },

@@ -3,7 +3,8 @@ import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecor
 import { withLogContext } from '../../shared/adapters/system/log-context.ts';
 import type { ScopedLogger } from '../../shared/kernel/logger.ts';
 import { type ApplyMediaEventDeps, applyMediaEvent } from '../../shared/media-events/apply-media-event.ts';
-import { parseMediaEvent } from '../../shared/media-events/media-event-message.ts';
+import { parseRelayMessage } from '../../shared/media-events/media-event-message.ts';
+import type { UploadsRetrying } from '../../shared/media-events/types.ts';
 import type { MessageVisibility } from '../../shared/webhooks/ports.ts';
 
 /** Ports of the `media-events` Lambda. */
@@ -15,9 +16,10 @@ export type MediaEventsHandlerDeps = Omit<ApplyMediaEventDeps, 'logger'> & {
 /**
  * The `media-events` Lambda for any set of adapters: applies the media relay's events one by one, in
  * the order received. An event that must wait (the API's own commit is in flight) is postponed on the
- * queue and reported in `batchItemFailures`; one that can never apply is logged and dropped. Every line
- * written for a record carries the request id, the message id, and the channel, call and recording the
- * event is about (its log context).
+ * queue and reported in `batchItemFailures`; one that can never apply is logged and dropped. A relay's
+ * `uploads_retrying` summary touches no table: it is counted (`UploadsRetrying`, which alarms) and
+ * logged as a warning. Every line written for a record carries the request id, the message id, and the
+ * channel, call and recording the event is about (its log context).
  */
 export function createMediaEventsHandler(deps: MediaEventsHandlerDeps) {
   async function processRecord(
@@ -25,12 +27,16 @@ export function createMediaEventsHandler(deps: MediaEventsHandlerDeps) {
     requestId: string,
   ): Promise<SQSBatchItemFailure | undefined> {
     const logger = deps.logger.child({ request_id: requestId, message_id: record.messageId });
-    const parsed = parseMediaEvent(record.body);
+    const parsed = parseRelayMessage(record.body);
     if (!parsed.ok) {
       logger.error('dropped a message that is not a media event', { reason: parsed.reason });
       return undefined;
     }
-    const { event } = parsed;
+    const { message: event } = parsed;
+    if (event.kind === 'uploads_retrying') {
+      uploadsRetrying(event, logger);
+      return undefined;
+    }
     const outcome = await applyMediaEvent(event, { ...deps, logger });
     logger.info('media event', {
       kind: event.kind,
@@ -47,11 +53,22 @@ export function createMediaEventsHandler(deps: MediaEventsHandlerDeps) {
     return { itemIdentifier: record.messageId };
   }
 
+  /** A relay whose uploads keep failing: recordings ended by hangup stay `started` until they store. */
+  function uploadsRetrying(summary: UploadsRetrying, logger: Pick<ScopedLogger, 'warn'>) {
+    deps.metrics.count('UploadsRetrying');
+    logger.warn('a media relay keeps failing to store recordings', {
+      node: summary.media_node,
+      pending: summary.pending,
+      oldest_age_ms: summary.oldest_age_ms,
+      last_error: summary.last_error,
+    });
+  }
+
   /** The ids a record's lines carry: its message, and what its event names (when it is one). */
   function recordFields(record: SQSRecord): Record<string, string> {
-    const parsed = parseMediaEvent(record.body);
-    if (!parsed.ok) return { message_id: record.messageId };
-    const { event } = parsed;
+    const parsed = parseRelayMessage(record.body);
+    if (!parsed.ok || parsed.message.kind === 'uploads_retrying') return { message_id: record.messageId };
+    const event = parsed.message;
     const ref = 'path' in event ? deps.files.parsePath(event.path) : undefined;
     return {
       message_id: record.messageId,

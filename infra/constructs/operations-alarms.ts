@@ -60,7 +60,7 @@ export interface OperationsAlarmsProps {
 /**
  * The alarms an on-call person needs: API 5xx rate, anything in any DLQ, old messages in the webhook
  * and media-events queues, an outbox relay falling behind the table's stream, orphan recordings,
- * recordings whose audio was not stored, failed purges, disabled webhook endpoints, webhook secrets
+ * recordings whose audio was not stored, a media relay whose uploads keep failing, failed purges, disabled webhook endpoints, webhook secrets
  * still in plaintext or that cannot be decrypted, media-server failures, and errors or throttles of each
  * function. All notify the alarm topic; each description says what it means and links its runbook
  * section (docs/runbook.md, one section per alarm, headed by the alarm's name).
@@ -167,6 +167,12 @@ export class OperationsAlarms extends Construct {
       'StorageFailures',
       'A recording ended failed (storage_failed): its audio is not in the recordings bucket. Check the media relay on the media server and the media-events logs.',
       count('StorageFailures', 'media-events'),
+      0,
+    );
+    above(
+      'UploadsRetrying',
+      'A media relay has failed for minutes to store recordings in the recordings bucket (its uploads_retrying summary): recordings ended by hangup stay started until their audio is stored, and fail with storage_failed if it never is (after the relay\'s UPLOAD_GIVE_UP_MS, 24 h). The media-events logs name the node and the last error ("a media relay keeps failing to store recordings"); check the relay role\'s s3:PutObject and kms:GenerateDataKey, the bucket and its KMS key.',
+      count('UploadsRetrying', 'media-events'),
       0,
     );
     above(

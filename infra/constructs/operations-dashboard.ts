@@ -71,7 +71,7 @@ const graph = (title: string, left: IMetric[], width: number, right: IMetric[] =
 /**
  * The service on one page, for the on-call engineer: the alarms' states; the API (requests, 4xx, 5xx,
  * latency); recording commands by outcome and the media servers' latency and failures; media events
- * (orphans, storage failures, hangup completions) and their queue; webhook attempts by outcome,
+ * (orphans, storage failures, relays retrying uploads, hangup completions) and their queue; webhook attempts by outcome,
  * latency, delivery age, parked events and their queue; the outbox (stream iterator age, relay lag);
  * every dead-letter queue; and each function's errors, duration, throttles and concurrency.
  */
@@ -150,11 +150,12 @@ export class OperationsDashboard extends Construct {
       ],
       [
         graph(
-          'Media events: orphans, storage failures, hangup completions',
+          'Media events: orphans, storage failures, uploads retrying, hangup completions',
           [
             own('OrphanRecordings', 'media-events', 'Sum', 'orphan recordings stopped'),
             own('OrphanAudioRemoved', 'media-events', 'Sum', 'orphan audio removed'),
             own('StorageFailures', 'media-events', 'Sum', 'storage failures'),
+            own('UploadsRetrying', 'media-events', 'Sum', 'relay summaries: uploads retrying'),
             own('HangupCompletions', 'media-events', 'Sum', 'completed by hangup'),
             own('PurgeFailures', 'retention-sweep', 'Sum', 'purge failures'),
           ],

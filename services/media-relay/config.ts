@@ -34,6 +34,9 @@ const schema = z.object({
   ...storageEnv,
   // A file still not stored this long after it closed is reported storage_failed and deleted.
   UPLOAD_GIVE_UP_MS: positiveInt(24 * 3_600_000),
+  // A file that failed to store and closed this long ago makes the relay send its uploads_retrying
+  // summary (at most once a minute): the UploadsRetrying alarm, long before UPLOAD_GIVE_UP_MS.
+  UPLOAD_ALARM_AFTER_MS: positiveInt(120_000),
   UPLOAD_CONCURRENCY: positiveInt(4),
 });
 

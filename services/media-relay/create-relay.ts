@@ -44,6 +44,7 @@ export function createRelay(
       reconnectMinMs: 250,
       reconnectMaxMs: 10_000,
       uploadGiveUpMs: config.UPLOAD_GIVE_UP_MS,
+      uploadAlarmAfterMs: config.UPLOAD_ALARM_AFTER_MS,
       uploadConcurrency: config.UPLOAD_CONCURRENCY,
     },
   });

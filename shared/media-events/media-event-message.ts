@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { MediaEvent, ReceivedMediaEvent } from './types.ts';
+import type { ReceivedMediaEvent, ReceivedRelayMessage, RelayMessage } from './types.ts';
 
 /**
  * Receives of a media event before its queue parks it in the dead-letter queue: an event waiting for an
@@ -12,6 +12,9 @@ export const MEDIA_EVENT_MAX_RECEIVES = 10;
  * The contract of a media event on the media-events queue, shared by the relay that sends it and the
  * function that applies it: the body is this JSON, versioned (2: a stopped file is reported once it is
  * stored, or known not storable; 3: the media server is named `media_node`, a name of `ESL_NODES`).
+ * Version 3 also carries the relay's `uploads_retrying` summary: a new kind, not a new version, because
+ * nothing about the other kinds changed. A function older than that kind drops the summary (logged as
+ * not a media event, nothing else lost): deploy the functions before the relays.
  */
 const VERSION = 3;
 /**
@@ -59,12 +62,49 @@ function schemaOf<V extends number, S extends z.core.$ZodLooseShape>(version: V,
 }
 
 const current = schemaOf(VERSION, { media_node: text });
+const count = z.number().check(z.int(), z.nonnegative());
+/** The relay's uploads summary (version 3 only): no `source`, it is about the relay, not a channel. */
+const uploadsRetrying = z.object({
+  v: z.literal(VERSION),
+  kind: z.literal('uploads_retrying'),
+  media_node: text,
+  core_uuid: z.string(),
+  at: text,
+  pending: count,
+  oldest_age_ms: count,
+  last_error: z.string(),
+});
 // Its `node` is read and left aside: it cannot name a node of ESL_NODES.
 const previous = schemaOf(PREVIOUS_VERSION, { node: z.optional(z.string()) });
 
-/** The queued body of a media event. */
-export function serializeMediaEvent(event: MediaEvent): string {
+/** The queued body of a media event (or of the relay's uploads summary). */
+export function serializeMediaEvent(event: RelayMessage): string {
   return JSON.stringify({ v: VERSION, ...event });
+}
+
+/**
+ * Reads a queued body as whatever a relay sends: a media event or its uploads summary; or says why it
+ * is neither.
+ */
+export function parseRelayMessage(
+  body: string,
+): { ok: true; message: ReceivedRelayMessage } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: 'body is not JSON' };
+  }
+  if ((json as { kind?: unknown } | null)?.kind === 'uploads_retrying') {
+    const parsed = uploadsRetrying.safeParse(json);
+    if (!parsed.success) {
+      return { ok: false, reason: `not a media event: ${parsed.error.issues[0]?.path.join('.') ?? '?'}` };
+    }
+    const { v: _version, ...message } = parsed.data;
+    return { ok: true, message };
+  }
+  const event = parseMediaEvent(body);
+  return event.ok ? { ok: true, message: event.event } : event;
 }
 
 /**

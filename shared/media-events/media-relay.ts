@@ -11,7 +11,7 @@ import type {
   RelayJournal,
   RelayState,
 } from './relay-ports.ts';
-import type { FileOutcome, MediaEvent } from './types.ts';
+import type { FileOutcome, MediaEvent, UploadsRetrying } from './types.ts';
 
 /** Ports and settings of the media relay. */
 export interface MediaRelayDeps {
@@ -39,8 +39,21 @@ export interface MediaRelayDeps {
     uploadGiveUpMs: number;
     /** Files stored at the same time. */
     uploadConcurrency: number;
+    /**
+     * A file that failed to store and closed at least this long ago makes the relay send its
+     * `uploads_retrying` summary (default {@link UPLOAD_ALARM_AFTER_MS}): storage trouble alarms within
+     * minutes, not when `uploadGiveUpMs` runs out and the recordings fail.
+     */
+    uploadAlarmAfterMs?: number;
+    /** The summary is sent at most this often while that lasts (default {@link UPLOAD_ALARM_EVERY_MS}). */
+    uploadAlarmEveryMs?: number;
   };
 }
+
+/** Default of `uploadAlarmAfterMs`: well past a few quick retries, well before anyone calls support. */
+export const UPLOAD_ALARM_AFTER_MS = 120_000;
+/** Default of `uploadAlarmEveryMs`: one summary per CloudWatch minute at most, whatever the backlog. */
+export const UPLOAD_ALARM_EVERY_MS = 60_000;
 
 /** Pauses between tries of an upload: growing, at most a minute. */
 const UPLOAD_RETRY_MIN_MS = 1000;
@@ -67,6 +80,10 @@ const UPLOAD_RETRY_MAX_MS = 60_000;
  *    are retried with growing pauses; a file still not stored `uploadGiveUpMs` after it closed is
  *    reported `storage_failed` and deleted (the recording fails; no audio stays behind unseen). A file
  *    that kept no audio is reported `discarded` and deleted.
+ * 6. While some file has failed to store and closed over `uploadAlarmAfterMs` ago, send one
+ *    `uploads_retrying` summary (how many files wait, the oldest's age, the last error) at most every
+ *    `uploadAlarmEveryMs`: straight to the queue, outside the events' order and the journal; one the
+ *    queue refuses is logged and simply sent at the next interval.
  */
 export function createMediaRelay(deps: MediaRelayDeps) {
   const { publisher, journal, clock, logger, settings } = deps;
@@ -86,6 +103,15 @@ export function createMediaRelay(deps: MediaRelayDeps) {
   let wake: (() => void) | undefined;
   /** Files that were recording and no longer are → when that was first seen. */
   const missing: Record<string, number> = {};
+  /**
+   * Pending files whose upload failed since this relay started (not journaled: after a restart a file
+   * counts again once it fails again; its age comes from the journal's `since`).
+   */
+  const failing = new Set<string>();
+  let lastUploadError = '';
+  /** When the uploads summary was last sent (or tried), and the sending under way. */
+  let summarizedAt: number | undefined;
+  let summarizing: Promise<void> | undefined;
 
   /** Publishes, retrying until the queue takes it; throws only if the relay stops first. */
   async function publish(event: MediaEvent): Promise<void> {
@@ -252,6 +278,8 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     } catch (error) {
       const now = clock.now().getTime();
       pending.attempts += 1;
+      failing.add(path);
+      lastUploadError = String(error);
       if (now - pending.since < settings.uploadGiveUpMs) {
         const pauseMs = Math.min(UPLOAD_RETRY_MIN_MS * 2 ** (pending.attempts - 1), UPLOAD_RETRY_MAX_MS);
         pending.nextAt = now + pauseMs;
@@ -283,6 +311,7 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     await serially(async () => {
       await report(pending.stop, file);
       delete state.uploads[path];
+      failing.delete(path);
       reported = true;
       await journal.save(state);
     });
@@ -291,10 +320,39 @@ export function createMediaRelay(deps: MediaRelayDeps) {
     if (reported) await deps.files.remove(path);
   }
 
+  /** Sends the `uploads_retrying` summary when it is due (see step 6); never waits for the queue. */
+  function summarizeUploads(now: number) {
+    const afterMs = settings.uploadAlarmAfterMs ?? UPLOAD_ALARM_AFTER_MS;
+    const everyMs = settings.uploadAlarmEveryMs ?? UPLOAD_ALARM_EVERY_MS;
+    if (summarizing || (summarizedAt !== undefined && now - summarizedAt < everyMs)) return;
+    const pending = Object.entries(state.uploads);
+    if (!pending.some(([path, upload]) => failing.has(path) && now - upload.since >= afterMs)) return;
+    summarizedAt = now;
+    const summary: UploadsRetrying = {
+      kind: 'uploads_retrying',
+      media_node: settings.node,
+      core_uuid: session?.coreUuid ?? state.coreUuid ?? '',
+      at: new Date(now).toISOString(),
+      pending: pending.length,
+      oldest_age_ms: Math.max(0, ...pending.map(([, upload]) => now - upload.since)),
+      last_error: lastUploadError,
+    };
+    // Not `publish()`: that retries until the queue takes it, and a summary is worth only its moment.
+    summarizing = publisher
+      .publish(summary)
+      .catch((error: unknown) =>
+        logger.warn('uploads summary not queued; sending it at the next interval', { error: String(error) }),
+      )
+      .finally(() => {
+        summarizing = undefined;
+      });
+  }
+
   /** Runs due uploads, a few at a time, until the relay stops. */
   async function runUploads() {
     while (!stopped) {
       const now = clock.now().getTime();
+      summarizeUploads(now);
       let nextAt = now + 1000;
       for (const [path, pending] of Object.entries(state.uploads)) {
         if (uploading.has(path)) continue;
@@ -321,6 +379,7 @@ export function createMediaRelay(deps: MediaRelayDeps) {
       ]);
     }
     await Promise.allSettled(uploading.values());
+    await summarizing;
   }
 
   /** One connection's life: reconcile, relay, reconcile periodically, until it closes. */

@@ -1,4 +1,4 @@
-import type { ClosedFile, MediaEvent } from './types.ts';
+import type { ClosedFile, MediaEvent, RelayMessage } from './types.ts';
 
 /** A file's stop as the media server reports it, before the relay has stored the file. */
 export type ObservedStop = Omit<Extract<MediaEvent, { kind: 'recording_stopped' }>, 'file'> & {
@@ -34,9 +34,9 @@ export interface MediaServerSession {
 /** Opens sessions (the relay reconnects through it). */
 export type MediaServerConnector = () => Promise<MediaServerSession>;
 
-/** Hands media events to the media-events queue; resolves once the queue has it. */
+/** Hands media events (and the relay's uploads summary) to the media-events queue; resolves once the queue has it. */
 export interface MediaEventPublisher {
-  publish(event: MediaEvent): Promise<void>;
+  publish(event: RelayMessage): Promise<void>;
 }
 
 /** A recording file on the media server's disk. */
@@ -65,7 +65,11 @@ export interface RecordingUploader {
 export interface PendingUpload {
   /** The stop as observed. */
   stop: ObservedStop;
-  /** When the relay first saw the file closed: it gives up storing it `uploadGiveUpMs` later. */
+  /**
+   * When the relay first saw the file closed (its first upload is tried at once): it gives up storing it
+   * `uploadGiveUpMs` later, and its age in the `uploads_retrying` summary counts from here (so both
+   * survive a restart of the relay).
+   */
   since: number;
   attempts: number;
   /** Not tried again before this (epoch ms). */

@@ -56,3 +56,31 @@ export type ReceivedMediaEvent = {
     media_node: string | undefined;
   };
 }[MediaEvent['kind']];
+
+/**
+ * A relay's summary that its uploads keep failing: some closed file has failed to store at least once
+ * and has waited longer than the relay's `uploadAlarmAfterMs`. Sent at most once per
+ * `uploadAlarmEveryMs` while that lasts, beside the media events (not in their per-channel order, not
+ * in the journal); the function counts it (`UploadsRetrying`) so storage trouble alarms within minutes
+ * instead of when the relay gives up (`uploadGiveUpMs`) and the recordings fail.
+ */
+export interface UploadsRetrying {
+  kind: 'uploads_retrying';
+  /** The relay's media server (its `MEDIA_NODE`). */
+  media_node: string;
+  core_uuid: string;
+  /** When the relay sent it (RFC 3339 with milliseconds). */
+  at: string;
+  /** Closed files the relay has not stored yet (all of them, failing or not). */
+  pending: number;
+  /** How long the oldest of them has waited since the relay saw it closed. */
+  oldest_age_ms: number;
+  /** The most recent upload failure, as the storage client described it. */
+  last_error: string;
+}
+
+/** Everything a relay queues on the media-events queue: media events and its uploads summary. */
+export type RelayMessage = MediaEvent | UploadsRetrying;
+
+/** A queued message as the media-events function receives it. */
+export type ReceivedRelayMessage = ReceivedMediaEvent | UploadsRetrying;

@@ -833,7 +833,7 @@ describe('RecordingsStack permissions', () => {
 });
 
 describe('RecordingsStack operations', () => {
-  it('alarms on 5xx rate, dead letters, old messages, a lagging outbox relay, orphans, storage and purge failures, disabled endpoints, unsealed or unreadable webhook secrets, media-server failures and each function errors and throttles', () => {
+  it('alarms on 5xx rate, dead letters, old messages, a lagging outbox relay, orphans, storage failures, relays retrying uploads, purge failures, disabled endpoints, unsealed or unreadable webhook secrets, media-server failures and each function errors and throttles', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) =>
       id.replace(/[0-9A-F]{8}$/, ''),
     );
@@ -859,6 +859,7 @@ describe('RecordingsStack operations', () => {
         'AlarmsOldestMediaEventAge',
         'AlarmsOrphanRecordings',
         'AlarmsStorageFailures',
+        'AlarmsUploadsRetrying',
         'AlarmsPurgeFailures',
         'AlarmsMediaServerErrors',
         'AlarmsRetentionSweepErrors',
@@ -885,6 +886,27 @@ describe('RecordingsStack operations', () => {
       AlarmDescription: expect.stringContaining('storage_failed'),
       Namespace: 'MiniVoice/Recordings',
       MetricName: 'StorageFailures',
+      Dimensions: [{ Name: 'service', Value: 'media-events' }],
+      Period: 300,
+      Statistic: 'Sum',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+      OKActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+    });
+  });
+
+  it('alarms on any uploads_retrying summary of a media relay, linking its runbook section', () => {
+    const [, alarm] = resourceOf('AWS::CloudWatch::Alarm', /^AlarmsUploadsRetrying/);
+
+    expect(alarm.Properties).toEqual({
+      AlarmDescription: expect.stringMatching(
+        /kms:GenerateDataKey.* Runbook: docs\/runbook\.md#uploadsretrying$/,
+      ),
+      Namespace: 'MiniVoice/Recordings',
+      MetricName: 'UploadsRetrying',
       Dimensions: [{ Name: 'service', Value: 'media-events' }],
       Period: 300,
       Statistic: 'Sum',

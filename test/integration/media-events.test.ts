@@ -607,3 +607,60 @@ describe("the media server's report of a recording's end, before the start is co
     ]);
   });
 });
+
+describe('storage refusing the relay for minutes', () => {
+  let s: ServiceHarness;
+  beforeAll(async () => {
+    // Summaries after 300 ms of failing, then at most once a minute: one within this test.
+    s = await createServiceHarness({ relay: { uploadAlarmAfterMs: 300, uploadAlarmEveryMs: 60_000 } });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('counts UploadsRetrying and warns, long before the relay gives up, the hung-up recording still started', async () => {
+    s.wrapUploads(() => ({ upload: async () => Promise.reject(new Error('storage refused the upload')) }));
+    const c = await s.newCall();
+    const id = `rec_${c.id}`;
+    await s.control(c.id, 'start');
+    await pause(300); // some audio
+
+    s.freeswitch.hangup(c.provider_call_id);
+    await eventually(
+      async () => s.counted('UploadsRetrying') > 0 && (await s.stored(c.id)).call?.status === 'completed',
+    );
+
+    const warnings = s.logger.lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.message === 'a media relay keeps failing to store recordings');
+    const { call: stored, recordings } = await s.stored(c.id);
+    expect(s.counted('UploadsRetrying')).toBe(1);
+    expect(warnings).toEqual([
+      {
+        level: 'warn',
+        message: 'a media relay keeps failing to store recordings',
+        request_id: expect.any(String),
+        message_id: expect.any(String),
+        node: 'fs-test',
+        pending: 1,
+        oldest_age_ms: expect.any(Number),
+        last_error: 'Error: storage refused the upload',
+      },
+    ]);
+    expect(warnings[0]?.oldest_age_ms).toBeGreaterThanOrEqual(300);
+    // The relay gives up after uploadGiveUpMs (a minute here): nothing has failed yet.
+    expect([stored?.status, recordings.map((r) => [r.id, r.status])]).toEqual([
+      'completed',
+      [[id, 'started']],
+    ]);
+    expect(s.counted('StorageFailures')).toBe(0);
+    const file = s.files.pathOf({
+      providerCallId: c.provider_call_id,
+      recordingId: id,
+      callId: c.id,
+      customerId: c.customer_id,
+      applicationId: c.application_id,
+    });
+    expect(existsSync(file)).toBe(true);
+  });
+});

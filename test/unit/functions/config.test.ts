@@ -241,6 +241,7 @@ describe('loadMediaRelayConfig', () => {
       RECORDINGS_BUCKET: 'minivoice-recordings-prod',
       S3_FORCE_PATH_STYLE: false,
       UPLOAD_GIVE_UP_MS: 86_400_000,
+      UPLOAD_ALARM_AFTER_MS: 120_000,
       UPLOAD_CONCURRENCY: 4,
     });
     expect(recordingsRoot(config.RECORDING_PATH_TEMPLATE)).toBe('/var/lib/freeswitch/recordings/');

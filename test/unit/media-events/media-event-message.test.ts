@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseMediaEvent, serializeMediaEvent } from '../../../shared/media-events/media-event-message.ts';
-import type { MediaEvent } from '../../../shared/media-events/types.ts';
+import {
+  parseMediaEvent,
+  parseRelayMessage,
+  serializeMediaEvent,
+} from '../../../shared/media-events/media-event-message.ts';
+import type { MediaEvent, UploadsRetrying } from '../../../shared/media-events/types.ts';
 
 const hangup: MediaEvent = {
   media_node: 'fs-b',
@@ -60,6 +64,43 @@ describe('the media event message', () => {
     expect(parseMediaEvent(JSON.stringify({ v: 3, ...rest }))).toEqual({
       ok: false,
       reason: 'not a media event: media_node',
+    });
+  });
+
+  it('reads a media event as a relay message too', () => {
+    expect(parseRelayMessage(serializeMediaEvent(hangup))).toEqual({ ok: true, message: hangup });
+  });
+});
+
+describe("the relay's uploads summary", () => {
+  const summary: UploadsRetrying = {
+    kind: 'uploads_retrying',
+    media_node: 'fs-b',
+    core_uuid: 'core-b',
+    at: '2026-11-24T10:02:00.000Z',
+    pending: 3,
+    oldest_age_ms: 180_000,
+    last_error: 'AccessDenied: not authorized to perform kms:GenerateDataKey',
+  };
+
+  it('is a version 3 message that reads back as it was sent', () => {
+    const body = serializeMediaEvent(summary);
+
+    expect(JSON.parse(body)).toEqual({ v: 3, ...summary });
+    expect(parseRelayMessage(body)).toEqual({ ok: true, message: summary });
+  });
+
+  it('is not a media event to a reader of media events only', () => {
+    expect(parseMediaEvent(serializeMediaEvent(summary))).toEqual({
+      ok: false,
+      reason: 'not a media event: kind',
+    });
+  });
+
+  it('refuses a summary with a count that is not a whole number', () => {
+    expect(parseRelayMessage(JSON.stringify({ v: 3, ...summary, pending: 1.5 }))).toEqual({
+      ok: false,
+      reason: 'not a media event: pending',
     });
   });
 });
