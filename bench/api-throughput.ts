@@ -4,21 +4,22 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type ApiLambda, createLocalApiServer } from '../scripts/local/local-api-server.ts';
 import { createWebhookInspector } from '../scripts/local/webhook-inspector.ts';
 import { keys } from '../shared/adapters/dynamodb/table-schema.ts';
-import { cpuMs, LATENCY_SAMPLES, LOAD_SECONDS, listen, round, runNode } from './bench-helpers.ts';
+import { cpuMs, LOAD_SECONDS, listen, round, runNode } from './bench-helpers.ts';
 import type { BenchTenant } from './seed-data.ts';
 
 /**
  * Requests/s through the local API server (the Lambda handler behind HTTP) next to two baselines: a
  * handler that only does one GetItem behind the same server (the least a DynamoDB-backed endpoint
- * does), and a bare HTTP server (the ceiling of this machine).
+ * does), and a bare HTTP server (the ceiling of this machine). The load starts and stops recordings
+ * on `calls` (calls of `tenant` no other figure uses).
  */
 export async function apiThroughput(
   handler: ApiLambda,
   tenant: BenchTenant,
+  calls: BenchTenant['calls'],
   documents: DynamoDBDocumentClient,
   table: string,
 ) {
-  const calls = tenant.calls.slice(LATENCY_SAMPLES);
   const serve = (apiHandler: ApiLambda) =>
     createLocalApiServer({
       apiHandler,

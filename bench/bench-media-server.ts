@@ -1,6 +1,5 @@
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { createMediaEventsHandler } from '../functions/media-events/create-handler.ts';
 import { createOutboxRelayHandler } from '../functions/outbox-relay/create-handler.ts';
@@ -130,7 +129,7 @@ export async function startBenchMediaServer() {
     // The outbox relay: the table's stream to the webhook queue (stream reads cost no table capacity).
     const outbox = createDynamoDbStreamSource({
       dynamodb: clients.dynamodb,
-      streams: new DynamoDBStreamsClient({}),
+      streams: clients.streams(),
       tableName: table,
       handler: counted(
         'outbox-relay',

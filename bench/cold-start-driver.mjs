@@ -30,5 +30,5 @@ if (process.env.COLD_START_COUNT_JS === '1') {
   }
 }
 process.stdout.write(
-  `${JSON.stringify({ importMs: t1 - t0, firstRequestMs: t2 - t1, statusCode: result?.statusCode, jsBytes, modules })}\n`,
+  `${JSON.stringify({ importMs: t1 - t0, firstRequestMs: t2 - t1, statusCode: result?.statusCode, failures: result?.batchItemFailures?.length, jsBytes, modules })}\n`,
 );

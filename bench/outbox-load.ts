@@ -1,4 +1,3 @@
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createOutboxRelayHandler } from '../functions/outbox-relay/create-handler.ts';
@@ -56,7 +55,7 @@ export async function outboxLoad() {
   }
   const relay = createDynamoDbStreamSource({
     dynamodb: clients.dynamodb,
-    streams: new DynamoDBStreamsClient({}),
+    streams: clients.streams(),
     tableName: table,
     handler: createOutboxRelayHandler({
       queue: createSqsEventQueue(sqs, queueUrl),

@@ -7,7 +7,7 @@ import {
   startS3Emulator,
   startSqsEmulator,
 } from '../scripts/emulators/start-emulators.ts';
-import { atScale } from './at-scale.ts';
+import { atScales } from './at-scale.ts';
 import { HANGUP_SAMPLES, QUICK } from './bench-helpers.ts';
 import { BENCH_BUCKET, startBenchMediaServer } from './bench-media-server.ts';
 import { BUILD_DIR, buildAll } from './build-bundles.ts';
@@ -17,7 +17,22 @@ import { hangupLatency } from './hangup-latency.ts';
 import { outboxLoad } from './outbox-load.ts';
 import { printTable } from './print-table.ts';
 import { figuresOf } from './verdicts.ts';
+import { warmCpu } from './warm-cpu.ts';
 import { writeUnitsPerPair } from './write-units.ts';
+
+/**
+ * `npm run bench -- --only <name>[,<name>]` runs only those parts (e.g. after changing one optimisation);
+ * the others are left out of the table and of the results written.
+ */
+const only = (() => {
+  const at = process.argv.indexOf('--only');
+  return at === -1 ? undefined : new Set((process.argv[at + 1] ?? '').split(','));
+})();
+
+/** Runs one part of the bench unless `--only` leaves it out. */
+function section<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
+  return only && !only.has(name) ? Promise.resolve(undefined) : run();
+}
 
 async function main() {
   await rm(BUILD_DIR, { recursive: true, force: true });
@@ -54,17 +69,20 @@ async function main() {
       quick: QUICK,
       cpus: cpus().length,
       bundles: Object.fromEntries(Object.entries(bundles).map(([name, b]) => [name, b.bytes])),
-      cold_start: await coldStart(bundles, media),
-      connection_reuse: await connectionReuse(media),
-      write_units_per_pair: await writeUnitsPerPair(media),
-      outbox_load: await outboxLoad(),
-      hangup_latency: await hangupLatency(media, HANGUP_SAMPLES),
+      cold_start: await section('cold_start', () => coldStart(bundles, media)),
+      warm_cpu: await section('warm_cpu', () => warmCpu(bundles, media)),
+      connection_reuse: await section('connection_reuse', () => connectionReuse(media)),
+      write_units_per_pair: await section('write_units_per_pair', () => writeUnitsPerPair(media)),
+      outbox_load: await section('outbox_load', () => outboxLoad()),
+      hangup_latency: await section('hangup_latency', () => hangupLatency(media, HANGUP_SAMPLES)),
       scales: {} as Record<string, unknown>,
     };
-    // The quick mode skips the x10 data set: it is the slow half of the run.
-    for (const scale of QUICK ? [1] : [1, 10]) results.scales[`x${scale}`] = await atScale(scale, media);
+    // x1 and x10 timed interleaved in one pass (the quick mode too, with fewer samples).
+    if (!only || only.has('scales')) Object.assign(results.scales, await atScales(media));
     const withFigures = { ...results, figures: figuresOf(results) };
-    await writeFile(join(import.meta.dirname, 'results.json'), `${JSON.stringify(withFigures, null, 2)}\n`);
+    // A partial run (--only) prints; it never replaces the last whole run's results.
+    if (!only)
+      await writeFile(join(import.meta.dirname, 'results.json'), `${JSON.stringify(withFigures, null, 2)}\n`);
     printTable(withFigures);
   } finally {
     await Promise.all([ddb.stop(), sqsEmulator.stop(), s3.stop(), media.freeswitch.close(), kms.stop()]);

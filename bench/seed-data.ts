@@ -1,13 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { CreateTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashApiKey } from '../shared/accounts/api-key.ts';
+import { DEFAULT_RETENTION_DAYS } from '../shared/accounts/types.ts';
 import {
   toApiKeyItem,
   toApplicationItem,
   toCallItem,
+  toOutboxItem,
   toRecordingItem,
 } from '../shared/adapters/dynamodb/item-mappers.ts';
-import type { Call } from '../shared/recordings/types.ts';
+import { createTableInput } from '../shared/adapters/dynamodb/table-schema.ts';
+import { randomIds } from '../shared/adapters/system/random-ids.ts';
+import { recordingIdFor } from '../shared/recordings/call-rules.ts';
+import { mediaUrlOf } from '../shared/recordings/recording-object.ts';
+import { newRecording, recordingEnd, recordingEvent } from '../shared/recordings/recording-records.ts';
+import type { Call, RecordableCall } from '../shared/recordings/types.ts';
 
 /** A tenant the benchmark talks as. */
 export interface BenchTenant {
@@ -15,9 +24,34 @@ export interface BenchTenant {
   applicationId: string;
   customerId: string;
   calls: Call[];
+  /** Items written for the tenant: application, key, calls and their history. */
+  items: number;
 }
 
-async function writeAll(documents: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]) {
+/**
+ * Creates the table as the stack does but with its stream off, and its webhook queue; returns the
+ * queue's URL. What is seeded before {@link enableStream} is history whose events were relayed when
+ * they happened: the bench's outbox relay, which reads the stream from its start, must not take it.
+ */
+export async function tableForSeeding(documents: DynamoDBDocumentClient, sqs: SQSClient, name: string) {
+  const { StreamSpecification: _stream, ...input } = createTableInput(name);
+  await documents.send(new CreateTableCommand(input));
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-webhooks` }));
+  return queue.QueueUrl ?? '';
+}
+
+/** Turns the table's stream on as the stack has it: from now on every new item goes to the outbox relay. */
+export async function enableStream(documents: DynamoDBDocumentClient, name: string) {
+  const { StreamSpecification } = createTableInput(name);
+  await documents.send(new UpdateTableCommand({ TableName: name, StreamSpecification }));
+}
+
+/** Writes `items` in batches of 25, a few batches at a time, until DynamoDB took them all. */
+export async function writeAll(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  items: Record<string, unknown>[],
+) {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   // A few batches at a time; BatchWrite may hand back unprocessed items under load.
@@ -36,11 +70,16 @@ async function writeAll(documents: DynamoDBDocumentClient, table: string, items:
   }
 }
 
-/** Writes a tenant (application + key) with `callCount` active calls, each with a channel. */
+/**
+ * Writes a tenant (application + key) with `callCount` active calls, each with a channel and `history`
+ * past recordings: each completed and its `recording.started` and `recording.completed` outbox events,
+ * built and mapped as the service commits them, all in the call's partition (`CALL#<id>`).
+ */
 export async function seedBenchTenant(
   documents: DynamoDBDocumentClient,
   table: string,
   callCount: number,
+  history = 0,
 ): Promise<BenchTenant> {
   const suffix = randomBytes(6).toString('hex');
   const tenant = {
@@ -58,9 +97,10 @@ export async function seedBenchTenant(
     from: '+15551230001',
     to: '+15551230002',
     created_at: '2026-11-24T10:00:00Z',
-    recording_seq: 0,
+    // The next start takes number history + 1, as it would after that many recordings.
+    recording_seq: history,
   }));
-  await writeAll(documents, table, [
+  const items = [
     toApplicationItem({
       id: tenant.applicationId,
       customer_id: tenant.customerId,
@@ -77,8 +117,44 @@ export async function seedBenchTenant(
       key_prefix: tenant.apiKey.slice(0, 12),
     }),
     ...calls.map(toCallItem),
-  ]);
-  return { ...tenant, calls };
+    ...calls.flatMap((call) => pastRecordings(call as RecordableCall, history)),
+  ];
+  await writeAll(documents, table, items);
+  return { ...tenant, calls, items: items.length };
+}
+
+/**
+ * The items `count` finished recordings left in a call's partition: each recording (completed, stored,
+ * on the purge list for the default retention) and its two outbox events, one minute apart.
+ */
+function pastRecordings(call: RecordableCall, count: number): Record<string, unknown>[] {
+  const items: Record<string, unknown>[] = [];
+  for (let seq = 1; seq <= count; seq += 1) {
+    const startedAt = new Date(Date.parse(call.created_at) + (seq - 1) * 60_000);
+    const stoppedAt = new Date(startedAt.getTime() + 30_000);
+    const started = newRecording(call, recordingIdFor(call.id, seq), startedAt);
+    const end = recordingEnd(
+      call,
+      started,
+      {
+        kind: 'stored',
+        facts: { duration_ms: 30_000, size_bytes: 480_044 },
+        fileUrl: mediaUrlOf('http://127.0.0.1:3000', started.id),
+        purgeAt: stoppedAt.getTime() + DEFAULT_RETENTION_DAYS * 86_400_000,
+      },
+      'stopped',
+      { ids: randomIds },
+      stoppedAt,
+    );
+    items.push(
+      toRecordingItem(end.recording, seq, end.ending, end.purgeAt),
+      toOutboxItem(
+        recordingEvent(call, started, { type: 'recording.started' }, { ids: randomIds }, startedAt),
+      ),
+      ...end.events.map(toOutboxItem),
+    );
+  }
+  return items;
 }
 
 /** Background data: `count` tenants, each with a key, an ended call and a completed recording. */

@@ -21,7 +21,7 @@ export function emulatorMaxReceiveCount(attempts: number): number {
 }
 
 /** Turns an SQS API message into the record shape Lambda's SQS event source delivers. */
-function toLambdaRecord(message: Message, queueArn: string, receiveCount?: number): SQSRecord {
+export function toLambdaRecord(message: Message, queueArn: string, receiveCount?: number): SQSRecord {
   const attributes = message.Attributes ?? {};
   return {
     messageId: message.MessageId ?? '',

@@ -1,61 +1,37 @@
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type RunningLocalSecretsManager,
+  startLocalSecretsManager,
+} from '../../scripts/emulators/local-secrets-manager.ts';
 import { readSecretString } from '../../shared/adapters/secrets/secrets-manager-secret.ts';
 
-// No Secrets Manager emulator installs here, so this server answers GetSecretValue in the service's
-// own JSON 1.1 wire format; the real SDK client talks to it.
-const secrets: Record<string, string> = {
-  'arn:esl-plain': 'ClueCon',
-  'arn:esl-json': '{"password":"FromJson","username":"ignored"}',
-  'arn:esl-json-without-password': '{"user":"x"}',
-};
-let server: Server;
+// No Secrets Manager emulator installs here: the stand-in (scripts/emulators/local-secrets-manager.ts)
+// answers GetSecretValue in the service's own JSON 1.1 wire format, and the real SDK client talks to it.
+let secretsManager: RunningLocalSecretsManager;
 let client: SecretsManagerClient;
-const seen: IncomingHttpHeaders[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on('end', () => {
-      seen.push(req.headers);
-      const { SecretId } = JSON.parse(body) as { SecretId: string };
-      const value = secrets[SecretId];
-      res.setHeader('Content-Type', 'application/x-amz-json-1.1');
-      if (value === undefined) {
-        res.writeHead(400).end(
-          JSON.stringify({
-            __type: 'ResourceNotFoundException',
-            message: "Secrets Manager can't find the specified secret.",
-          }),
-        );
-        return;
-      }
-      res
-        .writeHead(200)
-        .end(JSON.stringify({ ARN: SecretId, Name: SecretId, SecretString: value, VersionId: 'v1' }));
-    });
+  secretsManager = await startLocalSecretsManager({
+    'arn:esl-plain': 'ClueCon',
+    'arn:esl-json': '{"password":"FromJson","username":"ignored"}',
+    'arn:esl-json-without-password': '{"user":"x"}',
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
   client = new SecretsManagerClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: secretsManager.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
   });
 });
-afterAll(() => {
-  server.close();
+afterAll(async () => {
+  await secretsManager.stop();
 });
 
 describe('readSecretString', () => {
   it('sends GetSecretValue and returns a plain secret', async () => {
     expect(await readSecretString('arn:esl-plain', client)).toBe('ClueCon');
-    expect(seen.at(-1)?.['x-amz-target']).toBe('secretsmanager.GetSecretValue');
+    expect(secretsManager.requests.at(-1)?.['x-amz-target']).toBe('secretsmanager.GetSecretValue');
   });
 
   it('returns the password field of a JSON secret', async () => {
@@ -72,5 +48,29 @@ describe('readSecretString', () => {
     await expect(readSecretString('arn:missing', client)).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
     });
+  });
+});
+
+describe('the Secrets Manager stand-in', () => {
+  it('refuses an unsigned request as AWS does', async () => {
+    const res = await fetch(secretsManager.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'secretsmanager.GetSecretValue',
+      },
+      body: JSON.stringify({ SecretId: 'arn:esl-plain' }),
+    });
+    expect({ status: res.status, body: await res.json() }).toEqual({
+      status: 400,
+      body: { __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' },
+    });
+  });
+
+  it('serves a rotated secret from the next read', async () => {
+    secretsManager.put('arn:rotating', 'first');
+    expect(await readSecretString('arn:rotating', client)).toBe('first');
+    secretsManager.put('arn:rotating', 'second');
+    expect(await readSecretString('arn:rotating', client)).toBe('second');
   });
 });
