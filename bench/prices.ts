@@ -3,7 +3,10 @@
 
 /**
  * On-demand list prices in US dollars, region us-east-1, as published on the AWS pricing pages named
- * beside each line, assumed as of 2026-11-01 (first usage tier, no free tier, no savings plans).
+ * beside each line, assumed as of 2026-11-01 (first usage tier, no free tier, no savings plans). No
+ * pricing page can be fetched from this machine: the DynamoDB line was cross-checked against published
+ * summaries of AWS's November 2024 on-demand price cut ($0.625 / $0.125 per million); the others are
+ * the long-standing list prices, to be checked against the pages before quoting the total.
  */
 export const PRICES = {
   region: 'us-east-1',
