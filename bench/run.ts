@@ -39,7 +39,8 @@ async function main() {
   await mkdir(join(BUILD_DIR, 'recordings'), { recursive: true });
   await mkdir(join(BUILD_DIR, 's3'), { recursive: true });
   const [ddb, sqsEmulator, s3, media, kms] = await Promise.all([
-    startDynamoDbLocal(),
+    // The x10 data set (over 100,000 items, with streams) thrashes a 512 MB heap: every request slows.
+    startDynamoDbLocal({ heapMb: 3072 }),
     startSqsEmulator(),
     startS3Emulator({
       directory: join(BUILD_DIR, 's3'),

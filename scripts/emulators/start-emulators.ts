@@ -41,7 +41,12 @@ export const EMULATOR_NAMES = {
  * taken port is a one-line {@link StartupProblem}, found before the JVM starts where it can be.
  */
 export async function startDynamoDbLocal(
-  options: { dbPath?: string; port?: number } = {},
+  options: {
+    dbPath?: string;
+    port?: number;
+    /** Java heap in MB (512 by default): the bench's 100,000-item tables need more, or it spends its time in GC. */
+    heapMb?: number;
+  } = {},
 ): Promise<RunningEmulator> {
   // The PATH spawn searches for java below.
   await checkJavaForDynamoDbLocal(process.env.PATH ?? '');
@@ -54,7 +59,7 @@ export async function startDynamoDbLocal(
     [
       '-XX:TieredStopAtLevel=1',
       '-XX:+UseSerialGC',
-      '-Xmx512m',
+      `-Xmx${options.heapMb ?? 512}m`,
       '-Dddb.exitOnStdinEof=true',
       `-Dddb.port=${port}`,
       `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
