@@ -1,31 +1,19 @@
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_WEBHOOK_SECRETS_KEY } from '../scripts/emulators/local-kms.ts';
 import { startLocalSecretsManager } from '../scripts/emulators/local-secrets-manager.ts';
 import { toLambdaRecord } from '../scripts/local/sqs-event-source.ts';
 import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
-import { toApplicationItem, toCallItem } from '../shared/adapters/dynamodb/item-mappers.ts';
+import { toCallItem } from '../shared/adapters/dynamodb/item-mappers.ts';
 import { KEY_ATTRIBUTES } from '../shared/adapters/dynamodb/table-schema.ts';
-import { lazyKmsClient } from '../shared/adapters/kms/kms-client.ts';
-import { createKmsSecretSealer } from '../shared/adapters/kms/kms-secret-sealer.ts';
 import { toSqsMessageAttributes } from '../shared/adapters/sqs/sqs-webhook-message.ts';
 import { serializeWebhookMessage } from '../shared/webhooks/webhook-message.ts';
-import {
-  apiEvent,
-  COLD_STARTS,
-  freshTable,
-  listen,
-  median,
-  percentile,
-  round,
-  runNode,
-} from './bench-helpers.ts';
+import { apiEvent, COLD_STARTS, freshTable, median, percentile, round, runNode } from './bench-helpers.ts';
 import type { BenchMediaServer } from './bench-media-server.ts';
 import { BUILD_DIR, type buildAll } from './build-bundles.ts';
 import { seedBenchTenant } from './seed-data.ts';
+import { putWebhookApplication, startCountingReceiver } from './webhook-receiver.ts';
 
 /** The driver's figures: its last line (the function's own log and metric lines come before it). */
 interface DriverLine {
@@ -63,32 +51,16 @@ export async function coldStart(bundles: Awaited<ReturnType<typeof buildAll>>, m
     (await sqs.send(new CreateQueueCommand({ QueueName: `${table}-webhooks-dlq` }))).QueueUrl ?? '';
   const secretArn = 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:bench-esl-password';
   const secretsManager = await startLocalSecretsManager({ [secretArn]: media.env.ESL_PASSWORD });
-  let received = 0;
-  const receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received += 1;
-      res.writeHead(204).end();
-    });
-  });
-  const receiverUrl = `${await listen(receiver)}/hook`;
+  const receiver = await startCountingReceiver();
   // One call and one event per timed sample and one of each for the untimed run that counts the
   // JavaScript loaded.
   const tenant = await seedBenchTenant(documents, table, COLD_STARTS + 1);
-  const sealer = createKmsSecretSealer(lazyKmsClient(), LOCAL_WEBHOOK_SECRETS_KEY.alias as string);
-  await documents.send(
-    new PutCommand({
-      TableName: table,
-      Item: toApplicationItem({
-        id: tenant.applicationId,
-        customer_id: tenant.customerId,
-        status: 'active',
-        webhook_url: receiverUrl,
-        webhook_secret: await sealer.seal(SENDER_SECRET, tenant.applicationId),
-        created_at: '2026-11-24T10:00:00Z',
-      }),
-    }),
-  );
+  await putWebhookApplication(documents, table, {
+    id: tenant.applicationId,
+    customerId: tenant.customerId,
+    url: receiver.url,
+    secret: SENDER_SECRET,
+  });
   const startEvents: string[] = [];
   const senderEvents: string[] = [];
   for (const [i, call] of tenant.calls.entries()) {
@@ -126,11 +98,13 @@ export async function coldStart(bundles: Awaited<ReturnType<typeof buildAll>>, m
   };
   const driver = join(import.meta.dirname, 'cold-start-driver.mjs');
   const run = async (bundle: string, eventFile: string, what: string, extraEnv = {}) => {
-    const before = received;
+    const before = receiver.received();
     const r = await runNode([driver, bundle, eventFile], { ...env, ...extraEnv });
     const line = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as DriverLine;
     const ok =
-      line.failures === undefined ? line.statusCode === 200 : line.failures === 0 && received === before + 1;
+      line.failures === undefined
+        ? line.statusCode === 200
+        : line.failures === 0 && receiver.received() === before + 1;
     if (!ok)
       throw new Error(`cold start of ${what} answered ${line.statusCode ?? `${line.failures} failures`}`);
     return { ms: r.ms, line };

@@ -1,19 +1,16 @@
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_WEBHOOK_SECRETS_KEY } from '../scripts/emulators/local-kms.ts';
 import { startSimulatedFreeSwitch } from '../scripts/local/simulated-freeswitch/server.ts';
 import { createAwsClients } from '../shared/adapters/aws/aws-clients.ts';
-import { toApplicationItem } from '../shared/adapters/dynamodb/item-mappers.ts';
-import { lazyKmsClient } from '../shared/adapters/kms/kms-client.ts';
-import { createKmsSecretSealer } from '../shared/adapters/kms/kms-secret-sealer.ts';
-import { apiEvent, BENCH_ALLOWANCE, freshTable, listen, QUICK, round, runNode } from './bench-helpers.ts';
+import { apiEvent, BENCH_ALLOWANCE, freshTable, QUICK, round, runNode } from './bench-helpers.ts';
 import type { BenchMediaServer } from './bench-media-server.ts';
 import { BUILD_DIR, type buildAll } from './build-bundles.ts';
 import { webhookEvent } from './cold-start.ts';
 import { seedBenchTenant, writeAll } from './seed-data.ts';
+import { putWebhookApplication, startCountingReceiver } from './webhook-receiver.ts';
 
 /** Samples per figure (the first WARMUP of them are not counted). */
 const SAMPLES = QUICK ? 40 : 300;
@@ -57,29 +54,13 @@ export async function warmCpu(bundles: Awaited<ReturnType<typeof buildAll>>, med
     (await sqs.send(new CreateQueueCommand({ QueueName: `${table}-webhooks-dlq` }))).QueueUrl ?? '';
   const tenant = await seedBenchTenant(documents, table, SAMPLES);
   const secret = 'whsec_warm_cpu';
-  let received = 0;
-  const receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received += 1;
-      res.writeHead(204).end();
-    });
+  const receiver = await startCountingReceiver();
+  await putWebhookApplication(documents, table, {
+    id: tenant.applicationId,
+    customerId: tenant.customerId,
+    url: receiver.url,
+    secret,
   });
-  const receiverUrl = `${await listen(receiver)}/hook`;
-  const sealer = createKmsSecretSealer(lazyKmsClient(), LOCAL_WEBHOOK_SECRETS_KEY.alias as string);
-  await documents.send(
-    new PutCommand({
-      TableName: table,
-      Item: toApplicationItem({
-        id: tenant.applicationId,
-        customer_id: tenant.customerId,
-        status: 'active',
-        webhook_url: receiverUrl,
-        webhook_secret: await sealer.seal(secret, tenant.applicationId),
-        created_at: '2026-11-24T10:00:00Z',
-      }),
-    }),
-  );
   await copyTable(documents, table, twinTable);
   // The floor's media server: the same channels, nobody listening to its events.
   const twinFreeSwitch = await startSimulatedFreeSwitch({ soundsDir: join(BUILD_DIR, 'sounds') });
@@ -121,9 +102,9 @@ export async function warmCpu(bundles: Awaited<ReturnType<typeof buildAll>>, med
         { name: 'stop', event: call(c.id, 'stop') },
       ]),
     });
-    const before = received;
+    const before = receiver.received();
     const sender = await drive(bundles.webhookSender.file, 'webhook-sender', {
-      receiverUrl,
+      receiverUrl: receiver.url,
       webhookSecret: secret,
       samples: tenant.calls.map((c, i) => {
         const event = webhookEvent(i, tenant.applicationId, c.id, queueUrl);
@@ -131,8 +112,8 @@ export async function warmCpu(bundles: Awaited<ReturnType<typeof buildAll>>, med
       }),
     });
     // Each delivery and each floor POST reached the receiver: nothing was skipped or failed quietly.
-    if (received - before !== 2 * SAMPLES)
-      throw new Error(`${received - before} POSTs for ${SAMPLES} deliveries`);
+    const posts = receiver.received() - before;
+    if (posts !== 2 * SAMPLES) throw new Error(`${posts} POSTs for ${SAMPLES} deliveries`);
     const figures = (out: DriverOut) =>
       Object.fromEntries(
         Object.keys(out.ours).map((step) => {

@@ -1,49 +1,30 @@
-import { createServer } from 'node:http';
 import { CreateQueueCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createWebhookSenderHandler } from '../functions/webhook-sender/create-handler.ts';
-import { LOCAL_WEBHOOK_SECRETS_KEY } from '../scripts/emulators/local-kms.ts';
 import { createSqsEventSource, type SqsLambda } from '../scripts/local/sqs-event-source.ts';
-import { toApplicationItem } from '../shared/adapters/dynamodb/item-mappers.ts';
 import {
   createHttpWebhookTransport,
   systemResolver,
 } from '../shared/adapters/http/http-webhook-transport.ts';
-import { lazyKmsClient } from '../shared/adapters/kms/kms-client.ts';
-import { createKmsSecretSealer } from '../shared/adapters/kms/kms-secret-sealer.ts';
 import { toSqsMessageAttributes } from '../shared/adapters/sqs/sqs-webhook-message.ts';
 import { approveWebhookTarget } from '../shared/webhooks/target-policy.ts';
 import type { OutboxEvent } from '../shared/webhooks/types.ts';
 import { serializeWebhookMessage } from '../shared/webhooks/webhook-message.ts';
-import { cpuMs, listen, round, WEBHOOKS } from './bench-helpers.ts';
+import { cpuMs, round, WEBHOOKS } from './bench-helpers.ts';
 import { benchSenderDeps } from './bench-wiring.ts';
+import { benchSealer, putWebhookApplication, startCountingReceiver } from './webhook-receiver.ts';
 
 /** Webhooks delivered/s by the sender (SQS → handler → HTTP) next to bare HTTP POSTs to the same receiver. */
 export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: SQSClient, table: string) {
-  let received = 0;
-  const receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received += 1;
-      res.writeHead(204).end();
-    });
-  });
-  const url = `${await listen(receiver)}/hook`;
+  const receiver = await startCountingReceiver();
+  const { url } = receiver;
   const applicationId = `app_bench${Date.now()}`;
-  const sealer = createKmsSecretSealer(lazyKmsClient(), LOCAL_WEBHOOK_SECRETS_KEY.alias as string);
-  await documents.send(
-    new PutCommand({
-      TableName: table,
-      Item: toApplicationItem({
-        id: applicationId,
-        customer_id: 'cust_bench',
-        status: 'active',
-        webhook_url: url,
-        webhook_secret: await sealer.seal('whsec_bench', applicationId),
-        created_at: '2026-11-24T10:00:00Z',
-      }),
-    }),
-  );
+  await putWebhookApplication(documents, table, {
+    id: applicationId,
+    customerId: 'cust_bench',
+    url,
+    secret: 'whsec_bench',
+  });
   const queueUrl =
     (await sqs.send(new CreateQueueCommand({ QueueName: `${table}-deliveries` }))).QueueUrl ?? '';
   const body = (i: number) =>
@@ -81,7 +62,7 @@ export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: 
   }
   const transport = createHttpWebhookTransport();
   const handler = createWebhookSenderHandler(
-    benchSenderDeps({ documents, sqs, table, queueUrl }, sealer, transport),
+    benchSenderDeps({ documents, sqs, table, queueUrl }, benchSealer(), transport),
   );
   // Five pollers stand in for Lambda's concurrent SQS pollers.
   const source = createSqsEventSource({ sqs, queueUrl, handler: handler as unknown as SqsLambda });
@@ -90,10 +71,11 @@ export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: 
   const deadline = started + 60_000;
   await Promise.all(
     Array.from({ length: 5 }, async () => {
-      while (received < WEBHOOKS && performance.now() < deadline) await source.pollOnce();
+      while (receiver.received() < WEBHOOKS && performance.now() < deadline) await source.pollOnce();
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const received = receiver.received();
   const ours = {
     per_second: received / seconds,
     cpu_ms: cpuMs(cpu) / Math.max(1, received),
@@ -101,7 +83,6 @@ export async function webhookThroughput(documents: DynamoDBDocumentClient, sqs: 
   };
 
   // Baseline: the same number of bodies POSTed straight to the receiver, 5 at a time, same transport.
-  received = 0;
   const target = await approveWebhookTarget(url, { allowInsecureLocalTargets: true }, systemResolver);
   const baseCpu = process.cpuUsage();
   const baseStart = performance.now();
