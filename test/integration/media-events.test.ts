@@ -96,6 +96,18 @@ function holdNextStartCommit(): () => void {
   return release;
 }
 
+/** Refuses the next start commit as a storage outage would (nothing written); later ones go through. */
+function refuseNextStartCommit(): void {
+  let failures = 1;
+  h.wrapStore((real) => ({
+    ...real,
+    commitStarted: async (...args) => {
+      if (failures-- > 0) throw new DependencyUnavailableError('storage');
+      return real.commitStarted(...args);
+    },
+  }));
+}
+
 beforeAll(async () => {
   h = await createServiceHarness({ claimLeaseMs: 2000 });
 });
@@ -231,14 +243,7 @@ describe('uncertain media commands', () => {
   });
 
   it('stops the audio and stores the start failed when the commit fails after the media server started', async () => {
-    let failures = 1;
-    h.wrapStore((real) => ({
-      ...real,
-      commitStarted: async (...args) => {
-        if (failures-- > 0) throw new DependencyUnavailableError('storage');
-        return real.commitStarted(...args);
-      },
-    }));
+    refuseNextStartCommit();
 
     const answer = await answerOf(h.control(call.id, 'start'));
     await h.settle();
@@ -263,14 +268,7 @@ describe('uncertain media commands', () => {
     h.freeswitch.setFault((command) =>
       command.includes(' start ') ? { kind: 'late', ms: 1500 } : undefined,
     );
-    let failures = 1;
-    h.wrapStore((real) => ({
-      ...real,
-      commitStarted: async (...args) => {
-        if (failures-- > 0) throw new DependencyUnavailableError('storage');
-        return real.commitStarted(...args);
-      },
-    }));
+    refuseNextStartCommit();
 
     const answer = await answerOf(h.control(call.id, 'start'));
     await h.settle();
